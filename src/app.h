@@ -1,0 +1,49 @@
+/* app.h: process-wide state, per-worker state and the per-request context. */
+#ifndef OB_APP_H
+#define OB_APP_H
+
+#include "config.h"
+#include "request.h"
+#include "response.h"
+
+struct odoo;
+struct schema_cache;
+struct throttle;
+
+/* Made once at start-up; read-only afterwards (shared by all threads). */
+struct app {
+	struct config   cfg;
+	struct throttle *throttle;    /* login failure counters, shared between processes */
+};
+
+/* One per accepting thread: the Odoo connection and the caches it fills. */
+struct worker {
+	const struct app    *app;
+	struct odoo         *odoo;    /* created lazily: CGI start-up stays cheap */
+	struct schema_cache *schemas;
+};
+
+/* The identity a valid token carries. */
+struct identity {
+	bool  valid;
+	char  sub[256];   /* the Odoo login */
+	long  uid;        /* the Odoo user id */
+	char  jti[64];
+};
+
+/* Everything one request needs; created at accept, freed at the end of the loop turn. */
+struct ctx {
+	struct worker   *w;
+	const struct config *cfg;
+	struct request  *req;
+	struct response *res;
+	struct identity  user;
+};
+
+/* Returns the worker's Odoo client, creating it on first use. */
+struct odoo *ctx_odoo(struct ctx *c);
+
+/* A route handler: fills c->res. */
+typedef void (*handler_fn)(struct ctx *c);
+
+#endif

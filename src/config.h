@@ -1,0 +1,59 @@
+/* config.h: configuration from the environment and an optional KEY=VALUE file. */
+#ifndef OB_CONFIG_H
+#define OB_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+/*
+ * Every setting of DESIGN.md section 2, plus the login throttle and list
+ * limits.  Strings are owned by the struct (config_free releases them).
+ */
+struct config {
+	char   *odoo_url;          /* ODOO_URL, http(s)://host[:port][/prefix] */
+	char   *odoo_db;           /* ODOO_DB */
+	char   *odoo_username;     /* ODOO_USERNAME */
+	char   *odoo_password;     /* ODOO_PASSWORD (secret) */
+	long    odoo_timeout_ms;   /* ODOO_TIMEOUT_MS, 100..600000 */
+	size_t  odoo_max_response; /* ODOO_MAX_RESPONSE, bytes of one XML-RPC answer */
+	char   *jwt_secret;        /* JWT_SECRET (secret, >= 32 bytes) */
+	long    jwt_ttl;           /* JWT_TTL seconds, 60..604800 */
+	char   *jwt_issuer;        /* JWT_ISSUER */
+	long    jwt_leeway;        /* JWT_LEEWAY seconds for exp/nbf/iat, 0..300 */
+	char  **cors_origins;      /* CORS_ORIGINS split on ',', NULL-terminated */
+	size_t  n_cors_origins;
+	bool    cors_any;          /* CORS_ORIGINS contains "*" */
+	size_t  max_body;          /* MAX_BODY bytes */
+	enum log_level log_level;  /* LOG_LEVEL */
+	long    list_max;          /* LIST_MAX: records in a list without paging */
+	long    login_max_failures;      /* LOGIN_MAX_FAILURES per login in the window */
+	long    login_max_failures_addr; /* LOGIN_MAX_FAILURES_ADDR per client address */
+	long    login_window;      /* LOGIN_WINDOW seconds */
+	char   *throttle_file;     /* THROTTLE_FILE: shared counter table */
+	char   *config_file;       /* the file read, or NULL */
+};
+
+/* Error from loading or validating: one line, never containing a secret. */
+struct config_error {
+	char msg[512];
+};
+
+/*
+ * Fills cfg from defaults, then the file (when file != NULL, or
+ * ODOO_BRIDGE_CONFIG is set), then the environment (envp, NULL-terminated;
+ * the environment wins), and validates every value.
+ * Returns true on success; on failure cfg holds whatever was loaded (free it)
+ * and err says what is wrong, naming the variable.
+ */
+bool config_load(struct config *cfg, const char *file, char **envp, struct config_error *err);
+
+/* Frees the strings of cfg; accepts a zeroed struct. */
+void config_free(struct config *cfg);
+
+/* Whether origin is allowed by CORS_ORIGINS (exact match, or "*"). */
+bool config_origin_allowed(const struct config *cfg, const char *origin);
+
+#endif

@@ -1,0 +1,109 @@
+/* odoo.h: the Odoo client: XML-RPC built and parsed by xmlrpc-c, carried by libcurl. */
+#ifndef OB_ODOO_H
+#define OB_ODOO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+/* What the client needs from the configuration (strings are copied). */
+struct odoo_config {
+	const char *url;          /* ODOO_URL, e.g. http://localhost:8069 */
+	const char *db;
+	const char *username;     /* service account */
+	const char *password;     /* never logged */
+	long        timeout_ms;   /* connect + whole call */
+	size_t      max_response; /* cap on one response body, bytes */
+};
+
+/*
+ * One classification of every failure, used by all handlers
+ * (DESIGN.md section 4 and the status table of section 3).
+ */
+enum odoo_err {
+	ODOO_OK = 0,
+	ODOO_E_UNREACHABLE,   /* connection refused / DNS / reset: 503 */
+	ODOO_E_TIMEOUT,       /* ODOO_TIMEOUT_MS elapsed: 504 */
+	ODOO_E_BAD_RESPONSE,  /* non-200, not XML-RPC, too large: 502 */
+	ODOO_E_LOGIN,         /* service account cannot log in (fault 3 after retry, or authenticate False): 503 */
+	ODOO_E_ACCESS,        /* fault 4 AccessError: 403 */
+	ODOO_E_USER,          /* fault 2 UserError / ValidationError: 422 with Odoo's message */
+	ODOO_E_MISSING,       /* fault 2 MissingError: 404 */
+	ODOO_E_SERVER,        /* fault 1 (traceback) or other fault: 502 */
+};
+
+struct odoo_error {
+	enum odoo_err code;
+	int  fault_code;      /* XML-RPC faultCode, 0 when not a fault */
+	/*
+	 * For ODOO_E_USER / ODOO_E_MISSING / ODOO_E_ACCESS: Odoo's message, safe
+	 * to show to the client (first line(s) of the faultString, no traceback).
+	 * For the others: a short description for the log only (e.g. the last
+	 * line of a traceback), never sent to the client.
+	 */
+	char message[1024];
+};
+
+/* HTTP status for a classified error (ODOO_OK gives 200). */
+int odoo_http_status(enum odoo_err e);
+/* Short English name of the error class, for logs. */
+const char *odoo_strerror(enum odoo_err e);
+
+struct odoo;
+
+/*
+ * Creates a client (one per process or thread; not thread-safe).  Makes no
+ * network call.  Returns NULL only when libcurl cannot be initialised.
+ */
+struct odoo *odoo_new(const struct odoo_config *cfg);
+/* Frees the client; accepts NULL. */
+void odoo_free(struct odoo *o);
+
+/*
+ * common.version().  *out receives the result struct as JSON (caller puts).
+ * *latency_ms (when not NULL) receives the round-trip time.
+ */
+enum odoo_err odoo_version(struct odoo *o, json_object **out, long *latency_ms, struct odoo_error *err);
+
+/*
+ * common.authenticate(db, login, password, {}).  *uid is the user id, or 0
+ * when Odoo answered False (wrong login or password: that is ODOO_OK).
+ */
+enum odoo_err odoo_authenticate(struct odoo *o, const char *login, const char *password,
+                                long *uid, struct odoo_error *err);
+
+/*
+ * object.execute_kw(db, uid, password, model, method, args, kwargs) as the
+ * service account.  The uid is looked up once and kept; an AccessDenied
+ * fault (code 3) triggers one re-login and one retry, then ODOO_E_LOGIN.
+ * When idempotent is true a transport error (not a timeout after the
+ * request was sent... see odoo.c) is retried once; writes are never repeated.
+ * args (a JSON array) and kwargs (object or NULL) are not consumed.
+ * On ODOO_OK *out receives the result as JSON (caller puts).
+ */
+enum odoo_err odoo_execute_kw(struct odoo *o, const char *model, const char *method,
+                              json_object *args, json_object *kwargs, bool idempotent,
+                              json_object **out, struct odoo_error *err);
+
+/* The service account's uid (logging in if needed); 0 on failure. */
+long odoo_service_uid(struct odoo *o, struct odoo_error *err);
+
+/* ---- pure functions, exposed for the unit tests and the fuzzers ---- */
+
+/* Serialises methodName + params (a JSON array) as an XML-RPC call. Caller frees. */
+char *odoo_serialize_call(const char *method, json_object *params, size_t *len);
+
+/*
+ * Parses an XML-RPC response body.  On success *out is the JSON value;
+ * on a fault, err is classified from faultCode/faultString as Odoo 18's
+ * /xmlrpc/2 endpoint emits them.
+ */
+enum odoo_err odoo_parse_response(const char *xml, size_t len, json_object **out, struct odoo_error *err);
+
+/*
+ * Classifies a fault (code and string) into err.  Exposed for tests.
+ */
+void odoo_classify_fault(int fault_code, const char *fault_string, struct odoo_error *err);
+
+#endif
