@@ -1,0 +1,482 @@
+/* resource.c: the resource table (DESIGN.md section 3) and the fields_get schema cache. */
+#include "autoconfig.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "resource.h"
+#include "util.h"
+
+/* ------------------------------------------------------------------ table */
+
+static const struct res_field product_fields[] = {
+	{ "id", RF_RO },
+	{ "name", RF_Q },
+	{ "default_code", RF_Q },
+	{ "barcode", RF_Q },
+	{ "list_price", 0 },
+	{ "standard_price", 0 },
+	{ "categ_id", 0 },
+	{ "type", 0 },
+	{ "is_storable", 0 },        /* Odoo 18; absent before: drops out */
+	{ "qty_available", RF_RO },  /* needs the stock module: drops out without it */
+	{ "uom_id", 0 },
+	{ "sale_ok", 0 },
+	{ "purchase_ok", 0 },
+	{ "active", 0 },
+	{ "description_sale", 0 },
+	{ "write_date", RF_RO },
+	{ NULL, 0 },
+};
+
+/* suppliers and customers: the same res.partner fields. */
+static const struct res_field partner_fields[] = {
+	{ "id", RF_RO },
+	{ "name", RF_Q },
+	{ "is_company", 0 },
+	{ "email", RF_Q },
+	{ "phone", RF_Q },
+	{ "mobile", 0 },
+	{ "vat", RF_Q },
+	{ "street", 0 },
+	{ "street2", 0 },
+	{ "city", 0 },
+	{ "zip", 0 },
+	{ "state_id", 0 },
+	{ "country_id", 0 },
+	{ "website", 0 },
+	{ "comment", 0 },
+	{ "active", 0 },
+	{ "supplier_rank", RF_RO },
+	{ "customer_rank", RF_RO },
+	{ "write_date", RF_RO },
+	{ NULL, 0 },
+};
+
+static const struct res_field sale_fields[] = {
+	{ "id", RF_RO },
+	{ "name", RF_RO | RF_Q },    /* Odoo fills it from the sequence */
+	{ "partner_id", RF_Q },
+	{ "date_order", 0 },
+	{ "validity_date", 0 },
+	{ "state", RF_RO },          /* changed only through the workflow actions */
+	{ "amount_untaxed", RF_RO },
+	{ "amount_tax", RF_RO },
+	{ "amount_total", RF_RO },
+	{ "currency_id", RF_RO },
+	{ "user_id", 0 },
+	{ "note", 0 },
+	{ "client_order_ref", RF_Q },
+	{ "invoice_status", RF_RO },
+	{ "write_date", RF_RO },
+	{ NULL, 0 },
+};
+
+static const struct res_field sale_line_fields[] = {
+	{ "id", RF_RO },
+	{ "product_id", 0 },
+	{ "name", 0 },
+	{ "product_uom_qty", 0 },
+	{ "price_unit", 0 },
+	{ "discount", 0 },
+	{ "tax_id", 0 },
+	{ "price_subtotal", RF_RO },
+	{ "price_tax", RF_RO },
+	{ "price_total", RF_RO },
+	{ NULL, 0 },
+};
+
+static const struct res_field category_fields[] = {
+	{ "id", RF_RO },
+	{ "name", RF_Q },
+	{ "complete_name", 0 },
+	{ "parent_id", 0 },
+	{ NULL, 0 },
+};
+
+static const struct res_field country_fields[] = {
+	{ "id", RF_RO },
+	{ "name", RF_Q },
+	{ "code", RF_Q },
+	{ NULL, 0 },
+};
+
+/* Not routable: reached only as the lines of a sale. */
+static const struct resource sale_line_resource = {
+	.name = "sale_lines",
+	.model = "sale.order.line",
+	.fields = sale_line_fields,
+};
+
+static const struct res_lines sale_lines = {
+	.key = "lines",
+	.field = "order_line",
+	.child = &sale_line_resource,
+};
+
+static const struct resource resources[] = {
+	{
+		.name = "products",
+		.model = "product.product",
+		.default_order = "name asc",
+		.fields = product_fields,
+	},
+	{
+		/* As Odoo's Purchase menu: a partner is a supplier once it has a rank. */
+		.name = "suppliers",
+		.model = "res.partner",
+		.base_domain = "[[\"supplier_rank\", \">\", 0]]",
+		.create_defaults = "{\"supplier_rank\": 1}",
+		.default_order = "name asc",
+		.fields = partner_fields,
+	},
+	{
+		.name = "customers",
+		.model = "res.partner",
+		.base_domain = "[[\"customer_rank\", \">\", 0]]",
+		.create_defaults = "{\"customer_rank\": 1}",
+		.default_order = "name asc",
+		.fields = partner_fields,
+	},
+	{
+		.name = "sales",
+		.model = "sale.order",
+		.default_order = "date_order desc",
+		.fields = sale_fields,
+		.lines = &sale_lines,
+	},
+	{
+		.name = "categories",
+		.model = "product.category",
+		.default_order = "complete_name asc",
+		.read_only = true,
+		.fields = category_fields,
+	},
+	{
+		.name = "countries",
+		.model = "res.country",
+		.default_order = "name asc",
+		.read_only = true,
+		.fields = country_fields,
+	},
+};
+
+const struct resource *
+resource_find(const char *name)
+{
+	if (name == NULL)
+		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(resources); i++)
+		if (strcmp(resources[i].name, name) == 0)
+			return &resources[i];
+	return NULL;
+}
+
+const struct resource *
+resource_at(size_t i)
+{
+	return i < ARRAY_SIZE(resources) ? &resources[i] : NULL;
+}
+
+/* ----------------------------------------------------------------- schema */
+
+static const struct { const char *name; enum ftype type; } ftypes[] = {
+	{ "boolean", FT_BOOLEAN },
+	{ "integer", FT_INTEGER },
+	{ "float", FT_FLOAT },
+	{ "monetary", FT_MONETARY },
+	{ "char", FT_CHAR },
+	{ "text", FT_TEXT },
+	{ "html", FT_HTML },
+	{ "date", FT_DATE },
+	{ "datetime", FT_DATETIME },
+	{ "selection", FT_SELECTION },
+	{ "many2one", FT_MANY2ONE },
+	{ "one2many", FT_ONE2MANY },
+	{ "many2many", FT_MANY2MANY },
+};
+
+bool
+ftype_parse(const char *s, enum ftype *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(ftypes); i++) {
+		if (strcmp(ftypes[i].name, s) == 0) {
+			*out = ftypes[i].type;
+			return true;
+		}
+	}
+	return false;
+}
+
+const struct xfield *
+rschema_field(const struct rschema *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->f[i].name, name) == 0)
+			return &s->f[i];
+	return NULL;
+}
+
+bool
+xfield_writable(const struct xfield *f)
+{
+	return (f->flags & RF_RO) == 0;
+}
+
+/* An attribute of a fields_get entry as a boolean; absent or not boolean is def. */
+static bool
+attr_bool(json_object *attrs, const char *key, bool def)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(attrs, key, &v) || !json_object_is_type(v, json_type_boolean))
+		return def;
+	return json_object_get_boolean(v);
+}
+
+/* Copies the string keys of a selection [[key, label], ...]. */
+static void
+parse_selection(json_object *sel, struct xfield *f)
+{
+	size_t n;
+
+	if (!json_object_is_type(sel, json_type_array))
+		return;
+	n = json_object_array_length(sel);
+	f->selection = xcalloc(n, sizeof(*f->selection));
+	for (size_t i = 0; i < n; i++) {
+		json_object *pair = json_object_array_get_idx(sel, i);
+		json_object *key;
+
+		if (!json_object_is_type(pair, json_type_array) || json_object_array_length(pair) < 1)
+			continue;
+		key = json_object_array_get_idx(pair, 0);
+		/* Integer-keyed selections exist in Odoo but not among the exposed fields. */
+		if (!json_object_is_type(key, json_type_string))
+			continue;
+		f->selection[f->n_selection++] = xstrdup(json_object_get_string(key));
+	}
+}
+
+/* Fills f from the table entry and Odoo's attributes; false when the API cannot handle it. */
+static bool
+parse_field(const struct res_field *rf, json_object *attrs, struct xfield *f)
+{
+	json_object *v;
+
+	memset(f, 0, sizeof(*f));
+	if (!json_object_is_type(attrs, json_type_object))
+		return false;
+	if (!json_object_object_get_ex(attrs, "type", &v) || !json_object_is_type(v, json_type_string) ||
+	    !ftype_parse(json_object_get_string(v), &f->type))
+		return false;
+	f->name = xstrdup(rf->name);
+	f->flags = rf->flags;
+	if (attr_bool(attrs, "readonly", false))
+		f->flags |= RF_RO;
+	f->required = attr_bool(attrs, "required", false);
+	f->store = attr_bool(attrs, "store", true);
+	/* Before Odoo 16 fields_get had no sortable/searchable: fall back to store. */
+	f->sortable = attr_bool(attrs, "sortable", f->store);
+	f->searchable = attr_bool(attrs, "searchable", f->store);
+	if (json_object_object_get_ex(attrs, "relation", &v) && json_object_is_type(v, json_type_string))
+		f->relation = xstrdup(json_object_get_string(v));
+	if (f->type == FT_SELECTION && json_object_object_get_ex(attrs, "selection", &v))
+		parse_selection(v, f);
+	return true;
+}
+
+bool
+schema_parse(const struct resource *res, json_object *fields_get, struct rschema *out)
+{
+	size_t n = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!json_object_is_type(fields_get, json_type_object))
+		return false;
+	while (res->fields[n].name != NULL)
+		n++;
+	out->res = res;
+	out->f = xcalloc(n, sizeof(*out->f));
+	for (size_t i = 0; i < n; i++) {
+		const struct res_field *rf = &res->fields[i];
+		json_object *attrs;
+
+		if (json_object_object_get_ex(fields_get, rf->name, &attrs) &&
+		    parse_field(rf, attrs, &out->f[out->n])) {
+			out->n++;
+			continue;
+		}
+		log_info("%s: field %s.%s is missing on this Odoo (or of a type the API does not handle); not exposed",
+		         res->name, res->model, rf->name);
+	}
+	return true;
+}
+
+static void
+xfield_free(struct xfield *f)
+{
+	free(f->name);
+	free(f->relation);
+	for (size_t i = 0; i < f->n_selection; i++)
+		free(f->selection[i]);
+	free(f->selection);
+}
+
+void
+rschema_free(struct rschema *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->n; i++)
+		xfield_free(&s->f[i]);
+	free(s->f);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Appends name to the JSON array names unless already there. */
+static void
+add_name_once(json_object *names, const char *name)
+{
+	for (size_t i = 0; i < json_object_array_length(names); i++)
+		if (strcmp(json_object_get_string(json_object_array_get_idx(names, i)), name) == 0)
+			return;
+	json_object_array_add(names, json_object_new_string(name));
+}
+
+/* Adds the fields r exposes (and its lines' one2many) to names. */
+static void
+add_field_names(json_object *names, const struct resource *r)
+{
+	for (const struct res_field *rf = r->fields; rf->name != NULL; rf++)
+		add_name_once(names, rf->name);
+	if (r->lines != NULL)
+		add_name_once(names, r->lines->field);
+}
+
+void
+schema_fields_get_call(const struct resource *res, json_object **args, json_object **kwargs)
+{
+	static const char *const attributes[] = {
+		"type", "string", "required", "readonly", "relation", "selection",
+		"store", "sortable", "searchable",
+	};
+	json_object *names = json_object_new_array();
+	json_object *attrs = json_object_new_array();
+
+	/*
+	 * Ask only for the fields some table entry of this model exposes: the
+	 * full answer for res.partner is ~170 fields, and CGI mode pays for it
+	 * on every request.  Odoo skips names it does not know.
+	 */
+	add_field_names(names, res);
+	for (size_t i = 0; i < ARRAY_SIZE(resources); i++) {
+		if (strcmp(resources[i].model, res->model) == 0)
+			add_field_names(names, &resources[i]);
+		if (resources[i].lines != NULL && strcmp(resources[i].lines->child->model, res->model) == 0)
+			add_field_names(names, resources[i].lines->child);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(attributes); i++)
+		json_object_array_add(attrs, json_object_new_string(attributes[i]));
+	*args = json_object_new_array();
+	*kwargs = json_object_new_object();
+	json_object_object_add(*kwargs, "allfields", names);
+	json_object_object_add(*kwargs, "attributes", attrs);
+}
+
+/* ------------------------------------------------------------------ cache */
+
+struct model_entry {
+	char        *model;
+	json_object *fields_get;   /* Odoo's answer, owned */
+};
+
+struct res_entry {
+	const struct resource *res;
+	struct rschema        *schema; /* heap: pointers handed out stay valid as the array grows */
+};
+
+struct schema_cache {
+	struct model_entry *models;
+	size_t              n_models;
+	struct res_entry   *res;
+	size_t              n_res;
+};
+
+struct schema_cache *
+schema_cache_new(void)
+{
+	return xcalloc(1, sizeof(struct schema_cache));
+}
+
+void
+schema_cache_free(struct schema_cache *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->n_models; i++) {
+		free(c->models[i].model);
+		json_object_put(c->models[i].fields_get);
+	}
+	for (size_t i = 0; i < c->n_res; i++) {
+		rschema_free(c->res[i].schema);
+		free(c->res[i].schema);
+	}
+	free(c->models);
+	free(c->res);
+	free(c);
+}
+
+/* The cached fields_get answer of model, fetching it on first use; NULL on failure. */
+static json_object *
+model_fields(struct schema_cache *c, const struct resource *res, schema_fetch_fn fetch, void *ud,
+             struct odoo_error *err)
+{
+	json_object *args = NULL, *kwargs = NULL, *out = NULL;
+	enum odoo_err e;
+
+	for (size_t i = 0; i < c->n_models; i++)
+		if (strcmp(c->models[i].model, res->model) == 0)
+			return c->models[i].fields_get;
+	schema_fields_get_call(res, &args, &kwargs);
+	e = fetch(ud, res->model, "fields_get", args, kwargs, &out, err);
+	json_object_put(args);
+	json_object_put(kwargs);
+	if (e != ODOO_OK)
+		return NULL;
+	if (!json_object_is_type(out, json_type_object)) {
+		json_object_put(out);
+		err->code = ODOO_E_BAD_RESPONSE;
+		err->fault_code = 0;
+		snprintf(err->message, sizeof(err->message), "fields_get on %s did not answer a struct", res->model);
+		return NULL;
+	}
+	c->models = xrealloc(c->models, (c->n_models + 1) * sizeof(*c->models));
+	c->models[c->n_models].model = xstrdup(res->model);
+	c->models[c->n_models].fields_get = out;
+	c->n_models++;
+	return out;
+}
+
+const struct rschema *
+schema_cache_get(struct schema_cache *c, const struct resource *res, schema_fetch_fn fetch, void *ud,
+                 struct odoo_error *err)
+{
+	json_object *fg;
+	struct rschema *s;
+
+	for (size_t i = 0; i < c->n_res; i++)
+		if (c->res[i].res == res)
+			return c->res[i].schema;
+	fg = model_fields(c, res, fetch, ud, err);
+	if (fg == NULL)
+		return NULL;
+	s = xcalloc(1, sizeof(*s));
+	/* model_fields checked that fg is an object, so this cannot fail. */
+	(void)schema_parse(res, fg, s);
+	c->res = xrealloc(c->res, (c->n_res + 1) * sizeof(*c->res));
+	c->res[c->n_res].res = res;
+	c->res[c->n_res].schema = s;
+	c->n_res++;
+	return s;
+}

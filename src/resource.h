@@ -1,0 +1,134 @@
+/* resource.h: the resource table (DESIGN.md section 3) and the fields_get schema cache. */
+#ifndef OB_RESOURCE_H
+#define OB_RESOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+#include "odoo.h"
+
+/* Flags of a field in the table. */
+#define RF_RO  0x1u   /* read-only through the API */
+#define RF_Q   0x2u   /* searched by q= */
+
+/* One exposed field as the table names it. */
+struct res_field {
+	const char *name;    /* Odoo's field name, also the JSON key */
+	unsigned    flags;   /* RF_* */
+};
+
+struct resource;
+
+/*
+ * A one2many that the API edits as a nested list of records (sale lines):
+ * read into the detail under `key`, written as one2many commands on `field`.
+ */
+struct res_lines {
+	const char            *key;     /* JSON key in the API, e.g. "lines" */
+	const char            *field;   /* the one2many on the parent, e.g. "order_line" */
+	const struct resource *child;   /* the line resource (its model and fields) */
+};
+
+/*
+ * One entry of the table.  Adding a resource is adding one of these to the
+ * table in resource.c; the handlers are generic over it.
+ */
+struct resource {
+	const char *name;            /* URL segment, e.g. "customers" */
+	const char *model;           /* Odoo model, e.g. "res.partner" */
+	const char *base_domain;     /* JSON array AND-ed to every search, or NULL */
+	const char *create_defaults; /* JSON object merged into every create, or NULL */
+	const char *default_order;   /* "field [asc|desc],..." when the request sorts nothing, or NULL */
+	bool        read_only;       /* only GET/HEAD */
+	const struct res_field *fields;  /* terminated by { NULL, 0 } */
+	const struct res_lines *lines;   /* nested lines, or NULL */
+};
+
+/* The routable resource called name, or NULL.  Static storage. */
+const struct resource *resource_find(const char *name);
+
+/* The i-th routable resource, or NULL past the end (for tests and listings). */
+const struct resource *resource_at(size_t i);
+
+/* Field types of fields_get that the API converts. */
+enum ftype {
+	FT_BOOLEAN, FT_INTEGER, FT_FLOAT, FT_MONETARY, FT_CHAR, FT_TEXT, FT_HTML,
+	FT_DATE, FT_DATETIME, FT_SELECTION, FT_MANY2ONE, FT_ONE2MANY, FT_MANY2MANY,
+};
+
+/* Maps fields_get's "type" string; false for a type the API does not handle. */
+bool ftype_parse(const char *s, enum ftype *out);
+
+/* An exposed field: the table's entry joined with Odoo's attributes. */
+struct xfield {
+	char       *name;
+	unsigned    flags;         /* RF_*; RF_RO also when Odoo says readonly */
+	enum ftype  type;
+	bool        required;
+	bool        store;
+	bool        sortable;      /* Odoo can ORDER BY it */
+	bool        searchable;    /* Odoo accepts it in a domain */
+	char       *relation;      /* model of a relational field, or NULL */
+	char      **selection;     /* keys of a selection field */
+	size_t      n_selection;
+};
+
+/* The exposed fields of one resource on this Odoo, in table order. */
+struct rschema {
+	const struct resource *res;
+	struct xfield *f;
+	size_t n;
+};
+
+/* The exposed field called name, or NULL. */
+const struct xfield *rschema_field(const struct rschema *s, const char *name);
+
+/* Whether a body may set the field. */
+bool xfield_writable(const struct xfield *f);
+
+/*
+ * Builds the exposed set of res from a fields_get answer (a JSON object
+ * {name: {type, string, required, readonly, relation, selection, store,
+ * sortable, searchable}}).  Table fields that the answer lacks, or whose type
+ * the API does not handle, drop out (logged once at info level).  Pure apart
+ * from that log line.  Returns false, with *out zeroed, when the answer is not
+ * an object; free a successful *out with rschema_free.
+ */
+bool schema_parse(const struct resource *res, json_object *fields_get, struct rschema *out);
+
+/* Frees what schema_parse allocated; accepts a zeroed struct. */
+void rschema_free(struct rschema *s);
+
+/*
+ * The positional args and kwargs of the fields_get call for res's model:
+ * allfields = every field that any table entry of that model exposes,
+ * attributes = the ones schema_parse reads.  Both are new references.
+ */
+void schema_fields_get_call(const struct resource *res, json_object **args, json_object **kwargs);
+
+/* Performs one execute_kw (the cache's way to reach Odoo; crud.c passes odoo_execute_kw's). */
+typedef enum odoo_err (*schema_fetch_fn)(void *ud, const char *model, const char *method,
+                                         json_object *args, json_object *kwargs,
+                                         json_object **out, struct odoo_error *err);
+
+/* The per-worker cache of fields_get answers and of the exposed sets built from them. */
+struct schema_cache;
+
+/* A new, empty cache (never NULL: allocation failure aborts). */
+struct schema_cache *schema_cache_new(void);
+/* Frees the cache and every schema it handed out; accepts NULL. */
+void schema_cache_free(struct schema_cache *c);
+
+/*
+ * The exposed set of res, calling fields_get through fetch the first time a
+ * model is needed (once per model: suppliers and customers share
+ * res.partner's answer).  The result belongs to the cache and lives as long
+ * as it.  Returns NULL with err filled when Odoo fails; failures are not
+ * cached, so the next request tries again.
+ */
+const struct rschema *schema_cache_get(struct schema_cache *c, const struct resource *res,
+                                       schema_fetch_fn fetch, void *ud, struct odoo_error *err);
+
+#endif
