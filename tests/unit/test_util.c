@@ -1,5 +1,6 @@
 /* test_util.c: unit tests for util.c (number parsing, buffers, comparisons). */
 #undef NDEBUG
+#include "autoconfig.h"
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <string.h>

@@ -1,0 +1,482 @@
+/* config.c: configuration from the environment and a KEY=VALUE file, validated once at start-up. */
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+
+enum kind { K_STR, K_LONG, K_SIZE, K_URL, K_SECRET, K_ORIGINS, K_LEVEL, K_PATH };
+
+/*
+ * The settings: one row each.  Behaviour is data (CONVENTIONS.md): adding a
+ * setting is a row here plus the struct field.
+ */
+struct setting {
+	const char *name;
+	enum kind   kind;
+	const char *def;       /* default, NULL = required */
+	long long   min, max;  /* K_LONG/K_SIZE range; K_SECRET/K_STR minimum length */
+	size_t      off;       /* offset of the field in struct config */
+};
+
+#define OFF(f) offsetof(struct config, f)
+
+static const struct setting settings[] = {
+	{ "ODOO_URL",                K_URL,     "http://localhost:8069", 0, 0, OFF(odoo_url) },
+	{ "ODOO_DB",                 K_STR,     "odoo_pelotazo", 1, 0, OFF(odoo_db) },
+	{ "ODOO_USERNAME",           K_STR,     "admin", 1, 0, OFF(odoo_username) },
+	{ "ODOO_PASSWORD",           K_SECRET,  NULL, 1, 0, OFF(odoo_password) },
+	{ "ODOO_TIMEOUT_MS",         K_LONG,    "10000", 100, 600000, OFF(odoo_timeout_ms) },
+	{ "ODOO_MAX_RESPONSE",       K_SIZE,    "16777216", 65536, 1073741824, OFF(odoo_max_response) },
+	{ "JWT_SECRET",              K_SECRET,  NULL, 32, 0, OFF(jwt_secret) },
+	{ "JWT_TTL",                 K_LONG,    "1800", 60, 604800, OFF(jwt_ttl) },
+	{ "JWT_ISSUER",              K_STR,     "odoo-bridge", 1, 0, OFF(jwt_issuer) },
+	{ "JWT_LEEWAY",              K_LONG,    "30", 0, 300, OFF(jwt_leeway) },
+	{ "CORS_ORIGINS",            K_ORIGINS, "", 0, 0, OFF(cors_origins) },
+	{ "MAX_BODY",                K_SIZE,    "1048576", 1024, 67108864, OFF(max_body) },
+	{ "LOG_LEVEL",               K_LEVEL,   "info", 0, 0, OFF(log_level) },
+	{ "LIST_MAX",                K_LONG,    "1000", 1, 10000, OFF(list_max) },
+	{ "LOGIN_MAX_FAILURES",      K_LONG,    "5", 1, 1000, OFF(login_max_failures) },
+	{ "LOGIN_MAX_FAILURES_ADDR", K_LONG,    "20", 1, 100000, OFF(login_max_failures_addr) },
+	{ "LOGIN_WINDOW",            K_LONG,    "300", 1, 86400, OFF(login_window) },
+	{ "THROTTLE_FILE",           K_PATH,    "", 0, 0, OFF(throttle_file) },
+};
+
+#define MAX_LINE 8192
+#define MAX_VALUE 4096
+
+static void
+seterr(struct config_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+seterr(struct config_error *err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	va_end(ap);
+}
+
+static const struct setting *
+find_setting(const char *name, size_t len)
+{
+	size_t i;
+	for (i = 0; i < ARRAY_SIZE(settings); i++)
+		if (strlen(settings[i].name) == len && memcmp(settings[i].name, name, len) == 0)
+			return &settings[i];
+	return NULL;
+}
+
+static const char *
+env_lookup(char **envp, const char *name)
+{
+	size_t n = strlen(name);
+	for (; envp && *envp; envp++)
+		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
+			return *envp + n + 1;
+	return NULL;
+}
+
+/* Collected raw values, before validation: index = setting row. */
+struct raw {
+	char *val[ARRAY_SIZE(settings)];
+	char  src[ARRAY_SIZE(settings)]; /* 'd'efault, 'f'ile, 'e'nv */
+};
+
+static void
+raw_set(struct raw *r, const struct setting *s, const char *v, size_t len, char src)
+{
+	size_t i = (size_t)(s - settings);
+	free(r->val[i]);
+	r->val[i] = xstrndup(v, len);
+	r->src[i] = src;
+}
+
+static void
+raw_free(struct raw *r)
+{
+	size_t i;
+	for (i = 0; i < ARRAY_SIZE(settings); i++)
+		free(r->val[i]);
+}
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/*
+ * Parses one line of a .env-style file: [export ]KEY=VALUE, VALUE optionally
+ * in single quotes (taken literally) or double quotes (with \" \\ \n escapes).
+ * Comments start with '#' at the beginning of a line or after whitespace
+ * outside quotes.
+ */
+static bool
+parse_line(char *line, const char *file, int lineno, struct raw *r, struct config_error *err)
+{
+	char *p = line, *key, *eq, *v, *out;
+	const struct setting *s;
+	size_t klen;
+
+	while (is_space(*p))
+		p++;
+	if (*p == '\0' || *p == '#')
+		return true;
+	if (strncmp(p, "export", 6) == 0 && is_space(p[6])) {
+		p += 6;
+		while (is_space(*p))
+			p++;
+	}
+	key = p;
+	eq = strchr(p, '=');
+	if (eq == NULL) {
+		seterr(err, "%s:%d: expected KEY=VALUE", file, lineno);
+		return false;
+	}
+	klen = (size_t)(eq - key);
+	while (klen && is_space(key[klen - 1]))
+		klen--;
+	if (klen == 0) {
+		seterr(err, "%s:%d: empty setting name", file, lineno);
+		return false;
+	}
+	v = eq + 1;
+	while (is_space(*v))
+		v++;
+	out = v;
+	if (*v == '\'' || *v == '"') {
+		char q = *v++, *o = out;
+		for (; *v && *v != q; v++) {
+			if (q == '"' && *v == '\\' && v[1]) {
+				v++;
+				*o++ = *v == 'n' ? '\n' : *v;
+			} else {
+				*o++ = *v;
+			}
+		}
+		if (*v != q) {
+			seterr(err, "%s:%d: unterminated quote", file, lineno);
+			return false;
+		}
+		v++;
+		while (is_space(*v))
+			v++;
+		if (*v != '\0' && *v != '#') {
+			seterr(err, "%s:%d: text after the closing quote", file, lineno);
+			return false;
+		}
+		*o = '\0';
+	} else {
+		char *e = v;
+		while (*e && !(*e == '#' && e > v && is_space(e[-1])))
+			e++;
+		while (e > v && is_space(e[-1]))
+			e--;
+		*e = '\0';
+	}
+	s = find_setting(key, klen);
+	if (s == NULL) {
+		/* A .env shared with other programs may hold their settings too. */
+		log_warn("%s:%d: unknown setting %.*s ignored", file, lineno, (int)klen, key);
+		return true;
+	}
+	raw_set(r, s, out, strlen(out), 'f');
+	return true;
+}
+
+static bool
+load_file(const char *path, struct raw *r, struct config_error *err)
+{
+	char line[MAX_LINE];
+	struct stat st;
+	FILE *fp;
+	int fd, lineno = 0;
+	bool ok = false, has_secret = false;
+	size_t i;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		seterr(err, "cannot open config file %s: %s", path, strerror(errno));
+		return false;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		seterr(err, "config file %s is not a regular file", path);
+		close(fd);
+		return false;
+	}
+	fp = fdopen(fd, "r");
+	if (fp == NULL) {
+		close(fd);
+		seterr(err, "cannot read config file %s", path);
+		return false;
+	}
+	while (fgets(line, sizeof line, fp) != NULL) {
+		size_t n = strlen(line);
+		lineno++;
+		if (n == sizeof line - 1 && line[n - 1] != '\n') {
+			seterr(err, "%s:%d: line too long", path, lineno);
+			goto out;
+		}
+		if (n && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (!parse_line(line, path, lineno, r, err))
+			goto out;
+	}
+	if (ferror(fp)) {
+		seterr(err, "error reading config file %s", path);
+		goto out;
+	}
+	for (i = 0; i < ARRAY_SIZE(settings); i++)
+		if (settings[i].kind == K_SECRET && r->src[i] == 'f')
+			has_secret = true;
+	/* Like ssh with its keys: a secret others can read is no longer a secret. */
+	if (has_secret && (st.st_mode & 077)) {
+		seterr(err, "config file %s holds a secret but is accessible by group or others (mode %03o); chmod 600 it",
+		    path, (unsigned)(st.st_mode & 0777));
+		goto out;
+	}
+	ok = true;
+out:
+	fclose(fp);
+	return ok;
+}
+
+static bool
+valid_url(const char *u)
+{
+	const char *h;
+	if (strncmp(u, "http://", 7) == 0)
+		h = u + 7;
+	else if (strncmp(u, "https://", 8) == 0)
+		h = u + 8;
+	else
+		return false;
+	if (*h == '\0' || *h == '/' || *h == ':')
+		return false;
+	for (; *h; h++)
+		if ((unsigned char)*h <= ' ' || *h == 0x7f || *h == '"' || *h == '\\' || *h == '?' || *h == '#')
+			return false;
+	return true;
+}
+
+/* An origin is scheme://host[:port] without a path (RFC 6454). */
+static bool
+valid_origin(const char *o)
+{
+	const char *h;
+	if (strcmp(o, "*") == 0)
+		return true;
+	if (strncmp(o, "http://", 7) == 0)
+		h = o + 7;
+	else if (strncmp(o, "https://", 8) == 0)
+		h = o + 8;
+	else
+		return false;
+	if (*h == '\0')
+		return false;
+	for (; *h; h++)
+		if (!((*h >= 'a' && *h <= 'z') || (*h >= 'A' && *h <= 'Z') || (*h >= '0' && *h <= '9') ||
+		      *h == '.' || *h == '-' || *h == ':' || *h == '[' || *h == ']'))
+			return false;
+	return true;
+}
+
+static bool
+set_origins(struct config *cfg, const char *v, struct config_error *err)
+{
+	const char *p = v;
+	size_t cap = 4;
+
+	cfg->cors_origins = xcalloc(cap + 1, sizeof(char *));
+	cfg->n_cors_origins = 0;
+	while (*p) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		char *o;
+		while (len && is_space(*p)) {
+			p++;
+			len--;
+		}
+		while (len && is_space(p[len - 1]))
+			len--;
+		if (len) {
+			o = xstrndup(p, len);
+			while (len > 1 && o[len - 1] == '/')   /* tolerate "https://x.org/" */
+				o[--len] = '\0';
+			if (!valid_origin(o)) {
+				seterr(err, "CORS_ORIGINS: '%s' is not an origin (scheme://host[:port], or *)", o);
+				free(o);
+				return false;
+			}
+			if (strcmp(o, "*") == 0)
+				cfg->cors_any = true;
+			if (cfg->n_cors_origins == cap) {
+				cap *= 2;
+				cfg->cors_origins = xrealloc(cfg->cors_origins, (cap + 1) * sizeof(char *));
+			}
+			cfg->cors_origins[cfg->n_cors_origins++] = o;
+			cfg->cors_origins[cfg->n_cors_origins] = NULL;
+		}
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+	return true;
+}
+
+static bool
+apply(struct config *cfg, const struct setting *s, const char *v, struct config_error *err)
+{
+	char *base = (char *)cfg;
+	int64_t n;
+
+	if (strlen(v) > MAX_VALUE) {
+		seterr(err, "%s: value too long", s->name);
+		return false;
+	}
+	switch (s->kind) {
+	case K_STR:
+	case K_SECRET:
+		if ((long long)strlen(v) < s->min) {
+			if (s->kind == K_SECRET && *v)
+				seterr(err, "%s: must be at least %lld bytes long", s->name, s->min);
+			else
+				seterr(err, "%s: must not be empty", s->name);
+			return false;
+		}
+		if (s->kind == K_STR && strpbrk(v, "\r\n") != NULL) {
+			seterr(err, "%s: must be one line", s->name);
+			return false;
+		}
+		*(char **)(base + s->off) = xstrdup(v);
+		return true;
+	case K_PATH:
+		*(char **)(base + s->off) = xstrdup(v);
+		return true;
+	case K_URL: {
+		char *u;
+		size_t len;
+		if (!valid_url(v)) {
+			seterr(err, "%s: '%s' is not an http:// or https:// URL", s->name, v);
+			return false;
+		}
+		u = xstrdup(v);
+		len = strlen(u);
+		while (len && u[len - 1] == '/')   /* the client appends /xmlrpc/2/... */
+			u[--len] = '\0';
+		*(char **)(base + s->off) = u;
+		return true;
+	}
+	case K_LONG:
+	case K_SIZE:
+		if (!parse_int64(v, s->min, s->max, &n)) {
+			seterr(err, "%s: '%s' is not a whole number from %lld to %lld", s->name, v, s->min, s->max);
+			return false;
+		}
+		if (s->kind == K_LONG)
+			*(long *)(base + s->off) = (long)n;
+		else
+			*(size_t *)(base + s->off) = (size_t)n;
+		return true;
+	case K_LEVEL:
+		if (!log_level_parse(v, (enum log_level *)(base + s->off))) {
+			seterr(err, "%s: '%s' is not one of error, warn, info, debug", s->name, v);
+			return false;
+		}
+		return true;
+	case K_ORIGINS:
+		return set_origins(cfg, v, err);
+	}
+	return false;
+}
+
+bool
+config_load(struct config *cfg, const char *file, char **envp, struct config_error *err)
+{
+	struct raw r;
+	size_t i;
+	bool ok = false;
+
+	memset(cfg, 0, sizeof *cfg);
+	memset(&r, 0, sizeof r);
+	err->msg[0] = '\0';
+
+	if (file == NULL)
+		file = env_lookup(envp, "ODOO_BRIDGE_CONFIG");
+	if (file != NULL && *file != '\0') {
+		cfg->config_file = xstrdup(file);
+		if (!load_file(file, &r, err))
+			goto out;
+	}
+	for (i = 0; i < ARRAY_SIZE(settings); i++) {
+		const char *v = env_lookup(envp, settings[i].name);
+		if (v != NULL)
+			raw_set(&r, &settings[i], v, strlen(v), 'e');
+	}
+	for (i = 0; i < ARRAY_SIZE(settings); i++) {
+		const struct setting *s = &settings[i];
+		const char *v = r.val[i] ? r.val[i] : s->def;
+		if (v == NULL || (s->kind == K_SECRET && *v == '\0')) {
+			seterr(err, "%s is required but not set", s->name);
+			goto out;
+		}
+		if (!apply(cfg, s, v, err))
+			goto out;
+	}
+	if (cfg->throttle_file[0] == '\0') {
+		free(cfg->throttle_file);
+		/* One table per user per host: all the processes a web server spawns share it. */
+		cfg->throttle_file = xasprintf("/dev/shm/odoo-bridge-%lu.throttle", (unsigned long)geteuid());
+	}
+	ok = true;
+out:
+	raw_free(&r);
+	return ok;
+}
+
+void
+config_free(struct config *cfg)
+{
+	size_t i;
+
+	if (cfg == NULL)
+		return;
+	for (i = 0; i < ARRAY_SIZE(settings); i++) {
+		const struct setting *s = &settings[i];
+		if (s->kind == K_STR || s->kind == K_SECRET || s->kind == K_URL || s->kind == K_PATH) {
+			char **p = (char **)((char *)cfg + s->off);
+			if (*p && s->kind == K_SECRET)
+				explicit_bzero(*p, strlen(*p));
+			free(*p);
+			*p = NULL;
+		}
+	}
+	for (i = 0; cfg->cors_origins && cfg->cors_origins[i]; i++)
+		free(cfg->cors_origins[i]);
+	free(cfg->cors_origins);
+	cfg->cors_origins = NULL;
+	free(cfg->config_file);
+	cfg->config_file = NULL;
+}
+
+bool
+config_origin_allowed(const struct config *cfg, const char *origin)
+{
+	size_t i;
+
+	if (origin == NULL || *origin == '\0')
+		return false;
+	if (cfg->cors_any)
+		return true;
+	for (i = 0; i < cfg->n_cors_origins; i++)
+		if (ascii_casecmp(cfg->cors_origins[i], origin) == 0)
+			return true;
+	return false;
+}

@@ -1,0 +1,49 @@
+/* router.h: route table lookup on method + path. */
+#ifndef OB_ROUTER_H
+#define OB_ROUTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "app.h"
+
+#define ROUTE_MAX_METHODS 6
+
+struct route_method {
+	const char *method;   /* "GET", "POST", ...; NULL ends the list */
+	handler_fn  fn;
+};
+
+/*
+ * A pattern is a path of literal segments and ":name" captures, e.g.
+ * "/api/v1/:res/:id".  Captures are stored in order in
+ * request.route_params.  The first pattern that matches the path decides
+ * the route; its methods decide between the handler and 405.
+ */
+struct route {
+	const char         *pattern;
+	bool                auth;       /* a valid bearer token is required */
+	struct route_method methods[ROUTE_MAX_METHODS];
+};
+
+enum route_status { ROUTE_OK = 0, ROUTE_NOT_FOUND, ROUTE_METHOD_NOT_ALLOWED, ROUTE_OPTIONS };
+
+struct route_match {
+	enum route_status  status;
+	const struct route *route;
+	handler_fn          fn;
+	bool                head;      /* HEAD served by the GET handler */
+	char                allow[96]; /* the Allow header of the matched path */
+};
+
+/*
+ * Matches method and path against table[0..n).  On a pattern match, fills
+ * req->route_params (storage in req->route_store, freed by request_free) and
+ * m->allow.  HEAD is accepted wherever GET is, and OPTIONS everywhere a
+ * pattern matches (status ROUTE_OPTIONS: the caller answers it, CORS
+ * preflight included).  A trailing slash is ignored.
+ */
+void router_match(const struct route *table, size_t n, const char *method, const char *path,
+                  struct request *req, struct route_match *m);
+
+#endif

@@ -1,0 +1,210 @@
+/* test_config.c: unit tests for config.c: defaults, file parsing, precedence, each validation message. */
+#undef NDEBUG
+#include "autoconfig.h"
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#define SECRET "JWT_SECRET=0123456789abcdef0123456789abcdef"
+
+Test(config, defaults)
+{
+	char *env[] = { "ODOO_PASSWORD=admin", SECRET, NULL };
+	struct config cfg;
+	struct config_error err;
+
+	cr_assert(config_load(&cfg, NULL, env, &err), "%s", err.msg);
+	cr_assert_str_eq(cfg.odoo_url, "http://localhost:8069");
+	cr_assert_str_eq(cfg.odoo_db, "odoo_pelotazo");
+	cr_assert_str_eq(cfg.odoo_username, "admin");
+	cr_assert_eq(cfg.odoo_timeout_ms, 10000);
+	cr_assert_eq(cfg.jwt_ttl, 1800);
+	cr_assert_str_eq(cfg.jwt_issuer, "odoo-bridge");
+	cr_assert_eq(cfg.max_body, 1048576);
+	cr_assert_eq(cfg.log_level, LOG_INFO);
+	cr_assert_eq(cfg.n_cors_origins, 0);
+	cr_assert_not_null(cfg.throttle_file);
+	cr_assert(strstr(cfg.throttle_file, "odoo-bridge") != NULL);
+	config_free(&cfg);
+	config_free(&cfg);
+}
+
+/* One row per invalid setting: the environment and the start of the message. */
+struct bad_case { char env[3][128]; char want[96]; };
+
+static const struct bad_case bad_cases[] = {
+	{ { SECRET }, "ODOO_PASSWORD is required but not set" },
+	{ { "ODOO_PASSWORD=x" }, "JWT_SECRET is required but not set" },
+	{ { "ODOO_PASSWORD=x", "JWT_SECRET=short" }, "JWT_SECRET: must be at least 32 bytes long" },
+	{ { "ODOO_PASSWORD=", SECRET }, "ODOO_PASSWORD is required but not set" },
+	{ { "ODOO_PASSWORD=x", SECRET, "ODOO_URL=localhost:8069" }, "ODOO_URL: 'localhost:8069' is not an http:// or https:// URL" },
+	{ { "ODOO_PASSWORD=x", SECRET, "ODOO_URL=http://" }, "ODOO_URL: 'http://' is not an http:// or https:// URL" },
+	{ { "ODOO_PASSWORD=x", SECRET, "ODOO_URL=ftp://odoo" }, "ODOO_URL: 'ftp://odoo' is not" },
+	{ { "ODOO_PASSWORD=x", SECRET, "ODOO_TIMEOUT_MS=10s" }, "ODOO_TIMEOUT_MS: '10s' is not a whole number from 100 to 600000" },
+	{ { "ODOO_PASSWORD=x", SECRET, "ODOO_TIMEOUT_MS=50" }, "ODOO_TIMEOUT_MS: '50' is not a whole number" },
+	{ { "ODOO_PASSWORD=x", SECRET, "JWT_TTL=-1" }, "JWT_TTL: '-1' is not a whole number from 60 to 604800" },
+	{ { "ODOO_PASSWORD=x", SECRET, "JWT_ISSUER=" }, "JWT_ISSUER: must not be empty" },
+	{ { "ODOO_PASSWORD=x", SECRET, "ODOO_DB=" }, "ODOO_DB: must not be empty" },
+	{ { "ODOO_PASSWORD=x", SECRET, "MAX_BODY=1e6" }, "MAX_BODY: '1e6' is not a whole number from 1024 to 67108864" },
+	{ { "ODOO_PASSWORD=x", SECRET, "LOG_LEVEL=verbose" }, "LOG_LEVEL: 'verbose' is not one of error, warn, info, debug" },
+	{ { "ODOO_PASSWORD=x", SECRET, "CORS_ORIGINS=https://a.example,foo" }, "CORS_ORIGINS: 'foo' is not an origin" },
+	{ { "ODOO_PASSWORD=x", SECRET, "CORS_ORIGINS=https://a.example/app" }, "CORS_ORIGINS: 'https://a.example/app' is not an origin" },
+	{ { "ODOO_PASSWORD=x", SECRET, "LIST_MAX=0" }, "LIST_MAX: '0' is not a whole number from 1 to 10000" },
+	{ { "ODOO_PASSWORD=x", SECRET, "LOGIN_WINDOW=abc" }, "LOGIN_WINDOW: 'abc' is not a whole number" },
+};
+
+ParameterizedTestParameters(config, invalid_values)
+{
+	return cr_make_param_array(struct bad_case, (void *)bad_cases, sizeof bad_cases / sizeof bad_cases[0]);
+}
+
+ParameterizedTest(const struct bad_case *c, config, invalid_values)
+{
+	char *env[4] = { NULL };
+	struct config cfg;
+	struct config_error err;
+	size_t i, n = 0;
+
+	for (i = 0; i < 3; i++)
+		if (c->env[i][0])
+			env[n++] = (char *)c->env[i];
+	cr_assert(!config_load(&cfg, NULL, env, &err), "expected failure for %s", c->want);
+	cr_assert(strncmp(err.msg, c->want, strlen(c->want)) == 0, "got '%s', want '%s'", err.msg, c->want);
+	cr_assert_null(strstr(err.msg, "0123456789abcdef"), "a secret must never be printed");
+	config_free(&cfg);
+}
+
+static char *
+write_file(const char *text, mode_t mode)
+{
+	char *path = strdup("/tmp/ob-test-config-XXXXXX");
+	int fd = mkstemp(path);
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	cr_assert_eq(chmod(path, mode), 0);
+	return path;
+}
+
+Test(config, file_and_precedence)
+{
+	char *path = write_file(
+	    "# odoo-bridge settings\n"
+	    "\n"
+	    "export ODOO_URL=http://odoo.internal:8069/\n"
+	    "ODOO_DB = 'prod db'\n"
+	    "ODOO_PASSWORD=\"p#ss \\\"word\\\"\"\n"
+	    SECRET "  # trailing comment\n"
+	    "ODOO_TIMEOUT_MS=5000\n"
+	    "CORS_ORIGINS=https://admin.example.com, http://localhost:5173\n"
+	    "SOMETHING_ELSE=ignored\n", 0600);
+	char *env[] = { "ODOO_TIMEOUT_MS=2500", NULL };
+	struct config cfg;
+	struct config_error err;
+
+	cr_assert(config_load(&cfg, path, env, &err), "%s", err.msg);
+	cr_assert_str_eq(cfg.odoo_url, "http://odoo.internal:8069", "trailing slash trimmed");
+	cr_assert_str_eq(cfg.odoo_db, "prod db");
+	cr_assert_str_eq(cfg.odoo_password, "p#ss \"word\"");
+	cr_assert_str_eq(cfg.jwt_secret, "0123456789abcdef0123456789abcdef");
+	cr_assert_eq(cfg.odoo_timeout_ms, 2500, "the environment wins over the file");
+	cr_assert_eq(cfg.n_cors_origins, 2);
+	cr_assert(config_origin_allowed(&cfg, "http://localhost:5173"));
+	cr_assert(config_origin_allowed(&cfg, "https://admin.example.com"));
+	cr_assert(!config_origin_allowed(&cfg, "https://evil.example.com"));
+	cr_assert(!config_origin_allowed(&cfg, NULL));
+	cr_assert_str_eq(cfg.config_file, path);
+	config_free(&cfg);
+	unlink(path);
+	free(path);
+}
+
+Test(config, file_from_env_variable)
+{
+	char *path = write_file("ODOO_PASSWORD=x\n" SECRET "\nODOO_DB=fromfile\n", 0600);
+	char var[256];
+	char *env[] = { var, NULL };
+	struct config cfg;
+	struct config_error err;
+
+	snprintf(var, sizeof var, "ODOO_BRIDGE_CONFIG=%s", path);
+	cr_assert(config_load(&cfg, NULL, env, &err), "%s", err.msg);
+	cr_assert_str_eq(cfg.odoo_db, "fromfile");
+	config_free(&cfg);
+	unlink(path);
+	free(path);
+}
+
+Test(config, readable_secret_file_refused)
+{
+	char *path = write_file("ODOO_PASSWORD=x\n" SECRET "\n", 0644);
+	char *env[] = { NULL };
+	struct config cfg;
+	struct config_error err;
+
+	cr_assert(!config_load(&cfg, path, env, &err));
+	cr_assert(strstr(err.msg, "holds a secret but is accessible by group or others") != NULL, "%s", err.msg);
+	config_free(&cfg);
+	chmod(path, 0640);
+	cr_assert(!config_load(&cfg, path, env, &err), "group-readable is refused too");
+	config_free(&cfg);
+	unlink(path);
+	free(path);
+}
+
+Test(config, readable_file_without_secret_accepted)
+{
+	char *path = write_file("ODOO_DB=shared\n", 0644);
+	char *env[] = { "ODOO_PASSWORD=x", SECRET, NULL };
+	struct config cfg;
+	struct config_error err;
+
+	cr_assert(config_load(&cfg, path, env, &err), "%s", err.msg);
+	cr_assert_str_eq(cfg.odoo_db, "shared");
+	config_free(&cfg);
+	unlink(path);
+	free(path);
+}
+
+Test(config, file_errors)
+{
+	char *path = write_file("ODOO_PASSWORD='unterminated\n", 0600);
+	char *path2 = write_file("JUSTAWORD\n", 0600);
+	char *env[] = { NULL };
+	struct config cfg;
+	struct config_error err;
+
+	cr_assert(!config_load(&cfg, path, env, &err));
+	cr_assert(strstr(err.msg, ":1: unterminated quote") != NULL, "%s", err.msg);
+	config_free(&cfg);
+	cr_assert(!config_load(&cfg, path2, env, &err));
+	cr_assert(strstr(err.msg, ":1: expected KEY=VALUE") != NULL, "%s", err.msg);
+	config_free(&cfg);
+	cr_assert(!config_load(&cfg, "/nonexistent/odoo-bridge.conf", env, &err));
+	cr_assert(strstr(err.msg, "cannot open config file") != NULL, "%s", err.msg);
+	config_free(&cfg);
+	unlink(path);
+	unlink(path2);
+	free(path);
+	free(path2);
+}
+
+Test(config, cors_star)
+{
+	char *env[] = { "ODOO_PASSWORD=x", SECRET, "CORS_ORIGINS=*", NULL };
+	struct config cfg;
+	struct config_error err;
+
+	cr_assert(config_load(&cfg, NULL, env, &err), "%s", err.msg);
+	cr_assert(cfg.cors_any);
+	cr_assert(config_origin_allowed(&cfg, "https://anything.example"));
+	cr_assert(!config_origin_allowed(&cfg, ""));
+	config_free(&cfg);
+}
