@@ -76,11 +76,14 @@ enum odoo_err odoo_authenticate(struct odoo *o, const char *login, const char *p
 /*
  * object.execute_kw(db, uid, password, model, method, args, kwargs) as the
  * service account.  The uid is looked up once and kept; an AccessDenied
- * fault (code 3) triggers one re-login and one retry, then ODOO_E_LOGIN.
- * When idempotent is true a transport error (not a timeout after the
- * request was sent... see odoo.c) is retried once; writes are never repeated.
+ * fault (code 3) triggers one re-login and one retry, then ODOO_E_LOGIN
+ * (also for writes: Odoo refused them before running anything).
+ * When idempotent is true, ODOO_E_UNREACHABLE (refused, reset or dropped
+ * before any byte of an answer) is retried once; a timeout is never
+ * retried, and a write (idempotent false) is never sent twice.
  * args (a JSON array) and kwargs (object or NULL) are not consumed.
- * On ODOO_OK *out receives the result as JSON (caller puts).
+ * On ODOO_OK *out receives the result as JSON (caller puts; may be NULL
+ * only if Odoo sent <nil/>, which Odoo 18 never does).
  */
 enum odoo_err odoo_execute_kw(struct odoo *o, const char *model, const char *method,
                               json_object *args, json_object *kwargs, bool idempotent,
@@ -89,20 +92,58 @@ enum odoo_err odoo_execute_kw(struct odoo *o, const char *model, const char *met
 /* The service account's uid (logging in if needed); 0 on failure. */
 long odoo_service_uid(struct odoo *o, struct odoo_error *err);
 
+/*
+ * Counters of one client, for logs and benchmarks: every HTTP round trip
+ * to Odoo counts (retries and re-logins included).
+ */
+struct odoo_stats {
+	unsigned long calls;      /* round trips attempted */
+	unsigned long failures;   /* of which did not end in ODOO_OK */
+	long long     total_us;   /* wall time spent in them */
+	long long     max_us;     /* slowest one */
+};
+
+/* Copies the client's counters into *st (zeros when o is NULL). */
+void odoo_get_stats(const struct odoo *o, struct odoo_stats *st);
+
+/* Deepest nesting of arrays/structs converted in either direction. */
+#define ODOO_MAX_DEPTH 32
+
 /* ---- pure functions, exposed for the unit tests and the fuzzers ---- */
 
-/* Serialises methodName + params (a JSON array) as an XML-RPC call. Caller frees. */
+/*
+ * Serialises methodName + params (a JSON array) as an XML-RPC call, UTF-8,
+ * NUL-terminated; *len (when not NULL) receives its length.  Caller frees.
+ * JSON null becomes <boolean>0</boolean> (Odoo parses without allow_none),
+ * integers <int> when they fit 32 bits and <i8> otherwise, doubles the
+ * shortest text that reads back to the same value.  Returns NULL when a
+ * value cannot be sent: text that is not valid UTF-8 or holds characters
+ * XML 1.0 forbids, a non-finite number or an integer past INT64_MAX,
+ * nesting deeper than ODOO_MAX_DEPTH, or params not an array.
+ */
 char *odoo_serialize_call(const char *method, json_object *params, size_t *len);
 
 /*
- * Parses an XML-RPC response body.  On success *out is the JSON value;
- * on a fault, err is classified from faultCode/faultString as Odoo 18's
- * /xmlrpc/2 endpoint emits them.
+ * Parses an XML-RPC response body.  On success *out is the JSON value
+ * (caller puts; NULL for <nil/>): boolean, int (int/i4/i8), double (its
+ * JSON text is the shortest that reads back exactly, e.g. 750.0,
+ * 14.930000000000007), string, array, object; dateTime.iso8601 and base64
+ * become strings (base64 stays base64 text).  On a fault, err is classified
+ * from faultCode/faultString as Odoo 18's /xmlrpc/2 endpoint emits them
+ * (integer codes), or the legacy /xmlrpc endpoint (string codes), and the
+ * code is returned.  Anything else (not XML-RPC, a DTD, nesting deeper than
+ * ODOO_MAX_DEPTH, inf/nan) is ODOO_E_BAD_RESPONSE.
  */
 enum odoo_err odoo_parse_response(const char *xml, size_t len, json_object **out, struct odoo_error *err);
 
 /*
- * Classifies a fault (code and string) into err.  Exposed for tests.
+ * Classifies a fault (code and string) into err (DESIGN.md section 4):
+ * 1 -> ODOO_E_SERVER, message = the traceback's last line (log only);
+ * 2 -> ODOO_E_USER with Odoo's message, or ODOO_E_MISSING for MissingError;
+ * 3 -> ODOO_E_LOGIN (AccessDenied: the caller decides on a re-login);
+ * 4 -> ODOO_E_ACCESS with Odoo's message; any other code -> ODOO_E_SERVER.
+ * Messages are trimmed: no traceback, valid UTF-8, at most
+ * sizeof err->message - 1 bytes, cut on a character boundary.
  */
 void odoo_classify_fault(int fault_code, const char *fault_string, struct odoo_error *err);
 
