@@ -1,0 +1,39 @@
+"""conftest.py: pytest fixtures of the end-to-end tier."""
+
+import os
+import shutil
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def sim():
+    d = harness.tmpdir("ob-sim-")
+    s = harness.Sim(d)
+    yield s
+    s.close()
+    shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.fixture
+def clean_sim(sim):
+    """The simulator with its demo data and defaults restored."""
+    sim.reset()
+    yield sim
+    sim.reset()
+
+
+@pytest.fixture
+def workdir():
+    d = harness.tmpdir()
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.fixture
+def env(sim, workdir):
+    return harness.bridge_env(sim.url, workdir)

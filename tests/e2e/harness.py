@@ -1,0 +1,209 @@
+"""harness.py: start and stop what the end-to-end tests need (the Odoo
+simulator, the bridge in each of its modes, web servers), all on loopback,
+and talk HTTP/CGI/FastCGI to them.  Standard library only."""
+
+import http.client
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP_SRCDIR = os.environ.get("top_srcdir") or os.path.abspath(os.path.join(HERE, "..", ".."))
+TOP_BUILDDIR = os.environ.get("top_builddir") or TOP_SRCDIR
+BRIDGE = os.environ.get("ODOO_BRIDGE_BIN") or os.path.join(TOP_BUILDDIR, "odoo-bridge")
+SIM = os.path.join(TOP_SRCDIR, "tests", "odoo-sim", "odoo-sim")
+PYTHON = os.environ.get("PYTHON3") or "/usr/bin/python3"
+# A wrapper (e.g. valgrind) put in front of every bridge process.
+BRIDGE_WRAPPER = os.environ.get("ODOO_BRIDGE_WRAPPER", "").split()
+
+JWT_SECRET = "e2e-secret-0123456789abcdef0123456789abcdef"
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(pred, timeout=10.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pred():
+            return
+        time.sleep(0.02)
+    raise TimeoutError("timed out waiting for %s" % what)
+
+
+def port_open(port, host="127.0.0.1"):
+    try:
+        with socket.create_connection((host, port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def stop(proc, timeout=10):
+    """Stops a process we started, by pid: SIGTERM, then SIGKILL."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+class Sim:
+    """The Odoo simulator on a free loopback port."""
+
+    def __init__(self, tmpdir, extra_args=()):
+        self.tmpdir = tmpdir
+        portfile = os.path.join(tmpdir, "sim.port")
+        self.log = open(os.path.join(tmpdir, "sim.log"), "w")
+        self.proc = subprocess.Popen(
+            [PYTHON, SIM, "--host", "127.0.0.1", "--port", "0", "--port-file", portfile, "--quiet", *extra_args],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        wait_for(lambda: os.path.exists(portfile) and os.path.getsize(portfile) > 0, what="simulator port file")
+        with open(portfile) as f:
+            self.port = int(f.read().strip())
+        self.url = "http://127.0.0.1:%d" % self.port
+
+    def control(self, path, payload=None, method="POST"):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        body = json.dumps(payload or {}).encode()
+        c.request(method, "/__sim/" + path, body=body if method == "POST" else None,
+                  headers={"Content-Type": "application/json"})
+        r = c.getresponse()
+        data = r.read()
+        c.close()
+        if r.status != 200:
+            raise RuntimeError("simulator control %s: %d %r" % (path, r.status, data))
+        return json.loads(data) if data else None
+
+    def stats(self):
+        return self.control("stats", method="GET")
+
+    def reset_stats(self):
+        return self.control("stats/reset")
+
+    def reset(self):
+        return self.control("reset")
+
+    def close(self):
+        stop(self.proc)
+        self.log.close()
+
+
+def bridge_env(sim_url, tmpdir, **extra):
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "ODOO_URL": sim_url,
+        "ODOO_DB": "odoo_pelotazo",
+        "ODOO_USERNAME": "admin",
+        "ODOO_PASSWORD": "admin",
+        "JWT_SECRET": JWT_SECRET,
+        "THROTTLE_FILE": os.path.join(tmpdir, "throttle"),
+        "CORS_ORIGINS": "http://localhost:5173",
+        "LOG_LEVEL": "info",
+    }
+    for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+        if k in os.environ:
+            env[k] = os.environ[k]
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+class CgiResult:
+    def __init__(self, raw, stderr, returncode):
+        self.raw = raw
+        self.stderr = stderr.decode("utf-8", "replace")
+        self.returncode = returncode
+        head, _, body = raw.partition(b"\r\n\r\n")
+        self.headers = {}
+        self.header_list = []
+        lines = head.decode("latin-1").split("\r\n")
+        for line in lines:
+            if ":" in line:
+                k, v = line.split(":", 1)
+                self.headers[k.strip().lower()] = v.strip()
+                self.header_list.append((k.strip(), v.strip()))
+        self.status = int(self.headers.get("status", "200").split()[0])
+        self.body = body
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def run_cgi(env, method="GET", path="/", query="", body=b"", headers=None, content_type=None, timeout=30):
+    """Runs the bridge once as a plain CGI program (RFC 3875)."""
+    cgi = dict(env)
+    cgi.update({
+        "GATEWAY_INTERFACE": "CGI/1.1",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "REMOTE_ADDR": "127.0.0.1",
+        "REQUEST_METHOD": method,
+        "SCRIPT_NAME": "",
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+    })
+    if body:
+        cgi["CONTENT_LENGTH"] = str(len(body))
+    if content_type:
+        cgi["CONTENT_TYPE"] = content_type
+    for k, v in (headers or {}).items():
+        cgi["HTTP_" + k.upper().replace("-", "_")] = v
+    p = subprocess.run(BRIDGE_WRAPPER + [BRIDGE], input=body, env=cgi, capture_output=True, timeout=timeout)
+    return CgiResult(p.stdout, p.stderr, p.returncode)
+
+
+class Http:
+    """A tiny HTTP/1.1 client for the web servers under test."""
+
+    def __init__(self, port, host="127.0.0.1", prefix=""):
+        self.host, self.port, self.prefix = host, port, prefix
+        self.token = None
+
+    def request(self, method, path, body=None, headers=None, json_body=None, form=None, timeout=30):
+        h = dict(headers or {})
+        if json_body is not None:
+            body = json.dumps(json_body).encode()
+            h.setdefault("Content-Type", "application/json")
+        elif form is not None:
+            from urllib.parse import urlencode
+            body = urlencode(form).encode()
+            h.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        if self.token and "Authorization" not in h:
+            h["Authorization"] = "Bearer " + self.token
+        c = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+        c.request(method, self.prefix + path, body=body, headers=h)
+        r = c.getresponse()
+        data = r.read()
+        c.close()
+        r.body = data
+        try:
+            r.data = json.loads(data) if data else None
+        except ValueError:
+            r.data = None
+        return r
+
+    def login(self, username="admin", password="admin"):
+        r = self.request("POST", "/token", form={"username": username, "password": password})
+        assert r.status == 200, (r.status, r.body)
+        self.token = r.data["access_token"]
+        return self.token
+
+
+def tmpdir(prefix="ob-e2e-"):
+    return tempfile.mkdtemp(prefix=prefix)
+
+
+def random_id():
+    return secrets.token_hex(6)
