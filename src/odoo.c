@@ -599,10 +599,20 @@ base64_encode(const unsigned char *p, size_t n, size_t *outlen)
 	return out;
 }
 
-static bool to_json(xmlrpc_value *v, int depth, json_object **out, const char **why);
+/*
+ * State of one conversion: the doubles of the answer, read apart (see
+ * take_doubles), and what went wrong, for the log.
+ */
+struct conv {
+	const double *doubles;
+	size_t        ndoubles;
+	const char   *why;
+};
+
+static bool to_json(struct conv *cv, xmlrpc_value *v, int depth, json_object **out);
 
 static bool
-array_to_json(xmlrpc_env *env, xmlrpc_value *v, int depth, json_object **out, const char **why)
+array_to_json(struct conv *cv, xmlrpc_env *env, xmlrpc_value *v, int depth, json_object **out)
 {
 	int i, n = xmlrpc_array_size(env, v);
 
@@ -617,7 +627,7 @@ array_to_json(xmlrpc_env *env, xmlrpc_value *v, int depth, json_object **out, co
 		xmlrpc_array_read_item(env, v, (unsigned int)i, &item);
 		if (env->fault_occurred)
 			return false;
-		ok = to_json(item, depth + 1, &j, why);
+		ok = to_json(cv, item, depth + 1, &j);
 		xmlrpc_DECREF(item);
 		if (!ok)
 			return false;
@@ -628,7 +638,7 @@ array_to_json(xmlrpc_env *env, xmlrpc_value *v, int depth, json_object **out, co
 }
 
 static bool
-struct_to_json(xmlrpc_env *env, xmlrpc_value *v, int depth, json_object **out, const char **why)
+struct_to_json(struct conv *cv, xmlrpc_env *env, xmlrpc_value *v, int depth, json_object **out)
 {
 	int i, n = xmlrpc_struct_size(env, v);
 
@@ -646,7 +656,7 @@ struct_to_json(xmlrpc_env *env, xmlrpc_value *v, int depth, json_object **out, c
 		if (env->fault_occurred)
 			return false;
 		xmlrpc_read_string_lp(env, k, &klen, &key);
-		ok = !env->fault_occurred && to_json(m, depth + 1, &j, why);
+		ok = !env->fault_occurred && to_json(cv, m, depth + 1, &j);
 		if (ok && json_object_object_add(*out, key, j) != 0)
 			must(NULL);
 		if (!ok)
@@ -662,10 +672,10 @@ struct_to_json(xmlrpc_env *env, xmlrpc_value *v, int depth, json_object **out, c
 
 /*
  * Converts one xmlrpc-c value to JSON (*out, NULL for <nil/>).  On failure
- * returns false, *out is NULL and *why says what was wrong (for the log).
+ * returns false, *out is NULL and cv->why says what was wrong (for the log).
  */
 static bool
-to_json(xmlrpc_value *v, int depth, json_object **out, const char **why)
+to_json(struct conv *cv, xmlrpc_value *v, int depth, json_object **out)
 {
 	xmlrpc_env env;
 	bool ok = true;
@@ -673,7 +683,7 @@ to_json(xmlrpc_value *v, int depth, json_object **out, const char **why)
 
 	*out = NULL;
 	if (depth > ODOO_MAX_DEPTH) {
-		*why = "values nested too deeply";
+		cv->why = "values nested too deeply";
 		return false;
 	}
 	xmlrpc_env_init(&env);
@@ -701,14 +711,18 @@ to_json(xmlrpc_value *v, int depth, json_object **out, const char **why)
 	}
 	case XMLRPC_TYPE_DOUBLE: {
 		double d;
+		size_t k;
 		xmlrpc_read_double(&env, v, &d);
 		if (env.fault_occurred)
 			break;
-		if (!isfinite(d)) {
-			*why = "a double that is not finite";
+		/* d is the index take_doubles() put in place of the text. */
+		if (!(d >= 0 && d < (double)cv->ndoubles) || d != floor(d)) {
+			cv->why = "a double that was not read apart";
 			ok = false;
 			break;
 		}
+		k = (size_t)d;
+		d = cv->doubles[k];
 		/* json-c's default "%.17g" is exact but prints 0.1 as
 		 * 0.10000000000000001: keep the shortest exact text instead. */
 		fmt_double(d, num);
@@ -748,18 +762,18 @@ to_json(xmlrpc_value *v, int depth, json_object **out, const char **why)
 	case XMLRPC_TYPE_NIL:
 		break;
 	case XMLRPC_TYPE_ARRAY:
-		ok = array_to_json(&env, v, depth, out, why);
+		ok = array_to_json(cv, &env, v, depth, out);
 		break;
 	case XMLRPC_TYPE_STRUCT:
-		ok = struct_to_json(&env, v, depth, out, why);
+		ok = struct_to_json(cv, &env, v, depth, out);
 		break;
 	default:
-		*why = "a value of an unexpected type";
+		cv->why = "a value of an unexpected type";
 		ok = false;
 		break;
 	}
 	if (env.fault_occurred) {
-		*why = "an unreadable value";
+		cv->why = "an unreadable value";
 		ok = false;
 	}
 	if (!ok) {
@@ -854,32 +868,107 @@ out:
 	return ok;
 }
 
+/*
+ * xmlrpc-c 1.33 reads <double> with a digit loop of its own that is not
+ * correctly rounded: Odoo's 324.43 comes back as 324.42999999999995.  So
+ * before xmlrpc-c sees an answer, each <double>TEXT</double> becomes
+ * <double>N</double>, N the index of TEXT in a table read with strtod()
+ * (correctly rounded).  Small integers xmlrpc-c reads exactly.  Comments
+ * and CDATA sections, which Odoo never sends, are refused because they
+ * could hold a "<double>" that is not an element.
+ * On success out holds the rewritten body (or stays empty when there was
+ * no double) and d the values; on failure returns a reason for the log.
+ */
+static const char *
+take_doubles(const char *xml, size_t len, struct buf *out, double **d, size_t *nd)
+{
+	const char *p = xml, *end = xml + len, *q;
+	size_t cap = 0;
+	char text[72], idx[48];
+
+	*d = NULL;
+	*nd = 0;
+	if (memmem(xml, len, "<![CDATA[", 9) || memmem(xml, len, "<!--", 4))
+		return "a comment or CDATA section";
+	while ((q = memmem(p, (size_t)(end - p), "<double", 7)) != NULL) {
+		const char *t = q + 8, *close;
+		size_t n;
+
+		if (t > end || q[7] != '>')
+			return "a <double> element with attributes or no content";
+		close = memmem(t, (size_t)(end - t), "</double>", 9);
+		if (close == NULL)
+			return "an unterminated <double>";
+		n = (size_t)(close - t);
+		if (n == 0 || n >= sizeof text)
+			return "a double that is not a number";
+		memcpy(text, t, n);
+		text[n] = '\0';
+		if (*nd == cap) {
+			cap = cap ? cap * 2 : 64;
+			*d = xrealloc(*d, cap * sizeof **d);
+		}
+		/* Strict: no spaces, inf or nan (Python writes those for non-finite values). */
+		if (!parse_double(text, &(*d)[*nd]))
+			return "a double that is not a finite number";
+		snprintf(idx, sizeof idx, "<double>%zu</double>", *nd);
+		(*nd)++;
+		if (!buf_append(out, p, (size_t)(q - p)) || !buf_puts(out, idx))
+			return "too many doubles";
+		p = close + 9;
+	}
+	if (*nd > 0 && !buf_append(out, p, (size_t)(end - p)))
+		return "too many doubles";
+	return NULL;
+}
+
 enum odoo_err
 odoo_parse_response(const char *xml, size_t len, json_object **out, struct odoo_error *err)
 {
 	xmlrpc_env env;
 	xmlrpc_value *result = NULL;
 	int fault_code = 0;
-	const char *fault_string = NULL, *why = NULL;
+	const char *fault_string = NULL, *why;
+	struct conv cv = { NULL, 0, NULL };
+	double *doubles = NULL;
+	struct buf rw;
 
 	*out = NULL;
 	clear_err(err);
-	if (len == 0)
-		return set_err(err, ODOO_E_BAD_RESPONSE, "empty answer");
-	/* XML-RPC has no DTD; refusing one also rules out entity expansion bombs. */
-	if (memmem(xml, len, "<!DOCTYPE", 9) != NULL)
-		return set_err(err, ODOO_E_BAD_RESPONSE, "answer has a DTD");
+	buf_init(&rw, len + len / 2 + 64);   /* an index is never much longer than a double's text */
 	xmlrpc_env_init(&env);
+	if (len == 0) {
+		set_err(err, ODOO_E_BAD_RESPONSE, "empty answer");
+		goto out;
+	}
+	/* XML-RPC has no DTD; refusing one also rules out entity expansion bombs. */
+	if (memmem(xml, len, "<!DOCTYPE", 9) != NULL) {
+		set_err(err, ODOO_E_BAD_RESPONSE, "answer has a DTD");
+		goto out;
+	}
+	why = take_doubles(xml, len, &rw, &doubles, &cv.ndoubles);
+	if (why != NULL) {
+		set_err(err, ODOO_E_BAD_RESPONSE, "answer has %s", why);
+		goto out;
+	}
+	cv.doubles = doubles;
+	if (cv.ndoubles > 0) {
+		xml = rw.data;
+		len = rw.len;
+	}
 	xmlrpc_parse_response2(&env, xml, len, &result, &fault_code, &fault_string);
 	if (env.fault_occurred) {
 		if (!parse_fault_alone(xml, len, err))
 			set_err(err, ODOO_E_BAD_RESPONSE, "not XML-RPC: %.200s", env.fault_string);
 	} else if (fault_string != NULL) {
 		classify(fault_code, fault_string, false, err);
-	} else if (!to_json(result, 1, out, &why)) {
-		set_err(err, ODOO_E_BAD_RESPONSE, "answer has %s", why);
+	} else if (!to_json(&cv, result, 1, out)) {
+		set_err(err, ODOO_E_BAD_RESPONSE, "answer has %s", cv.why);
 	}
+out:
 	free((void *)fault_string);
+	free(doubles);
+	buf_free(&rw);
 	if (result)
 		xmlrpc_DECREF(result);
 	xmlrpc_env_clean(&env);
@@ -1132,7 +1221,8 @@ odoo_new(const struct odoo_config *cfg)
 	o->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : DEFAULT_TIMEOUT_MS;
 	o->max_response = cfg->max_response > 0 ? cfg->max_response : DEFAULT_MAX_RESPONSE;
 	buf_init(&o->resp, o->max_response);
-	raise_xml_limit(o->max_response);
+	/* take_doubles() may lengthen a body by up to half. */
+	raise_xml_limit(o->max_response + o->max_response / 2 + 64);
 
 	o->headers = curl_slist_append(NULL, "Content-Type: text/xml");
 	/* No "Expect: 100-continue" round trip before bodies over 1 KiB. */
