@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -524,4 +525,250 @@ body_to_vals(const struct rschema *s, json_object *body, bool create, enum lang 
 		add_defaults(s->res, out);
 	*vals = out;
 	return true;
+}
+
+/* ------------------------------------------------------------ nested lines */
+
+/* Whether writing v (an Odoo value for f) would leave cur (the value Odoo read) unchanged. */
+static bool
+value_unchanged(const struct xfield *f, json_object *cur, json_object *v)
+{
+	bool cur_false = json_object_is_type(cur, json_type_boolean) && !json_object_get_boolean(cur);
+
+	switch (f->type) {
+	case FT_MANY2ONE:
+		/* cur is [id, "name"] or False; v is an id or False. */
+		if (json_object_is_type(v, json_type_boolean))
+			return cur_false;
+		return json_object_is_type(cur, json_type_array) && json_object_array_length(cur) >= 1 &&
+		       json_object_get_int64(json_object_array_get_idx(cur, 0)) == json_object_get_int64(v);
+	case FT_ONE2MANY:
+	case FT_MANY2MANY: {
+		/* cur is [ids]; v is [[6, 0, ids]]: the same set means unchanged. */
+		json_object *ids = json_object_array_get_idx(json_object_array_get_idx(v, 0), 2);
+		size_t n = json_object_array_length(ids);
+
+		if (!json_object_is_type(cur, json_type_array) || json_object_array_length(cur) != n)
+			return false;
+		for (size_t i = 0; i < n; i++) {
+			bool found = false;
+
+			for (size_t j = 0; j < n && !found; j++)
+				found = json_object_get_int64(json_object_array_get_idx(cur, j)) ==
+				        json_object_get_int64(json_object_array_get_idx(ids, i));
+			if (!found)
+				return false;
+		}
+		return true;
+	}
+	case FT_INTEGER:
+	case FT_FLOAT:
+	case FT_MONETARY:
+		if (json_object_is_type(cur, json_type_boolean) || json_object_is_type(v, json_type_boolean))
+			return json_object_equal(cur, v);
+		/* 4 and 4.0 are the same quantity. */
+		return json_object_get_double(cur) == json_object_get_double(v);
+	default:
+		return json_object_equal(cur, v);
+	}
+}
+
+/* The current line record with that id, or NULL. */
+static json_object *
+find_line(json_object *current, int64_t id, size_t *idx)
+{
+	size_t n = json_object_is_type(current, json_type_array) ? json_object_array_length(current) : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *rec = json_object_array_get_idx(current, i), *v;
+
+		if (json_object_object_get_ex(rec, "id", &v) && json_object_get_int64(v) == id) {
+			*idx = i;
+			return rec;
+		}
+	}
+	return NULL;
+}
+
+static json_object *
+command(int op, int64_t id, json_object *arg)
+{
+	json_object *c = json_object_new_array();
+
+	json_object_array_add(c, json_object_new_int(op));
+	json_object_array_add(c, json_object_new_int64(id));
+	json_object_array_add(c, arg != NULL ? arg : json_object_new_int(0));
+	return c;
+}
+
+/*
+ * One entry of the list -> its command appended to cmds (or none when an
+ * existing line is unchanged).  kept[] marks the current lines named.
+ */
+static bool
+line_entry(const struct rschema *ls, const char *prefix, json_object *entry, json_object *current,
+           bool *kept, enum lang lang, json_object *cmds, json_object *errors)
+{
+	json_object *idv = NULL, *rec = NULL, *vals;
+	int64_t id = 0;
+	size_t idx = 0;
+	bool ok = true;
+	char key[192];
+
+	if (!json_object_is_type(entry, json_type_object)) {
+		errors_add_verr(errors, prefix, VE_NOT_OBJECT, NULL, lang);
+		return false;
+	}
+	snprintf(key, sizeof(key), "%s.id", prefix);
+	if (json_object_object_get_ex(entry, "id", &idv) && idv != NULL) {
+		if (!json_to_id(idv, &id)) {
+			errors_add_verr(errors, key, VE_BAD_ID, NULL, lang);
+			return false;
+		}
+		if ((rec = find_line(current, id, &idx)) == NULL) {
+			errors_add_verr(errors, key, VE_LINE_UNKNOWN, NULL, lang);
+			return false;
+		}
+		if (kept[idx]) {
+			errors_add_verr(errors, key, VE_LINE_DUPLICATE, NULL, lang);
+			return false;
+		}
+		kept[idx] = true;
+	}
+	vals = json_object_new_object();
+	json_object_object_foreach(entry, k, in) {
+		const struct xfield *f;
+		json_object *v = NULL, *cur;
+		enum verr e;
+
+		if (strcmp(k, "id") == 0)
+			continue;
+		f = rschema_field(ls, k);
+		if (f == NULL)
+			e = VE_UNKNOWN_FIELD;
+		else if (!xfield_writable(f))
+			e = VE_READ_ONLY;
+		else
+			e = value_to_odoo(f, in, &v);
+		if (e != VE_OK) {
+			snprintf(key, sizeof(key), "%s.%s", prefix, k);
+			errors_add_verr(errors, key, e, f, lang);
+			ok = false;
+			continue;
+		}
+		if (rec != NULL && json_object_object_get_ex(rec, k, &cur) && value_unchanged(f, cur, v)) {
+			json_object_put(v);
+			continue;
+		}
+		json_object_object_add(vals, k, v);
+	}
+	if (!ok || (rec != NULL && json_object_object_length(vals) == 0)) {
+		json_object_put(vals);
+		return ok;
+	}
+	json_object_array_add(cmds, rec != NULL ? command(1, id, vals) : command(0, 0, vals));
+	return true;
+}
+
+bool
+lines_to_commands(const struct rschema *ls, const char *key, json_object *lines, json_object *current,
+                  enum lang lang, json_object **commands, json_object *errors)
+{
+	size_t ncur = json_object_is_type(current, json_type_array) ? json_object_array_length(current) : 0;
+	json_object *cmds;
+	bool *kept, ok = true;
+	char prefix[128];
+
+	if (!json_object_is_type(lines, json_type_array)) {
+		errors_add_verr(errors, key, VE_NOT_LIST, NULL, lang);
+		return false;
+	}
+	cmds = json_object_new_array();
+	kept = xcalloc(ncur + 1, sizeof(*kept));
+	for (size_t i = 0; i < json_object_array_length(lines); i++) {
+		snprintf(prefix, sizeof(prefix), "%s.%zu", key, i);
+		if (!line_entry(ls, prefix, json_object_array_get_idx(lines, i), current, kept, lang, cmds, errors))
+			ok = false;
+	}
+	/* The list is the full desired state: a line it does not name goes. */
+	for (size_t i = 0; i < ncur; i++) {
+		json_object *v;
+
+		if (!kept[i] && json_object_object_get_ex(json_object_array_get_idx(current, i), "id", &v))
+			json_object_array_add(cmds, command(2, json_object_get_int64(v), NULL));
+	}
+	free(kept);
+	if (!ok) {
+		json_object_put(cmds);
+		return false;
+	}
+	*commands = cmds;
+	return true;
+}
+
+/* ----------------------------------------------------------------- bodies */
+
+/*
+ * json-c's strict mode still takes 'single quotes', NaN, Infinity and raw
+ * control characters in strings; RFC 8259 does not.  This lexical pass
+ * refuses them before json-c parses the rest.
+ */
+static bool
+rfc8259_lexically(const char *d, size_t len)
+{
+	static const char outside[] = " \t\r\n{}[],:0123456789+-.eEtruefalsn\"";
+	bool in_string = false;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)d[i];
+
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+			else if (c < 0x20)
+				return false;
+		} else if (c == '"') {
+			in_string = true;
+		} else if (c == '\0' || strchr(outside, c) == NULL) {
+			return false;
+		}
+	}
+	return true;
+}
+
+json_object *
+json_parse_body(const char *data, size_t len)
+{
+	json_tokener *tok;
+	json_object *v;
+	size_t end;
+
+	/* json_tokener_parse_ex takes an int length. */
+	if (len == 0 || len > INT32_MAX || !rfc8259_lexically(data, len))
+		return NULL;
+	tok = json_tokener_new_ex(32);
+	if (tok == NULL) {
+		log_error("out of memory creating a JSON tokener");
+		abort();
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	v = json_tokener_parse_ex(tok, data, (int)len);
+	if (json_tokener_get_error(tok) != json_tokener_success) {
+		/* Includes json_tokener_continue: the body ended inside a value. */
+		json_object_put(v);
+		v = NULL;
+		goto out;
+	}
+	for (end = json_tokener_get_parse_end(tok); end < len; end++) {
+		if (data[end] != ' ' && data[end] != '\t' && data[end] != '\n' && data[end] != '\r') {
+			json_object_put(v);
+			v = NULL;
+			goto out;
+		}
+	}
+out:
+	json_tokener_free(tok);
+	return v;
 }

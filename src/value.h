@@ -97,4 +97,30 @@ bool date_valid(const char *s);
 /* A positive id that fits Odoo's 32-bit integer ids, from a JSON value; false otherwise. */
 bool json_to_id(json_object *v, int64_t *id);
 
+/*
+ * Nested lines (the body's full desired list, e.g. a sale's "lines") ->
+ * one2many commands, against the lines the record has now (current: the
+ * Odoo records of those lines as read with ls's fields; NULL or [] on
+ * create):
+ *   an entry with "id"    -> [1, id, vals], only the keys whose value
+ *                            differs from the current one; no command when
+ *                            nothing changed (rewriting product_id would
+ *                            make Odoo recompute the price and description);
+ *   an entry without "id" -> [0, 0, vals];
+ *   a current line left out -> [2, id, 0] (removed).
+ * Entries are validated like bodies against ls (writable fields only).
+ * Refusals go into errors under "<key>", "<key>.<i>" or "<key>.<i>.<field>"
+ * (react-hook-form's names for nested fields).  *commands (new reference)
+ * is set only when everything is valid; returns that.
+ */
+bool lines_to_commands(const struct rschema *ls, const char *key, json_object *lines, json_object *current,
+                       enum lang lang, json_object **commands, json_object *errors);
+
+/*
+ * Parses a request body as one JSON value: strict (RFC 8259), valid UTF-8,
+ * nesting depth at most 32, nothing but whitespace after it.  Returns a new
+ * reference, or NULL when the body is not that.
+ */
+json_object *json_parse_body(const char *data, size_t len);
+
 #endif

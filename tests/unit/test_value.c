@@ -437,3 +437,158 @@ Test(value, errors_accumulate)
 	assert_json_eq(errors, "{\"name\": [\"one\", \"two\"]}", "errors");
 	json_object_put(errors);
 }
+
+/* ------------------------------------------------------------ sale lines */
+
+/* Lines 1, 2 and 3 of sale 1 as Odoo read them (samples/sale.order.line.json). */
+static json_object *
+sale1_lines(void)
+{
+	json_object *doc = fixture_json("samples/sale.order.line.json"), *recs, *out = json_object_new_array();
+
+	cr_assert(json_object_object_get_ex(doc, "records", &recs));
+	for (size_t i = 0; i < json_object_array_length(recs); i++) {
+		json_object *rec = json_object_array_get_idx(recs, i), *order;
+
+		cr_assert(json_object_object_get_ex(rec, "order_id", &order));
+		if (json_object_get_int64(json_object_array_get_idx(order, 0)) == 1)
+			json_object_array_add(out, json_object_get(rec));
+	}
+	json_object_put(doc);
+	cr_assert_eq(json_object_array_length(out), 3);
+	return out;
+}
+
+struct lines_case {
+	bool create;
+	enum lang lang;
+	char lines[160];
+	bool ok;
+	char want[200];   /* commands when ok, errors otherwise */
+};
+
+static const struct lines_case lines_cases[] = {
+	/* DESIGN.md section 6, exactly. */
+	{ false, LANG_ES, "[{\"id\": 1, \"product_uom_qty\": 4}, {\"product_id\": 6, \"product_uom_qty\": 1}]", true,
+	  "[[1, 1, {\"product_uom_qty\": 4}], [0, 0, {\"product_id\": 6, \"product_uom_qty\": 1}], [2, 2, 0], [2, 3, 0]]" },
+	{ true, LANG_ES, "[{\"product_id\": 32, \"product_uom_qty\": 2}]", true,
+	  "[[0, 0, {\"product_id\": 32, \"product_uom_qty\": 2}]]" },
+	{ true, LANG_ES, "[]", true, "[]" },
+	{ true, LANG_ES, "[{\"product_id\": 6, \"price_unit\": 99.5, \"name\": \"custom\", \"tax_id\": [1]}]", true,
+	  "[[0, 0, {\"product_id\": 6, \"price_unit\": 99.5, \"name\": \"custom\", \"tax_id\": [[6, 0, [1]]]}]]" },
+	/* Unchanged values are not sent; 3 equals Odoo's 3.0. */
+	{ false, LANG_ES, "[{\"id\": 1, \"product_uom_qty\": 3}, {\"id\": 2}, {\"id\": 3}]", true, "[]" },
+	{ false, LANG_ES, "[{\"id\": 1, \"product_id\": {\"id\": 32, \"name\": \"x\"}, \"tax_id\": []}, {\"id\": 2}, {\"id\": 3}]",
+	  true, "[]" },
+	{ false, LANG_ES, "[{\"id\": 1, \"product_id\": 5, \"price_unit\": 295.0}, {\"id\": 2}, {\"id\": 3}]", true,
+	  "[[1, 1, {\"product_id\": 5}]]" },
+	{ false, LANG_ES, "[{\"id\": 2, \"name\": \"[FURN_8888] Office Lamp\", \"discount\": 10}, {\"id\": 1}, {\"id\": 3}]",
+	  true, "[[1, 2, {\"discount\": 10}]]" },
+	{ false, LANG_ES, "[{\"id\": 3, \"tax_id\": [1]}]", true, "[[1, 3, {\"tax_id\": [[6, 0, [1]]]}], [2, 1, 0], [2, 2, 0]]" },
+	{ false, LANG_ES, "[]", true, "[[2, 1, 0], [2, 2, 0], [2, 3, 0]]" },
+	{ false, LANG_ES, "[{\"product_id\": 6}, {\"id\": 3, \"discount\": 10}]", true,
+	  "[[0, 0, {\"product_id\": 6}], [1, 3, {\"discount\": 10}], [2, 1, 0], [2, 2, 0]]" },
+	{ false, LANG_ES, "[{\"id\": null, \"product_id\": 6}, {\"id\": 1}, {\"id\": 2}, {\"id\": 3}]", true,
+	  "[[0, 0, {\"product_id\": 6}]]" },
+	/* refusals */
+	{ false, LANG_ES, "{\"id\": 1}", false, "{\"lines\": [\"Debe ser una lista\"]}" },
+	{ false, LANG_EN, "null", false, "{\"lines\": [\"Must be a list\"]}" },
+	{ false, LANG_EN, "[1]", false, "{\"lines.0\": [\"Must be an object\"]}" },
+	{ true, LANG_EN, "[{\"id\": 1, \"product_uom_qty\": 2}]", false,
+	  "{\"lines.0.id\": [\"The line does not belong to this record\"]}" },
+	{ false, LANG_EN, "[{\"id\": 99}]", false, "{\"lines.0.id\": [\"The line does not belong to this record\"]}" },
+	{ false, LANG_EN, "[{\"id\": 1}, {\"id\": 1}]", false, "{\"lines.1.id\": [\"Line given twice\"]}" },
+	{ false, LANG_EN, "[{\"id\": \"1\"}]", false,
+	  "{\"lines.0.id\": [\"Must be an id (positive integer), {\\\"id\\\": id} or null\"]}" },
+	{ false, LANG_EN, "[{\"id\": 1, \"price_subtotal\": 885.0}]", false, "{\"lines.0.price_subtotal\": [\"Read-only field\"]}" },
+	{ false, LANG_EN, "[{\"product_id\": 6, \"order_id\": 1}]", false, "{\"lines.0.order_id\": [\"Unknown field\"]}" },
+	{ false, LANG_EN, "[{\"id\": 1}, {\"product_id\": 6, \"product_uom_qty\": \"4\", \"discount\": true}]", false,
+	  "{\"lines.1.product_uom_qty\": [\"Must be a number\"], \"lines.1.discount\": [\"Must be a number\"]}" },
+};
+
+ParameterizedTestParameters(value, lines_to_commands)
+{
+	return cr_make_param_array(struct lines_case, (void *)lines_cases, ARRAY_SIZE(lines_cases));
+}
+
+ParameterizedTest(const struct lines_case *c, value, lines_to_commands)
+{
+	json_object *lines = J(c->lines);
+	json_object *current = c->create ? NULL : sale1_lines();
+	json_object *errors = json_object_new_object(), *cmds = NULL;
+	bool ok = lines_to_commands(fixture_schema("sale_lines"), "lines", lines, current, c->lang, &cmds, errors);
+
+	cr_assert_eq(ok, c->ok, "%s: errors %s", c->lines, json_object_to_json_string(errors));
+	if (ok) {
+		assert_json_eq(cmds, c->want, c->lines);
+		cr_assert_eq(json_object_object_length(errors), 0);
+	} else {
+		cr_assert_null(cmds);
+		assert_json_eq(errors, c->want, c->lines);
+	}
+	json_object_put(cmds);
+	json_object_put(errors);
+	json_object_put(current);
+	json_object_put(lines);
+}
+
+/* ------------------------------------------------------------ body parsing */
+
+struct parse_case { char in[48]; bool ok; };
+
+static const struct parse_case parse_cases[] = {
+	{ "{\"a\": 1}", true },
+	{ "  {\"a\": 1}\r\n\t ", true },
+	{ "[1, 2]", true },
+	{ "{\"a\": \"caf\xc3\xa9\"}", true },
+	{ "", false },
+	{ " ", false },
+	{ "{", false },
+	{ "{\"a\": 1", false },
+	{ "{\"a\": 1}}", false },
+	{ "{\"a\": 1} x", false },
+	{ "{\"a\": 1}{\"b\": 2}", false },
+	{ "{'a': 1}", false },
+	{ "{\"a\": 1,}", false },
+	{ "{a: 1}", false },
+	{ "{\"a\": \"caf\xe9\"}", false },
+	{ "{\"a\": NaN}", false },
+	{ "null", false },
+	{ "{\"a\": Infinity}", false },
+	{ "{\"a\": -Infinity}", false },
+	{ "{\"a\": \"tab\there\"}", false },
+	{ "{\"a\": \"tab\\there\"}", true },
+	{ "{\"a\": \"quote \\\" and 'single'\"}", true },
+	{ "{\"a\": [true, false, null, -1.5e3]}", true },
+};
+
+ParameterizedTestParameters(value, json_parse_body)
+{
+	return cr_make_param_array(struct parse_case, (void *)parse_cases, ARRAY_SIZE(parse_cases));
+}
+
+ParameterizedTest(const struct parse_case *c, value, json_parse_body)
+{
+	json_object *v = json_parse_body(c->in, strlen(c->in));
+
+	cr_assert_eq(v != NULL, c->ok, "json_parse_body(%s)", c->in);
+	json_object_put(v);
+}
+
+Test(value, json_parse_body_limits)
+{
+	char deep[200];
+	json_object *v;
+
+	memset(deep, '[', 40);
+	memset(deep + 40, ']', 40);
+	deep[80] = '\0';
+	cr_assert_null(json_parse_body(deep, 80), "nesting deeper than 32 is refused");
+	memset(deep, '[', 20);
+	memset(deep + 20, ']', 20);
+	v = json_parse_body(deep, 40);
+	cr_assert_not_null(v);
+	json_object_put(v);
+	/* An embedded NUL is not whitespace after the value. */
+	cr_assert_null(json_parse_body("{\"a\": 1}\0", 9));
+}
