@@ -1,0 +1,598 @@
+/* crud.c: list/get/create/update/delete handlers over any resource of the table. */
+#include "autoconfig.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crud.h"
+#include "query.h"
+#include "util.h"
+#include "value.h"
+
+/* Allow of a read-only resource, for the collection and for one record alike. */
+#define ALLOW_READ_ONLY "GET, HEAD, OPTIONS"
+
+/* ------------------------------------------------------------ Odoo calls */
+
+static enum odoo_err
+call(struct ctx *c, const char *model, const char *method, json_object *args, json_object *kwargs,
+     bool idempotent, json_object **out, struct odoo_error *err)
+{
+	return odoo_execute_kw(ctx_odoo(c), model, method, args, kwargs, idempotent, out, err);
+}
+
+/* The schema cache's way to Odoo: fields_get is a read. */
+static enum odoo_err
+schema_fetch(void *ud, const char *model, const char *method, json_object *args, json_object *kwargs,
+             json_object **out, struct odoo_error *err)
+{
+	return call(ud, model, method, args, kwargs, true, out, err);
+}
+
+static json_object *
+field_names(const struct rschema *s, const char *extra)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < s->n; i++)
+		json_object_array_add(a, json_object_new_string(s->f[i].name));
+	if (extra != NULL)
+		json_object_array_add(a, json_object_new_string(extra));
+	return a;
+}
+
+/* [x] as a new array; x is consumed. */
+static json_object *
+array1(json_object *x)
+{
+	json_object *a = json_object_new_array();
+
+	json_object_array_add(a, x);
+	return a;
+}
+
+/* [[id]]: the positional args of write/unlink/actions on one record (plus vals when given). */
+static json_object *
+id_args(int64_t id, json_object *vals)
+{
+	json_object *a = array1(array1(json_object_new_int64(id)));
+
+	if (vals != NULL)
+		json_object_array_add(a, json_object_get(vals));
+	return a;
+}
+
+/* ---------------------------------------------------------------- shared */
+
+void
+crud_odoo_error(struct ctx *c, const struct odoo_error *err, const char *what)
+{
+	int status = odoo_http_status(err->code);
+	enum lang lang = c->req->lang;
+
+	switch (err->code) {
+	case ODOO_E_USER:
+		/* UserError / ValidationError: Odoo's words are meant for the user. */
+		log_info("%s: Odoo refused: %s", what, err->message);
+		if (err->message[0] != '\0')
+			response_error_text(c->res, status, err->message, NULL);
+		else
+			response_error(c->res, lang, status, MSG_ODOO_REJECTED, NULL);
+		return;
+	case ODOO_E_MISSING:
+		response_error(c->res, lang, status, MSG_RECORD_NOT_FOUND, NULL);
+		return;
+	case ODOO_E_ACCESS:
+		log_warn("%s: Odoo denied access: %s", what, err->message);
+		response_error(c->res, lang, status, MSG_FORBIDDEN, NULL);
+		return;
+	case ODOO_E_TIMEOUT:
+		log_error("%s: Odoo timed out: %s", what, err->message);
+		response_error(c->res, lang, status, MSG_ODOO_TIMEOUT, NULL);
+		return;
+	case ODOO_E_UNREACHABLE:
+	case ODOO_E_LOGIN:
+		log_error("%s: Odoo unavailable (%s): %s", what, odoo_strerror(err->code), err->message);
+		response_error(c->res, lang, status, MSG_ODOO_UNAVAILABLE, NULL);
+		return;
+	default:
+		/* Tracebacks and odd answers: the log has them, the client never does. */
+		log_error("%s: %s: %s", what, odoo_strerror(err->code), err->message);
+		response_error(c->res, lang, status >= 500 ? status : 502, MSG_ODOO_BAD_ANSWER, NULL);
+		return;
+	}
+}
+
+bool
+crud_resolve(struct ctx *c, bool need_id, bool writing, struct target *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->res = resource_find(c->req->route_params[0]);
+	if (t->res == NULL) {
+		response_error(c->res, c->req->lang, 404, MSG_NOT_FOUND, NULL);
+		return false;
+	}
+	if (writing && t->res->read_only) {
+		response_error(c->res, c->req->lang, 405, MSG_METHOD_NOT_ALLOWED, NULL);
+		response_add_header(c->res, "Allow", ALLOW_READ_ONLY);
+		return false;
+	}
+	if (need_id && (c->req->route_params[1] == NULL ||
+	                !parse_int64(c->req->route_params[1], 1, INT32_MAX, &t->id))) {
+		response_error(c->res, c->req->lang, 404, MSG_RECORD_NOT_FOUND, NULL);
+		return false;
+	}
+	return true;
+}
+
+bool
+crud_load_schema(struct ctx *c, struct target *t)
+{
+	struct odoo_error err;
+
+	memset(&err, 0, sizeof(err));
+	t->s = schema_cache_get(c->w->schemas, t->res, schema_fetch, c, &err);
+	if (t->s != NULL && t->res->lines != NULL)
+		t->ls = schema_cache_get(c->w->schemas, t->res->lines->child, schema_fetch, c, &err);
+	if (t->s == NULL || (t->res->lines != NULL && t->ls == NULL)) {
+		crud_odoo_error(c, &err, "fields_get");
+		return false;
+	}
+	return true;
+}
+
+void
+crud_log_write(const struct ctx *c, const char *what, const struct resource *res, int64_t id,
+               const char *outcome)
+{
+	log_info("%s %s id=%" PRId64 " by %s: %s", what, res->name, id,
+	         c->user.sub[0] != '\0' ? c->user.sub : "(unknown)", outcome);
+}
+
+/* The lines of a record (ids as Odoo read them in `field`) read with ls's fields. */
+static enum odoo_err
+read_lines(struct ctx *c, const struct target *t, json_object *ids, json_object **out, struct odoo_error *err)
+{
+	json_object *args, *kwargs;
+	enum odoo_err e;
+
+	if (!json_object_is_type(ids, json_type_array) || json_object_array_length(ids) == 0) {
+		/* No call for no lines: read([]) would answer [] anyway. */
+		*out = json_object_new_array();
+		return ODOO_OK;
+	}
+	args = array1(json_object_get(ids));
+	kwargs = json_object_new_object();
+	json_object_object_add(kwargs, "fields", field_names(t->ls, NULL));
+	e = call(c, t->res->lines->child->model, "read", args, kwargs, true, out, err);
+	json_object_put(args);
+	json_object_put(kwargs);
+	if (e == ODOO_OK && !json_object_is_type(*out, json_type_array)) {
+		json_object_put(*out);
+		*out = NULL;
+		err->code = e = ODOO_E_BAD_RESPONSE;
+		snprintf(err->message, sizeof(err->message), "read of lines did not answer a list");
+	}
+	return e;
+}
+
+/* Odoo line records -> API lines. */
+static json_object *
+lines_for_api(const struct rschema *ls, json_object *raw)
+{
+	json_object *out = json_object_new_array();
+
+	for (size_t i = 0; i < json_object_array_length(raw); i++)
+		json_object_array_add(out, record_from_odoo(ls, json_object_array_get_idx(raw, i)));
+	return out;
+}
+
+/* The base domain of res AND id = id, as a JSON array. */
+static json_object *
+record_domain(const struct resource *res, int64_t id)
+{
+	json_object *d = json_object_new_array(), *l = json_object_new_array();
+
+	if (res->base_domain != NULL) {
+		json_object *base = json_tokener_parse(res->base_domain);
+
+		for (size_t i = 0; i < json_object_array_length(base); i++)
+			json_object_array_add(d, json_object_get(json_object_array_get_idx(base, i)));
+		json_object_put(base);
+	}
+	json_object_array_add(l, json_object_new_string("id"));
+	json_object_array_add(l, json_object_new_string("="));
+	json_object_array_add(l, json_object_new_int64(id));
+	json_object_array_add(d, l);
+	return d;
+}
+
+enum odoo_err
+crud_read(struct ctx *c, const struct target *t, json_object **api, json_object **raw_lines,
+          struct odoo_error *err)
+{
+	const char *lf = t->res->lines != NULL ? t->res->lines->field : NULL;
+	json_object *args, *kwargs, *ctx, *out = NULL, *rec, *ids, *lines = NULL;
+	enum odoo_err e;
+
+	*api = NULL;
+	if (raw_lines != NULL)
+		*raw_lines = NULL;
+	/* search_read, not read: read() ignores the base domain (a customer id
+	 * under /suppliers must be a 404) and silently drops missing ids. */
+	args = array1(record_domain(t->res, t->id));
+	kwargs = json_object_new_object();
+	json_object_object_add(kwargs, "fields", field_names(t->s, lf));
+	json_object_object_add(kwargs, "limit", json_object_new_int(1));
+	/* An archived record (active = false, which PATCH may set) is still that record. */
+	ctx = json_object_new_object();
+	json_object_object_add(ctx, "active_test", json_object_new_boolean(0));
+	json_object_object_add(kwargs, "context", ctx);
+	e = call(c, t->res->model, "search_read", args, kwargs, true, &out, err);
+	json_object_put(args);
+	json_object_put(kwargs);
+	if (e != ODOO_OK)
+		return e;
+	if (!json_object_is_type(out, json_type_array)) {
+		json_object_put(out);
+		err->code = ODOO_E_BAD_RESPONSE;
+		snprintf(err->message, sizeof(err->message), "search_read did not answer a list");
+		return ODOO_E_BAD_RESPONSE;
+	}
+	if (json_object_array_length(out) == 0) {
+		json_object_put(out);
+		return ODOO_OK;
+	}
+	rec = json_object_array_get_idx(out, 0);
+	if (lf != NULL) {
+		if (!json_object_object_get_ex(rec, lf, &ids))
+			ids = NULL;
+		if ((e = read_lines(c, t, ids, &lines, err)) != ODOO_OK) {
+			json_object_put(out);
+			return e;
+		}
+	}
+	*api = record_from_odoo(t->s, rec);
+	if (lines != NULL) {
+		json_object_object_add(*api, t->res->lines->key, lines_for_api(t->ls, lines));
+		if (raw_lines != NULL)
+			*raw_lines = lines;
+		else
+			json_object_put(lines);
+	}
+	json_object_put(out);
+	return ODOO_OK;
+}
+
+/* ------------------------------------------------------------------- list */
+
+/* search_read of one page; *out is the array of records. */
+static enum odoo_err
+search_page(struct ctx *c, const struct target *t, const struct list_query *q, json_object **out,
+            struct odoo_error *err)
+{
+	json_object *args = array1(json_object_get(q->domain));
+	json_object *kwargs = json_object_new_object();
+	enum odoo_err e;
+
+	json_object_object_add(kwargs, "fields", field_names(t->s, NULL));
+	json_object_object_add(kwargs, "offset", json_object_new_int64(q->offset));
+	json_object_object_add(kwargs, "limit", json_object_new_int64(q->limit));
+	json_object_object_add(kwargs, "order", json_object_new_string(q->order));
+	e = call(c, t->res->model, "search_read", args, kwargs, true, out, err);
+	json_object_put(args);
+	json_object_put(kwargs);
+	if (e == ODOO_OK && !json_object_is_type(*out, json_type_array)) {
+		json_object_put(*out);
+		*out = NULL;
+		err->code = e = ODOO_E_BAD_RESPONSE;
+		snprintf(err->message, sizeof(err->message), "search_read did not answer a list");
+	}
+	return e;
+}
+
+static enum odoo_err
+search_count(struct ctx *c, const struct target *t, json_object *domain, int64_t *total, struct odoo_error *err)
+{
+	json_object *args = array1(json_object_get(domain)), *out = NULL;
+	enum odoo_err e;
+
+	e = call(c, t->res->model, "search_count", args, NULL, true, &out, err);
+	json_object_put(args);
+	if (e == ODOO_OK) {
+		if (json_object_is_type(out, json_type_int) && json_object_get_int64(out) >= 0) {
+			*total = json_object_get_int64(out);
+		} else {
+			err->code = e = ODOO_E_BAD_RESPONSE;
+			snprintf(err->message, sizeof(err->message), "search_count did not answer a number");
+		}
+	}
+	json_object_put(out);
+	return e;
+}
+
+/*
+ * search_read + search_count rather than web_search_read: search_read is
+ * the ORM's stable public API on every Odoo version and answers relations
+ * as read() does ([id, name]), the shape value.c converts everywhere else;
+ * web_search_read belongs to the web client, wants a field specification,
+ * nests relations differently ({id, display_name}) and always counts.  The
+ * count is asked only when the page does not tell it: a page shorter than
+ * the limit (and not empty past offset 0) ends the result, so
+ * total = offset + its length, and most lists cost one round trip.
+ */
+void
+crud_list(struct ctx *c)
+{
+	struct target t;
+	struct list_query q;
+	struct query_error qerr;
+	struct odoo_error err;
+	json_object *recs = NULL, *items, *body;
+	int64_t total = 0, n = 0;
+	enum query_err qe;
+	char num[24];
+
+	memset(&q, 0, sizeof(q));
+	memset(&err, 0, sizeof(err));
+	if (!crud_resolve(c, false, false, &t) || !crud_load_schema(c, &t))
+		return;
+	qe = query_parse(t.s, &c->req->query, c->cfg->list_max, &q, &qerr);
+	if (qe != Q_OK) {
+		response_error(c->res, c->req->lang, 400, qe == Q_BAD_PAGINATION ? MSG_BAD_PAGINATION : MSG_BAD_PARAMETER,
+		               query_error_json(&qerr, c->req->lang));
+		return;
+	}
+	/* Odoo reads limit 0 as "no limit": an empty range (_end == _start) only counts. */
+	if (q.limit > 0) {
+		if (search_page(c, &t, &q, &recs, &err) != ODOO_OK)
+			goto odoo_failed;
+		n = (int64_t)json_object_array_length(recs);
+	}
+	if (q.limit == 0 || n == q.limit || (n == 0 && q.offset > 0)) {
+		if (search_count(c, &t, q.domain, &total, &err) != ODOO_OK)
+			goto odoo_failed;
+	} else {
+		total = q.offset + n;
+	}
+	items = json_object_new_array();
+	for (int64_t i = 0; i < n; i++)
+		json_object_array_add(items, record_from_odoo(t.s, json_object_array_get_idx(recs, (size_t)i)));
+	if (q.mode == PAGE_ENVELOPE) {
+		body = json_object_new_object();
+		json_object_object_add(body, "items", items);
+		json_object_object_add(body, "total", json_object_new_int64(total));
+		json_object_object_add(body, "page", json_object_new_int64(q.page));
+		json_object_object_add(body, "limit", json_object_new_int64(q.limit));
+		json_object_object_add(body, "pages", json_object_new_int64((total + q.limit - 1) / q.limit));
+	} else {
+		body = items;
+	}
+	snprintf(num, sizeof(num), "%" PRId64, total);
+	response_json(c->res, 200, body);
+	response_add_header(c->res, "X-Total-Count", num);
+	goto out;
+odoo_failed:
+	crud_odoo_error(c, &err, t.res->name);
+out:
+	json_object_put(recs);
+	list_query_free(&q);
+}
+
+/* -------------------------------------------------------------------- get */
+
+void
+crud_get(struct ctx *c)
+{
+	struct target t;
+	struct odoo_error err;
+	json_object *rec = NULL;
+
+	memset(&err, 0, sizeof(err));
+	if (!crud_resolve(c, true, false, &t) || !crud_load_schema(c, &t))
+		return;
+	if (crud_read(c, &t, &rec, NULL, &err) != ODOO_OK) {
+		crud_odoo_error(c, &err, t.res->name);
+		return;
+	}
+	if (rec == NULL) {
+		response_error(c->res, c->req->lang, 404, MSG_RECORD_NOT_FOUND, NULL);
+		return;
+	}
+	response_json(c->res, 200, rec);
+}
+
+/* ------------------------------------------------------------------ writes */
+
+/* The JSON object body of a create or update; answers 415/400 and returns NULL. */
+static json_object *
+read_body(struct ctx *c)
+{
+	json_object *body;
+
+	if (!request_content_type_is(c->req, "application/json")) {
+		response_error(c->res, c->req->lang, 415, MSG_UNSUPPORTED_MEDIA, NULL);
+		return NULL;
+	}
+	body = c->req->body_read ? json_parse_body(c->req->body.data, c->req->body.len) : NULL;
+	if (!json_object_is_type(body, json_type_object)) {
+		json_object_put(body);
+		response_error(c->res, c->req->lang, 400, MSG_BAD_BODY, NULL);
+		return NULL;
+	}
+	return body;
+}
+
+/*
+ * Body -> vals, with the nested lines as commands against current (the
+ * lines as Odoo has them, NULL on create).  Answers 400 with `errors` and
+ * returns NULL when anything is refused.
+ */
+static json_object *
+body_vals(struct ctx *c, const struct target *t, json_object *body, bool create, json_object *current)
+{
+	json_object *errors = json_object_new_object(), *vals = NULL, *cmds = NULL, *lines;
+	bool ok = body_to_vals(t->s, body, create, c->req->lang, &vals, errors);
+
+	if (t->res->lines != NULL && json_object_object_get_ex(body, t->res->lines->key, &lines)) {
+		if (lines_to_commands(t->ls, t->res->lines->key, lines, current, c->req->lang, &cmds, errors) &&
+		    ok && json_object_array_length(cmds) > 0)
+			json_object_object_add(vals, t->res->lines->field, json_object_get(cmds));
+		json_object_put(cmds);
+	}
+	if (json_object_object_length(errors) > 0) {
+		json_object_put(vals);
+		response_error(c->res, c->req->lang, 400, MSG_VALIDATION, errors);
+		return NULL;
+	}
+	json_object_put(errors);
+	return vals;
+}
+
+/* Answers the record read back after a write (status 200 or 201). */
+static void
+answer_read_back(struct ctx *c, const struct target *t, int status)
+{
+	struct odoo_error err;
+	json_object *rec = NULL;
+
+	memset(&err, 0, sizeof(err));
+	if (crud_read(c, t, &rec, NULL, &err) != ODOO_OK) {
+		/* The write is done; only the read back failed.  Say so in the log. */
+		crud_odoo_error(c, &err, "read back after write");
+		return;
+	}
+	if (rec == NULL) {
+		/* Written, but no longer inside the base domain. */
+		if (status != 201) {
+			response_error(c->res, c->req->lang, 404, MSG_RECORD_NOT_FOUND, NULL);
+			return;
+		}
+		rec = json_object_new_object();
+		json_object_object_add(rec, "id", json_object_new_int64(t->id));
+	}
+	response_json(c->res, status, rec);
+}
+
+void
+crud_create(struct ctx *c)
+{
+	struct target t;
+	struct odoo_error err;
+	json_object *body = NULL, *vals = NULL, *args = NULL, *out = NULL;
+	const char *prefix;
+	char *location;
+
+	memset(&err, 0, sizeof(err));
+	if (!crud_resolve(c, false, true, &t) || (body = read_body(c)) == NULL)
+		return;
+	if (!crud_load_schema(c, &t) || (vals = body_vals(c, &t, body, true, NULL)) == NULL)
+		goto out;
+	args = array1(json_object_get(vals));
+	/* Not idempotent: a create that timed out is reported, never repeated. */
+	if (call(c, t.res->model, "create", args, NULL, false, &out, &err) != ODOO_OK) {
+		crud_log_write(c, "create", t.res, 0, odoo_strerror(err.code));
+		crud_odoo_error(c, &err, "create");
+		goto out;
+	}
+	if (!json_to_id(out, &t.id)) {
+		crud_log_write(c, "create", t.res, 0, "Odoo answered no id");
+		log_error("create on %s answered %s", t.res->model, json_object_to_json_string(out));
+		response_error(c->res, c->req->lang, 502, MSG_ODOO_BAD_ANSWER, NULL);
+		goto out;
+	}
+	crud_log_write(c, "create", t.res, t.id, "created");
+	answer_read_back(c, &t, 201);
+	if (c->res->status == 201) {
+		prefix = request_env(c->req, "SCRIPT_NAME");
+		location = xasprintf("%s/api/v1/%s/%" PRId64, prefix != NULL ? prefix : "", t.res->name, t.id);
+		response_add_header(c->res, "Location", location);
+		free(location);
+	}
+out:
+	json_object_put(out);
+	json_object_put(args);
+	json_object_put(vals);
+	json_object_put(body);
+}
+
+void
+crud_update(struct ctx *c)
+{
+	struct target t;
+	struct odoo_error err;
+	json_object *body = NULL, *vals = NULL, *args = NULL, *out = NULL, *cur = NULL, *cur_lines = NULL;
+
+	memset(&err, 0, sizeof(err));
+	if (!crud_resolve(c, true, true, &t) || (body = read_body(c)) == NULL)
+		return;
+	if (!crud_load_schema(c, &t))
+		goto out;
+	/* The record must exist inside the base domain; its lines are what the body's list replaces. */
+	if (crud_read(c, &t, &cur, &cur_lines, &err) != ODOO_OK) {
+		crud_odoo_error(c, &err, t.res->name);
+		goto out;
+	}
+	if (cur == NULL) {
+		response_error(c->res, c->req->lang, 404, MSG_RECORD_NOT_FOUND, NULL);
+		goto out;
+	}
+	if ((vals = body_vals(c, &t, body, false, cur_lines)) == NULL)
+		goto out;
+	if (json_object_object_length(vals) > 0) {
+		/* The order and its lines in one write: a refusal leaves nothing half-done. */
+		args = id_args(t.id, vals);
+		if (call(c, t.res->model, "write", args, NULL, false, &out, &err) != ODOO_OK) {
+			crud_log_write(c, "update", t.res, t.id, odoo_strerror(err.code));
+			crud_odoo_error(c, &err, "write");
+			goto out;
+		}
+		crud_log_write(c, "update", t.res, t.id, "updated");
+	} else {
+		crud_log_write(c, "update", t.res, t.id, "nothing to change");
+	}
+	answer_read_back(c, &t, 200);
+out:
+	json_object_put(out);
+	json_object_put(args);
+	json_object_put(cur_lines);
+	json_object_put(cur);
+	json_object_put(vals);
+	json_object_put(body);
+}
+
+void
+crud_delete(struct ctx *c)
+{
+	struct target t;
+	struct odoo_error err;
+	json_object *rec = NULL, *args = NULL, *out = NULL;
+
+	memset(&err, 0, sizeof(err));
+	if (!crud_resolve(c, true, true, &t) || !crud_load_schema(c, &t))
+		return;
+	/* Read first: the answer is the record as it was, and the base domain is enforced. */
+	if (crud_read(c, &t, &rec, NULL, &err) != ODOO_OK) {
+		crud_odoo_error(c, &err, t.res->name);
+		goto out;
+	}
+	if (rec == NULL) {
+		response_error(c->res, c->req->lang, 404, MSG_RECORD_NOT_FOUND, NULL);
+		goto out;
+	}
+	args = id_args(t.id, NULL);
+	/* Odoo's refusal (a partner with orders, a confirmed sale) is a 422; nothing is archived instead. */
+	if (call(c, t.res->model, "unlink", args, NULL, false, &out, &err) != ODOO_OK) {
+		crud_log_write(c, "delete", t.res, t.id, odoo_strerror(err.code));
+		crud_odoo_error(c, &err, "unlink");
+		goto out;
+	}
+	crud_log_write(c, "delete", t.res, t.id, "deleted");
+	response_json(c->res, 200, json_object_get(rec));
+out:
+	json_object_put(out);
+	json_object_put(args);
+	json_object_put(rec);
+}

@@ -1,0 +1,65 @@
+/* crud.h: list/get/create/update/delete handlers over any resource of the table. */
+#ifndef OB_CRUD_H
+#define OB_CRUD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "app.h"
+#include "odoo.h"
+#include "resource.h"
+
+/*
+ * The handlers (DESIGN.md section 3).  The router puts the resource name in
+ * c->req->route_params[0] and the id in route_params[1]; bodies have been
+ * read into c->req->body.  Each fills c->res: the answer, or the error
+ * envelope (404 unknown resource or id, 405 with Allow on a read-only
+ * resource, 415/400 on bodies, Odoo's failures mapped by odoo_http_status).
+ */
+void crud_list(struct ctx *c);    /* GET /api/v1/:res */
+void crud_get(struct ctx *c);     /* GET /api/v1/:res/:id */
+void crud_create(struct ctx *c);  /* POST /api/v1/:res */
+void crud_update(struct ctx *c);  /* PATCH or PUT /api/v1/:res/:id */
+void crud_delete(struct ctx *c);  /* DELETE /api/v1/:res/:id */
+
+/* ---- shared with sales.c ---- */
+
+/* What a request on one record of one resource works with. */
+struct target {
+	const struct resource *res;
+	const struct rschema  *s;    /* exposed fields */
+	const struct rschema  *ls;   /* exposed fields of its lines, or NULL */
+	int64_t                id;   /* 0 for the collection */
+};
+
+/*
+ * Resolves route_params[0] (and [1] when need_id) into t->res and t->id,
+ * answering 404 for an unknown resource or an id that is not a positive
+ * 32-bit integer, and 405 (with Allow) when writing to a read-only
+ * resource.  Makes no Odoo call.  Returns false when it answered.
+ */
+bool crud_resolve(struct ctx *c, bool need_id, bool writing, struct target *t);
+
+/* Loads t->s (and t->ls) through the worker's schema cache; answers Odoo's failure and returns false. */
+bool crud_load_schema(struct ctx *c, struct target *t);
+
+/* Answers a failed Odoo call: 422 with Odoo's message, 404, 403, 502/503/504 (logged, never sent). */
+void crud_odoo_error(struct ctx *c, const struct odoo_error *err, const char *what);
+
+/*
+ * Reads record t->id within the resource's base domain (archived records
+ * included), converted for the API, with its lines when the resource has
+ * them.  *api is NULL when the record does not exist or is outside the
+ * base domain.  *raw_lines (when not NULL) receives the lines as Odoo read
+ * them (for lines_to_commands).  Both new references.
+ */
+enum odoo_err crud_read(struct ctx *c, const struct target *t, json_object **api, json_object **raw_lines,
+                        struct odoo_error *err);
+
+/* Logs a write: who asked (the token's sub), what, which id, and the outcome. */
+void crud_log_write(const struct ctx *c, const char *what, const struct resource *res, int64_t id,
+                    const char *outcome);
+
+#endif

@@ -1,0 +1,849 @@
+/* test_crud.c: the crud and sales handlers against a scripted Odoo on loopback (calls checked as JSON). */
+#undef NDEBUG
+#include "autoconfig.h"
+
+#include <criterion/criterion.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "crud.h"
+#include "odoo.h"
+#include "res_fixture.h"
+#include "sales.h"
+#include "util.h"
+
+/* ------------------------------------------------ the scripted Odoo */
+
+struct fault {
+	int code;            /* 0: no fault */
+	char text[256];
+};
+
+/*
+ * Answers one execute_kw: returns the result (new reference) or fills f.
+ * fields_get is answered from the captures before the responder is asked.
+ */
+typedef json_object *(*responder_fn)(const char *model, const char *method, json_object *args,
+                                     json_object *kwargs, struct fault *f);
+
+static responder_fn responder;
+static json_object *calls;          /* [{"model", "method", "args", "kwargs"}], fields_get excluded */
+static int lfd = -1, port, stop_pipe[2];
+static pthread_t th;
+
+/* methodCall params -> JSON, by reading them as the result array of a methodResponse. */
+static json_object *
+call_params(const char *body, char *method, size_t mlen)
+{
+	const char *m = strstr(body, "<methodName>"), *p = strstr(body, "<params>"), *e = strstr(body, "</params>");
+	struct buf b;
+	json_object *out = NULL;
+	struct odoo_error err;
+
+	cr_assert(m && p && e);
+	snprintf(method, mlen, "%.*s", (int)strcspn(m + 12, "<"), m + 12);
+	buf_init(&b, 1 << 22);
+	buf_puts(&b, "<?xml version=\"1.0\"?><methodResponse><params><param><value><array><data>");
+	for (const char *s = p + 8; s < e;) {
+		if (strncmp(s, "<param>", 7) == 0)
+			s += 7;
+		else if (strncmp(s, "</param>", 8) == 0)
+			s += 8;
+		else
+			buf_append(&b, s++, 1);
+	}
+	buf_puts(&b, "</data></array></value></param></params></methodResponse>");
+	cr_assert_eq(odoo_parse_response(b.data, b.len, &out, &err), ODOO_OK, "cannot read the call");
+	buf_free(&b);
+	return out;
+}
+
+/* The XML-RPC answer for result, or a fault. */
+static char *
+answer_body(json_object *result, const struct fault *f)
+{
+	json_object *params;
+	char *call, *resp;
+	const char *open = "<methodCall><methodName>r</methodName>", *at;
+
+	if (f->code != 0)
+		return xasprintf("<?xml version=\"1.0\"?><methodResponse><fault><value><struct>"
+		                 "<member><name>faultCode</name><value><int>%d</int></value></member>"
+		                 "<member><name>faultString</name><value><string>%s</string></value></member>"
+		                 "</struct></value></fault></methodResponse>", f->code, f->text);
+	params = json_object_new_array();
+	json_object_array_add(params, result);
+	call = odoo_serialize_call("r", params, NULL);
+	json_object_put(params);
+	cr_assert_not_null(call);
+	at = strstr(call, open);
+	cr_assert_not_null(at);
+	*strstr(call, "</methodCall>") = '\0';
+	resp = xasprintf("%.*s<methodResponse>%s</methodResponse>", (int)(at - call), call, at + strlen(open));
+	free(call);
+	return resp;
+}
+
+static json_object *
+dispatch(json_object *params, const char *method, struct fault *f)
+{
+	const char *model, *meth;
+	json_object *args, *kwargs, *rec;
+
+	if (strcmp(method, "authenticate") == 0)
+		return json_object_new_int(2);
+	cr_assert_str_eq(method, "execute_kw");
+	model = json_object_get_string(json_object_array_get_idx(params, 3));
+	meth = json_object_get_string(json_object_array_get_idx(params, 4));
+	args = json_object_array_get_idx(params, 5);
+	kwargs = json_object_array_length(params) > 6 ? json_object_array_get_idx(params, 6) : NULL;
+	if (strcmp(meth, "fields_get") == 0)
+		return fixture_fields_get(model);
+	rec = json_object_new_object();
+	json_object_object_add(rec, "model", json_object_new_string(model));
+	json_object_object_add(rec, "method", json_object_new_string(meth));
+	json_object_object_add(rec, "args", json_object_get(args));
+	json_object_object_add(rec, "kwargs", kwargs ? json_object_get(kwargs) : json_object_new_object());
+	json_object_array_add(calls, rec);
+	return responder(model, meth, args, kwargs, f);
+}
+
+static void
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w <= 0)
+			return;
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static void
+serve_one(int fd)
+{
+	static char req[1 << 22];
+	size_t got = 0, need = 0;
+	char method[64], head[200], *body;
+	json_object *params, *result;
+	struct fault f = { 0, "" };
+
+	for (;;) {
+		ssize_t r = read(fd, req + got, sizeof(req) - 1 - got);
+		char *end;
+
+		if (r <= 0)
+			return;
+		got += (size_t)r;
+		req[got] = '\0';
+		if (need == 0 && (end = strstr(req, "\r\n\r\n")) != NULL) {
+			const char *cl = strcasestr(req, "\r\nContent-Length:");
+			int64_t v = 0;
+			char num[32];
+
+			cr_assert_not_null(cl);
+			snprintf(num, sizeof(num), "%.*s", (int)strspn(cl + 18, "0123456789"), cl + 18);
+			cr_assert(parse_int64(num, 1, 1 << 22, &v));
+			need = (size_t)(end + 4 - req) + (size_t)v;
+		}
+		if (need && got >= need)
+			break;
+	}
+	params = call_params(strstr(req, "\r\n\r\n") + 4, method, sizeof(method));
+	result = dispatch(params, method, &f);
+	body = answer_body(result, &f);
+	snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\n"
+	         "Content-Length: %zu\r\nConnection: close\r\n\r\n", strlen(body));
+	write_all(fd, head, strlen(head));
+	write_all(fd, body, strlen(body));
+	free(body);
+	json_object_put(params);
+}
+
+static void *
+serve(void *arg)
+{
+	for (;;) {
+		struct pollfd p[2] = { { lfd, POLLIN, 0 }, { stop_pipe[0], POLLIN, 0 } };
+		int fd;
+
+		if (poll(p, 2, -1) < 0)
+			continue;
+		if (p[1].revents)
+			return arg;
+		if ((fd = accept(lfd, NULL, NULL)) < 0)
+			continue;
+		serve_one(fd);
+		close(fd);
+	}
+}
+
+static struct odoo *client;
+
+/* The handlers reach Odoo through ctx_odoo (server.c in the program): here, the scripted one. */
+struct odoo *
+ctx_odoo(struct ctx *c)
+{
+	return client;
+}
+
+static void
+odoo_up(void)
+{
+	struct sockaddr_in a;
+	socklen_t alen = sizeof(a);
+	char url[64];
+	struct odoo_config oc = { .url = url, .db = "odoo_pelotazo", .username = "admin", .password = "admin",
+	                          .timeout_ms = 5000, .max_response = 1 << 22 };
+
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	cr_assert_eq(listen(lfd, 8), 0);
+	cr_assert_eq(getsockname(lfd, (struct sockaddr *)&a, &alen), 0);
+	port = ntohs(a.sin_port);
+	cr_assert_eq(pipe(stop_pipe), 0);
+	cr_assert_eq(pthread_create(&th, NULL, serve, NULL), 0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
+	client = odoo_new(&oc);
+	cr_assert_not_null(client);
+	calls = json_object_new_array();
+}
+
+static void
+odoo_down(void)
+{
+	write_all(stop_pipe[1], "x", 1);
+	pthread_join(th, NULL);
+	close(lfd);
+	close(stop_pipe[0]);
+	close(stop_pipe[1]);
+	odoo_free(client);
+	json_object_put(calls);
+}
+
+TestSuite(crud, .init = odoo_up, .fini = odoo_down);
+
+/* --------------------------------------------------------- one request */
+
+struct exchange {
+	struct config   cfg;
+	struct worker   w;
+	struct request  req;
+	struct response res;
+	struct ctx      c;
+	char           *env[8];
+};
+
+/* Runs handler on METHOD path?qs with body (content type ct); route params res, id, action. */
+static void
+run(struct exchange *x, handler_fn handler, const char *method, const char *qs, const char *ct,
+    const char *body, const char *res, const char *id, const char *action)
+{
+	static struct schema_cache *schemas;
+	size_t n = 0;
+
+	memset(x, 0, sizeof(*x));
+	x->cfg.list_max = 50;
+	if (schemas == NULL)
+		schemas = schema_cache_new();
+	x->w.schemas = schemas;
+	x->env[n++] = xasprintf("REQUEST_METHOD=%s", method);
+	x->env[n++] = xasprintf("PATH_INFO=/api/v1/%s%s%s", res, id ? "/" : "", id ? id : "");
+	x->env[n++] = xasprintf("QUERY_STRING=%s", qs);
+	x->env[n++] = xstrdup("SCRIPT_NAME=/bridge");
+	if (ct != NULL)
+		x->env[n++] = xasprintf("CONTENT_TYPE=%s", ct);
+	x->env[n] = NULL;
+	cr_assert_eq(request_init(&x->req, x->env), REQ_OK);
+	if (body != NULL) {
+		buf_init(&x->req.body, 1 << 20);
+		buf_puts(&x->req.body, body);
+		x->req.body_read = true;
+	}
+	x->req.route_params[0] = res;
+	x->req.route_params[1] = id;
+	x->req.route_params[2] = action;
+	response_init(&x->res);
+	x->c.w = &x->w;
+	x->c.cfg = &x->cfg;
+	x->c.req = &x->req;
+	x->c.res = &x->res;
+	x->c.user.valid = true;
+	snprintf(x->c.user.sub, sizeof(x->c.user.sub), "admin");
+	x->c.user.uid = 2;
+	handler(&x->c);
+}
+
+static void
+done(struct exchange *x)
+{
+	response_free(&x->res);
+	request_free(&x->req);
+	for (size_t i = 0; x->env[i] != NULL; i++)
+		free(x->env[i]);
+}
+
+static json_object *
+J(const char *text)
+{
+	json_object *j = json_tokener_parse(text);
+
+	cr_assert_not_null(j, "bad JSON in test: %s", text);
+	return j;
+}
+
+static void
+assert_json(json_object *got, const char *want, const char *what)
+{
+	json_object *w = J(want);
+
+	cr_assert(json_object_equal(got, w), "%s: got %s\nwant %s", what,
+	          json_object_to_json_string_ext(got, JSON_C_TO_STRING_PLAIN), want);
+	json_object_put(w);
+}
+
+/* The i-th recorded call: model and method checked, args/kwargs returned. */
+static json_object *
+call_at(size_t i, const char *model, const char *method)
+{
+	json_object *c, *v;
+
+	cr_assert_lt(i, json_object_array_length(calls), "call %zu missing; calls: %s", i,
+	             json_object_to_json_string(calls));
+	c = json_object_array_get_idx(calls, i);
+	json_object_object_get_ex(c, "model", &v);
+	cr_assert_str_eq(json_object_get_string(v), model, "call %zu", i);
+	json_object_object_get_ex(c, "method", &v);
+	cr_assert_str_eq(json_object_get_string(v), method, "call %zu", i);
+	return c;
+}
+
+/* The last recorded call of method (asserted to exist). */
+static json_object *
+last_call(const char *model, const char *method)
+{
+	for (size_t i = json_object_array_length(calls); i-- > 0;) {
+		json_object *c = json_object_array_get_idx(calls, i), *v;
+
+		json_object_object_get_ex(c, "method", &v);
+		if (strcmp(json_object_get_string(v), method) == 0)
+			return call_at(i, model, method);
+	}
+	cr_assert_fail("no call of %s in %s", method, json_object_to_json_string(calls));
+	return NULL;
+}
+
+static json_object *
+member(json_object *o, const char *k)
+{
+	json_object *v = NULL;
+
+	json_object_object_get_ex(o, k, &v);
+	return v;
+}
+
+static void
+assert_error(struct exchange *x, int status, const char *message)
+{
+	cr_assert_eq(x->res.status, status, "status %d, body %s", x->res.status,
+	             json_object_to_json_string(x->res.body));
+	if (message != NULL)
+		cr_assert_str_eq(json_object_get_string(member(x->res.body, "message")), message);
+}
+
+/* The records of a samples/ capture, filtered to ids (NULL: all).  New reference. */
+static json_object *
+sample(const char *file, const int *ids, size_t n)
+{
+	char rel[128];
+	json_object *doc, *recs, *out = json_object_new_array();
+
+	snprintf(rel, sizeof(rel), "samples/%s.json", file);
+	doc = fixture_json(rel);
+	recs = member(doc, "records");
+	for (size_t i = 0; i < json_object_array_length(recs); i++) {
+		json_object *r = json_object_array_get_idx(recs, i);
+		bool keep = ids == NULL;
+
+		for (size_t k = 0; k < n && !keep; k++)
+			keep = json_object_get_int64(member(r, "id")) == ids[k];
+		if (keep)
+			json_object_array_add(out, json_object_get(r));
+	}
+	json_object_put(doc);
+	return out;
+}
+
+/* ------------------------------------------------------------- lists */
+
+static json_object *
+products_full_page(const char *model, const char *method, json_object *args, json_object *kwargs, struct fault *f)
+{
+	if (strcmp(method, "search_read") == 0) {
+		json_object *all = sample("product.product", NULL, 0), *page = json_object_new_array();
+
+		for (int64_t i = 0; i < json_object_get_int64(member(kwargs, "limit")) && i < 3; i++)
+			json_object_array_add(page, json_object_get(json_object_array_get_idx(all, (size_t)i)));
+		json_object_put(all);
+		return page;
+	}
+	if (strcmp(method, "search_count") == 0)
+		return json_object_new_int(43);
+	cr_assert_fail("unexpected %s", method);
+	return NULL;
+}
+
+Test(crud, list_range_full_page_counts)
+{
+	struct exchange x;
+	json_object *c;
+
+	responder = products_full_page;
+	run(&x, crud_list, "GET", "_start=0&_end=2&_sort=list_price&_order=desc", NULL, NULL, "products", NULL, NULL);
+	cr_assert_eq(x.res.status, 200, "%s", json_object_to_json_string(x.res.body));
+	cr_assert(json_object_is_type(x.res.body, json_type_array));
+	cr_assert_eq(json_object_array_length(x.res.body), 2);
+	cr_assert_str_eq(response_get_header(&x.res, "X-Total-Count"), "43");
+	c = call_at(0, "product.product", "search_read");
+	assert_json(member(c, "args"), "[[]]", "search_read args");
+	cr_assert_eq(json_object_get_int64(member(member(c, "kwargs"), "offset")), 0);
+	cr_assert_eq(json_object_get_int64(member(member(c, "kwargs"), "limit")), 2);
+	cr_assert_str_eq(json_object_get_string(member(member(c, "kwargs"), "order")), "list_price desc,id asc");
+	cr_assert_eq(json_object_array_length(member(member(c, "kwargs"), "fields")), 16);
+	c = call_at(1, "product.product", "search_count");
+	assert_json(member(c, "args"), "[[]]", "search_count args");
+	cr_assert_eq(json_object_array_length(calls), 2);
+	/* DESIGN.md section 6's product, as the API shows it. */
+	assert_json(member(json_object_array_get_idx(x.res.body, 0), "categ_id"),
+	            "{\"id\": 8, \"name\": \"All / Saleable / Office Furniture\"}", "categ_id");
+	cr_assert(json_object_is_type(member(json_object_array_get_idx(x.res.body, 0), "barcode"), json_type_null));
+	done(&x);
+}
+
+Test(crud, list_envelope_short_page_needs_no_count)
+{
+	struct exchange x;
+
+	responder = products_full_page;
+	run(&x, crud_list, "GET", "page=1&limit=10", NULL, NULL, "products", NULL, NULL);
+	cr_assert_eq(x.res.status, 200);
+	cr_assert_eq(json_object_array_length(calls), 1, "one round trip: %s", json_object_to_json_string(calls));
+	cr_assert_eq(json_object_get_int64(member(x.res.body, "total")), 3);
+	cr_assert_eq(json_object_get_int64(member(x.res.body, "page")), 1);
+	cr_assert_eq(json_object_get_int64(member(x.res.body, "limit")), 10);
+	cr_assert_eq(json_object_get_int64(member(x.res.body, "pages")), 1);
+	cr_assert_eq(json_object_array_length(member(x.res.body, "items")), 3);
+	cr_assert_str_eq(response_get_header(&x.res, "X-Total-Count"), "3");
+	done(&x);
+}
+
+Test(crud, list_envelope_full_page_counts)
+{
+	struct exchange x;
+
+	responder = products_full_page;
+	run(&x, crud_list, "GET", "page=2&limit=2", NULL, NULL, "products", NULL, NULL);
+	cr_assert_eq(x.res.status, 200);
+	cr_assert_eq(json_object_get_int64(member(member(call_at(0, "product.product", "search_read"), "kwargs"),
+	                                          "offset")), 2);
+	call_at(1, "product.product", "search_count");
+	cr_assert_eq(json_object_get_int64(member(x.res.body, "total")), 43);
+	cr_assert_eq(json_object_get_int64(member(x.res.body, "pages")), 22);
+	done(&x);
+}
+
+Test(crud, list_empty_range_only_counts)
+{
+	struct exchange x;
+
+	responder = products_full_page;
+	run(&x, crud_list, "GET", "_start=5&_end=5", NULL, NULL, "products", NULL, NULL);
+	cr_assert_eq(x.res.status, 200);
+	cr_assert_eq(json_object_array_length(x.res.body), 0);
+	call_at(0, "product.product", "search_count");
+	cr_assert_eq(json_object_array_length(calls), 1);
+	cr_assert_str_eq(response_get_header(&x.res, "X-Total-Count"), "43");
+	done(&x);
+}
+
+Test(crud, list_customers_base_domain_and_filters)
+{
+	struct exchange x;
+
+	responder = products_full_page;
+	run(&x, crud_list, "GET", "q=azure&is_company=true", NULL, NULL, "customers", NULL, NULL);
+	assert_json(member(call_at(0, "res.partner", "search_read"), "args"),
+	            "[[[\"customer_rank\", \">\", 0], \"|\", \"|\", \"|\", [\"name\", \"ilike\", \"azure\"],"
+	            " [\"email\", \"ilike\", \"azure\"], [\"phone\", \"ilike\", \"azure\"], [\"vat\", \"ilike\", \"azure\"],"
+	            " [\"is_company\", \"=\", true]]]", "domain");
+	done(&x);
+}
+
+Test(crud, list_bad_query_is_400_before_any_search)
+{
+	struct exchange x;
+
+	responder = products_full_page;
+	run(&x, crud_list, "GET", "_sort=qty_available", NULL, NULL, "products", NULL, NULL);
+	assert_error(&x, 400, "Parámetro de consulta inválido");
+	assert_json(member(x.res.body, "errors"), "{\"_sort\": [\"No se puede ordenar por el campo qty_available\"]}",
+	            "errors");
+	done(&x);
+	run(&x, crud_list, "GET", "page=0", NULL, NULL, "products", NULL, NULL);
+	assert_error(&x, 400, "Parámetros de paginación inválidos");
+	cr_assert_eq(json_object_array_length(calls), 0);
+	done(&x);
+}
+
+Test(crud, unknown_resource_and_bad_ids)
+{
+	struct exchange x;
+
+	responder = products_full_page;
+	run(&x, crud_list, "GET", "", NULL, NULL, "invoices", NULL, NULL);
+	assert_error(&x, 404, NULL);
+	done(&x);
+	run(&x, crud_get, "GET", "", NULL, NULL, "sale_lines", "1", NULL);
+	assert_error(&x, 404, NULL);
+	done(&x);
+	run(&x, crud_get, "GET", "", NULL, NULL, "products", "abc", NULL);
+	assert_error(&x, 404, "Registro no encontrado");
+	done(&x);
+	run(&x, crud_get, "GET", "", NULL, NULL, "products", "0", NULL);
+	assert_error(&x, 404, "Registro no encontrado");
+	done(&x);
+	run(&x, crud_delete, "DELETE", "", NULL, NULL, "products", "-3", NULL);
+	assert_error(&x, 404, "Registro no encontrado");
+	done(&x);
+	run(&x, crud_get, "GET", "", NULL, NULL, "products", "2147483648", NULL);
+	assert_error(&x, 404, "Registro no encontrado");
+	done(&x);
+	cr_assert_eq(json_object_array_length(calls), 0);
+}
+
+Test(crud, read_only_resource_refuses_writes)
+{
+	struct exchange x;
+
+	responder = products_full_page;
+	run(&x, crud_create, "POST", "", "application/json", "{\"name\": \"X\"}", "countries", NULL, NULL);
+	assert_error(&x, 405, NULL);
+	cr_assert_str_eq(response_get_header(&x.res, "Allow"), "GET, HEAD, OPTIONS");
+	done(&x);
+	run(&x, crud_delete, "DELETE", "", NULL, NULL, "categories", "1", NULL);
+	assert_error(&x, 405, NULL);
+	done(&x);
+	run(&x, crud_update, "PATCH", "", "application/json", "{}", "countries", "1", NULL);
+	assert_error(&x, 405, NULL);
+	done(&x);
+	cr_assert_eq(json_object_array_length(calls), 0);
+}
+
+/* ----------------------------------------------------------- records */
+
+static int sale_state_after;  /* 0: keep the sample's */
+
+static json_object *
+records(const char *model, const char *method, json_object *args, json_object *kwargs, struct fault *f)
+{
+	if (strcmp(method, "search_read") == 0) {
+		json_object *leaf = json_object_array_get_idx(json_object_array_get_idx(args, 0),
+		                                              json_object_array_length(json_object_array_get_idx(args, 0)) - 1);
+		int id = (int)json_object_get_int64(json_object_array_get_idx(leaf, 2));
+		const char *file = strcmp(model, "sale.order") == 0 ? "sale.order" :
+		                   strcmp(model, "product.product") == 0 ? "product.product" : "res.partner.customers";
+		json_object *out = sample(file, &id, 1);
+
+		if (sale_state_after != 0 && json_object_array_length(out) == 1)
+			json_object_object_add(json_object_array_get_idx(out, 0), "state",
+			                       json_object_new_string(sale_state_after == 1 ? "sale" : "cancel"));
+		return out;
+	}
+	if (strcmp(method, "read") == 0 && strcmp(model, "sale.order.line") == 0) {
+		json_object *ids = json_object_array_get_idx(args, 0);
+		int want[16];
+		size_t n = json_object_array_length(ids);
+
+		for (size_t i = 0; i < n && i < 16; i++)
+			want[i] = (int)json_object_get_int64(json_object_array_get_idx(ids, i));
+		return sample("sale.order.line", want, n);
+	}
+	if (strcmp(method, "create") == 0)
+		return json_object_new_int(15);
+	if (strcmp(method, "write") == 0 || strcmp(method, "unlink") == 0 || strncmp(method, "action_", 7) == 0)
+		return json_object_new_boolean(1);
+	cr_assert_fail("unexpected %s.%s", model, method);
+	return NULL;
+}
+
+Test(crud, get_customer_within_base_domain)
+{
+	struct exchange x;
+	json_object *c;
+
+	responder = records;
+	run(&x, crud_get, "GET", "", NULL, NULL, "customers", "15", NULL);
+	cr_assert_eq(x.res.status, 200, "%s", json_object_to_json_string(x.res.body));
+	cr_assert_str_eq(json_object_get_string(member(x.res.body, "name")), "Azure Interior");
+	c = call_at(0, "res.partner", "search_read");
+	assert_json(member(c, "args"), "[[[\"customer_rank\", \">\", 0], [\"id\", \"=\", 15]]]", "domain");
+	assert_json(member(member(c, "kwargs"), "context"), "{\"active_test\": false}", "context");
+	cr_assert_eq(json_object_get_int64(member(member(c, "kwargs"), "limit")), 1);
+	done(&x);
+	/* Not there (or outside the base domain): Odoo answers []. */
+	run(&x, crud_get, "GET", "", NULL, NULL, "customers", "999", NULL);
+	assert_error(&x, 404, "Registro no encontrado");
+	done(&x);
+}
+
+Test(crud, get_sale_has_lines)
+{
+	struct exchange x;
+	json_object *lines, *c;
+
+	responder = records;
+	run(&x, crud_get, "GET", "", NULL, NULL, "sales", "1", NULL);
+	cr_assert_eq(x.res.status, 200, "%s", json_object_to_json_string(x.res.body));
+	cr_assert(json_object_array_length(member(member(call_at(0, "sale.order", "search_read"), "kwargs"),
+	                                          "fields")) == 16, "the sale's fields plus order_line");
+	c = call_at(1, "sale.order.line", "read");
+	assert_json(member(c, "args"), "[[1, 2, 3]]", "line ids");
+	lines = member(x.res.body, "lines");
+	cr_assert_eq(json_object_array_length(lines), 3);
+	assert_json(member(json_object_array_get_idx(lines, 0), "product_id"),
+	            "{\"id\": 32, \"name\": \"[FURN_6667] Acoustic Bloc Screens (Wood)\"}", "line product");
+	cr_assert_null(member(x.res.body, "order_line"));
+	cr_assert_str_eq(json_object_get_string(member(x.res.body, "date_order")), "2026-10-26T20:28:00Z");
+	assert_json(member(x.res.body, "partner_id"), "{\"id\": 10, \"name\": \"Deco Addict\"}", "partner");
+	done(&x);
+}
+
+Test(crud, create_customer)
+{
+	struct exchange x;
+	json_object *c;
+
+	responder = records;
+	run(&x, crud_create, "POST", "", "application/json; charset=utf-8",
+	    "{\"name\": \"Probe\", \"email\": \"p@example.com\", \"country_id\": {\"id\": 68, \"name\": \"Spain\"}}",
+	    "customers", NULL, NULL);
+	cr_assert_eq(x.res.status, 201, "%s", json_object_to_json_string(x.res.body));
+	cr_assert_str_eq(response_get_header(&x.res, "Location"), "/bridge/api/v1/customers/15");
+	c = call_at(0, "res.partner", "create");
+	assert_json(member(c, "args"), "[{\"name\": \"Probe\", \"email\": \"p@example.com\", \"country_id\": 68,"
+	            " \"customer_rank\": 1}]", "create vals");
+	call_at(1, "res.partner", "search_read");
+	cr_assert_eq(json_object_get_int64(member(x.res.body, "id")), 15);
+	done(&x);
+}
+
+Test(crud, create_refusals)
+{
+	struct exchange x;
+
+	responder = records;
+	run(&x, crud_create, "POST", "", "text/plain", "{\"name\": \"X\"}", "customers", NULL, NULL);
+	assert_error(&x, 415, NULL);
+	done(&x);
+	run(&x, crud_create, "POST", "", NULL, "{\"name\": \"X\"}", "customers", NULL, NULL);
+	assert_error(&x, 415, NULL);
+	done(&x);
+	run(&x, crud_create, "POST", "", "application/json", "{\"name\": ", "customers", NULL, NULL);
+	assert_error(&x, 400, "Cuerpo JSON mal formado");
+	done(&x);
+	run(&x, crud_create, "POST", "", "application/json", "[1]", "customers", NULL, NULL);
+	assert_error(&x, 400, NULL);
+	done(&x);
+	run(&x, crud_create, "POST", "", "application/json", NULL, "customers", NULL, NULL);
+	assert_error(&x, 400, NULL);
+	done(&x);
+	run(&x, crud_create, "POST", "", "application/json", "{\"name\": 5, \"customer_rank\": 3, \"x\": 1}",
+	    "customers", NULL, NULL);
+	assert_error(&x, 400, "Datos inválidos");
+	assert_json(member(x.res.body, "errors"), "{\"name\": [\"Debe ser un texto\"], \"customer_rank\":"
+	            " [\"Campo de solo lectura\"], \"x\": [\"Campo desconocido\"]}", "errors");
+	done(&x);
+	cr_assert_eq(json_object_array_length(calls), 0, "nothing reached Odoo: %s", json_object_to_json_string(calls));
+}
+
+Test(crud, create_sale_with_lines_in_one_call)
+{
+	struct exchange x;
+
+	responder = records;
+	run(&x, crud_create, "POST", "", "application/json",
+	    "{\"partner_id\": 10, \"lines\": [{\"product_id\": 32, \"product_uom_qty\": 2}]}", "sales", NULL, NULL);
+	cr_assert_eq(x.res.status, 201, "%s", json_object_to_json_string(x.res.body));
+	assert_json(member(call_at(0, "sale.order", "create"), "args"),
+	            "[{\"partner_id\": 10, \"order_line\": [[0, 0, {\"product_id\": 32, \"product_uom_qty\": 2}]]}]",
+	            "create");
+	cr_assert_str_eq(response_get_header(&x.res, "Location"), "/bridge/api/v1/sales/15");
+	done(&x);
+}
+
+/* DESIGN.md section 6: the PATCH that keeps line 1 (new quantity), adds one, drops 2 and 3. */
+Test(crud, patch_sale_lines_design_example)
+{
+	struct exchange x;
+
+	responder = records;
+	run(&x, crud_update, "PATCH", "", "application/json",
+	    "{\"lines\": [{\"id\": 1, \"product_uom_qty\": 4}, {\"product_id\": 6, \"product_uom_qty\": 1}]}",
+	    "sales", "1", NULL);
+	cr_assert_eq(x.res.status, 200, "%s", json_object_to_json_string(x.res.body));
+	call_at(0, "sale.order", "search_read");
+	call_at(1, "sale.order.line", "read");
+	assert_json(member(call_at(2, "sale.order", "write"), "args"),
+	            "[[1], {\"order_line\": [[1, 1, {\"product_uom_qty\": 4}], [0, 0, {\"product_id\": 6,"
+	            " \"product_uom_qty\": 1}], [2, 2, 0], [2, 3, 0]]}]", "write");
+	call_at(3, "sale.order", "search_read");
+	done(&x);
+}
+
+Test(crud, patch_without_changes_does_not_write)
+{
+	struct exchange x;
+
+	responder = records;
+	run(&x, crud_update, "PUT", "", "application/json", "{}", "customers", "15", NULL);
+	cr_assert_eq(x.res.status, 200);
+	cr_assert_eq(json_object_array_length(calls), 2, "%s", json_object_to_json_string(calls));
+	done(&x);
+	run(&x, crud_update, "PATCH", "", "application/json", "{\"name\": \"x\"}", "customers", "999", NULL);
+	assert_error(&x, 404, "Registro no encontrado");
+	done(&x);
+}
+
+Test(crud, delete_answers_the_record_as_it_was)
+{
+	struct exchange x;
+
+	responder = records;
+	run(&x, crud_delete, "DELETE", "", NULL, NULL, "customers", "15", NULL);
+	cr_assert_eq(x.res.status, 200);
+	cr_assert_str_eq(json_object_get_string(member(x.res.body, "name")), "Azure Interior");
+	assert_json(member(call_at(1, "res.partner", "unlink"), "args"), "[[15]]", "unlink");
+	done(&x);
+}
+
+/* ------------------------------------------------------------ faults */
+
+static struct fault next_fault;
+
+static json_object *
+faulty(const char *model, const char *method, json_object *args, json_object *kwargs, struct fault *f)
+{
+	if (strcmp(method, "search_read") == 0 || strcmp(method, "read") == 0)
+		return records(model, method, args, kwargs, f);
+	*f = next_fault;
+	return NULL;
+}
+
+Test(crud, odoo_refusals_map_to_statuses)
+{
+	struct exchange x;
+
+	responder = faulty;
+	next_fault = (struct fault){ 2, "The operation cannot be completed: another model requires the record being "
+	                                "deleted. If possible, archive it instead.\n\nModel: Sales Order (sale.order), "
+	                                "Constraint: sale_order_partner_id_fkey" };
+	run(&x, crud_delete, "DELETE", "", NULL, NULL, "customers", "15", NULL);
+	assert_error(&x, 422, NULL);
+	cr_assert_not_null(strstr(json_object_get_string(member(x.res.body, "message")), "archive it instead"));
+	done(&x);
+
+	next_fault = (struct fault){ 1, "Traceback (most recent call last):\n  File \"/opt/odoo/odoo/x.py\"\n"
+	                                "ValueError: Invalid field 'secret' on model 'res.partner'" };
+	run(&x, crud_update, "PATCH", "", "application/json", "{\"name\": \"x\"}", "customers", "15", NULL);
+	assert_error(&x, 502, NULL);
+	cr_assert_null(strstr(json_object_to_json_string(x.res.body), "Traceback"));
+	cr_assert_null(strstr(json_object_to_json_string(x.res.body), "secret"));
+	done(&x);
+
+	next_fault = (struct fault){ 4, "You are not allowed to modify 'Contact' (res.partner) records." };
+	run(&x, crud_update, "PATCH", "", "application/json", "{\"name\": \"x\"}", "customers", "15", NULL);
+	assert_error(&x, 403, NULL);
+	done(&x);
+
+	next_fault = (struct fault){ 2, "Record does not exist or has been deleted.\n(Record: res.partner(15,), User: 2)" };
+	run(&x, crud_update, "PATCH", "", "application/json", "{\"name\": \"x\"}", "customers", "15", NULL);
+	assert_error(&x, 404, NULL);
+	done(&x);
+
+	next_fault = (struct fault){ 2, "Some orders are not in a state requiring confirmation." };
+	run(&x, sales_action, "POST", "", NULL, NULL, "sales", "4", "confirm");
+	assert_error(&x, 422, "Some orders are not in a state requiring confirmation.");
+	done(&x);
+}
+
+/* ---------------------------------------------------------- workflow */
+
+Test(crud, sale_actions)
+{
+	struct exchange x;
+	json_object *c;
+
+	responder = records;
+	sale_state_after = 1;
+	run(&x, sales_action, "POST", "", NULL, NULL, "sales", "1", "confirm");
+	cr_assert_eq(x.res.status, 200, "%s", json_object_to_json_string(x.res.body));
+	c = call_at(2, "sale.order", "action_confirm");
+	assert_json(member(c, "args"), "[[1]]", "confirm args");
+	cr_assert_str_eq(json_object_get_string(member(x.res.body, "state")), "sale");
+	cr_assert_eq(json_object_array_length(member(x.res.body, "lines")), 3);
+	done(&x);
+
+	sale_state_after = 2;
+	run(&x, sales_action, "POST", "", NULL, NULL, "sales", "4", "cancel");
+	cr_assert_eq(x.res.status, 200, "%s", json_object_to_json_string(x.res.body));
+	c = last_call("sale.order", "action_cancel");
+	assert_json(member(c, "kwargs"), "{\"context\": {\"disable_cancel_warning\": true}}", "cancel kwargs");
+	done(&x);
+
+	/* Odoo 18 accepts action_draft on a confirmed order and does nothing. */
+	sale_state_after = 1;
+	run(&x, sales_action, "POST", "", NULL, NULL, "sales", "4", "draft");
+	assert_error(&x, 422, NULL);
+	done(&x);
+
+	run(&x, sales_action, "POST", "", NULL, NULL, "sales", "1", "explode");
+	assert_error(&x, 404, NULL);
+	done(&x);
+	run(&x, sales_action, "POST", "", NULL, NULL, "products", "45", "confirm");
+	assert_error(&x, 404, NULL);
+	done(&x);
+	run(&x, sales_action, "POST", "", NULL, NULL, "sales", "999", "confirm");
+	assert_error(&x, 404, "Registro no encontrado");
+	done(&x);
+}
+
+static json_object *
+wizard(const char *model, const char *method, json_object *args, json_object *kwargs, struct fault *f)
+{
+	if (strcmp(method, "action_cancel") == 0)
+		return J("{\"name\": \"Cancel Sales Order\", \"res_model\": \"sale.order.cancel\","
+		         " \"type\": \"ir.actions.act_window\"}");
+	return records(model, method, args, kwargs, f);
+}
+
+Test(crud, cancel_answered_with_a_wizard_is_422)
+{
+	struct exchange x;
+
+	responder = wizard;
+	run(&x, sales_action, "POST", "", NULL, NULL, "sales", "4", "cancel");
+	assert_error(&x, 422, NULL);
+	done(&x);
+}
