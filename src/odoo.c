@@ -83,16 +83,21 @@ static enum odoo_err
 set_err(struct odoo_error *err, enum odoo_err code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+static void copy_text(char *dst, size_t cap, const char *src, size_t n);
+
+/* Sets err; the message (which may quote bytes from Odoo) is kept valid UTF-8. */
 static enum odoo_err
 set_err(struct odoo_error *err, enum odoo_err code, const char *fmt, ...)
 {
+	char tmp[sizeof err->message];
 	va_list ap;
 
 	err->code = code;
 	err->fault_code = 0;
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof err->message, fmt, ap);
+	vsnprintf(tmp, sizeof tmp, fmt, ap);
 	va_end(ap);
+	copy_text(err->message, sizeof err->message, tmp, strlen(tmp));
 	return code;
 }
 
@@ -611,6 +616,29 @@ struct conv {
 
 static bool to_json(struct conv *cv, xmlrpc_value *v, int depth, json_object **out);
 
+/*
+ * xmlrpc-c does not promise what its output pointers hold when it fails
+ * (xmlrpc_parse_value_xml() was seen to leave 0x2 in one): these take an
+ * output only on success, so that a failure never frees garbage.
+ */
+static const char *
+xv_string(xmlrpc_env *env, xmlrpc_value *v, size_t *n)
+{
+	const char *s = NULL;
+
+	xmlrpc_read_string_lp(env, v, n, &s);
+	return env->fault_occurred ? NULL : s;
+}
+
+static xmlrpc_value *
+xv_member(xmlrpc_env *env, xmlrpc_value *st, const char *key)
+{
+	xmlrpc_value *m = NULL;
+
+	xmlrpc_struct_find_value(env, st, key, &m);
+	return env->fault_occurred ? NULL : m;
+}
+
 static bool
 array_to_json(struct conv *cv, xmlrpc_env *env, xmlrpc_value *v, int depth, json_object **out)
 {
@@ -655,8 +683,8 @@ struct_to_json(struct conv *cv, xmlrpc_env *env, xmlrpc_value *v, int depth, jso
 		xmlrpc_struct_read_member(env, v, (unsigned int)i, &k, &m);
 		if (env->fault_occurred)
 			return false;
-		xmlrpc_read_string_lp(env, k, &klen, &key);
-		ok = !env->fault_occurred && to_json(cv, m, depth + 1, &j);
+		key = xv_string(env, k, &klen);
+		ok = key != NULL && to_json(cv, m, depth + 1, &j);
 		if (ok && json_object_object_add(*out, key, j) != 0)
 			must(NULL);
 		if (!ok)
@@ -716,7 +744,7 @@ to_json(struct conv *cv, xmlrpc_value *v, int depth, json_object **out)
 		if (env.fault_occurred)
 			break;
 		/* d is the index take_doubles() put in place of the text. */
-		if (!(d >= 0 && d < (double)cv->ndoubles) || d != floor(d)) {
+		if (!(d >= 0 && d < (double)cv->ndoubles) || d != (double)(size_t)d) {
 			cv->why = "a double that was not read apart";
 			ok = false;
 			break;
@@ -730,10 +758,9 @@ to_json(struct conv *cv, xmlrpc_value *v, int depth, json_object **out)
 		break;
 	}
 	case XMLRPC_TYPE_STRING: {
-		const char *s = NULL;
 		size_t n;
-		xmlrpc_read_string_lp(&env, v, &n, &s);
-		if (!env.fault_occurred)
+		const char *s = xv_string(&env, v, &n);
+		if (s != NULL)
 			*out = must(json_object_new_string_len(s, (int)n));
 		free((void *)s);
 		break;
@@ -741,9 +768,10 @@ to_json(struct conv *cv, xmlrpc_value *v, int depth, json_object **out)
 	case XMLRPC_TYPE_DATETIME: {
 		const char *s = NULL;
 		xmlrpc_read_datetime_str(&env, v, &s);
-		if (!env.fault_occurred)
+		if (!env.fault_occurred) {
 			*out = must(json_object_new_string(s));
-		free((void *)s);
+			free((void *)s);
+		}
 		break;
 	}
 	case XMLRPC_TYPE_BASE64: {
@@ -755,8 +783,8 @@ to_json(struct conv *cv, xmlrpc_value *v, int depth, json_object **out)
 			e = base64_encode(p, n, &elen);
 			*out = must(json_object_new_string_len(e, (int)elen));
 			free(e);
+			free((void *)p);
 		}
-		free((void *)p);
 		break;
 	}
 	case XMLRPC_TYPE_NIL:
@@ -828,19 +856,23 @@ parse_fault_alone(const char *xml, size_t len, struct odoo_error *err)
 	while (end > start && is_space(end[-1]))
 		end--;
 	xmlrpc_env_init(&env);
-	xmlrpc_parse_value_xml(&env, start, (size_t)(end - start), &v);
-	if (env.fault_occurred || xmlrpc_value_type(v) != XMLRPC_TYPE_STRUCT)
-		goto out;
-	xmlrpc_struct_find_value(&env, v, "faultCode", &code);
-	if (!env.fault_occurred)
-		xmlrpc_struct_find_value(&env, v, "faultString", &fsv);
-	if (env.fault_occurred || code == NULL)
-		goto out;
-	if (fsv != NULL && xmlrpc_value_type(fsv) == XMLRPC_TYPE_STRING) {
-		xmlrpc_read_string_lp(&env, fsv, &n, &fs);
+	{
+		xmlrpc_value *tmp = NULL;
+		xmlrpc_parse_value_xml(&env, start, (size_t)(end - start), &tmp);
 		if (env.fault_occurred)
 			goto out;
+		v = tmp;
 	}
+	if (xmlrpc_value_type(v) != XMLRPC_TYPE_STRUCT)
+		goto out;
+	code = xv_member(&env, v, "faultCode");
+	if (code != NULL)
+		fsv = xv_member(&env, v, "faultString");
+	if (env.fault_occurred || code == NULL)
+		goto out;
+	if (fsv != NULL && xmlrpc_value_type(fsv) == XMLRPC_TYPE_STRING &&
+	    (fs = xv_string(&env, fsv, &n)) == NULL)
+		goto out;
 	if (xmlrpc_value_type(code) == XMLRPC_TYPE_INT) {
 		int c;
 		xmlrpc_read_int(&env, code, &c);
@@ -849,8 +881,7 @@ parse_fault_alone(const char *xml, size_t len, struct odoo_error *err)
 		classify(c, fs ? fs : "", false, err);
 		ok = true;
 	} else if (xmlrpc_value_type(code) == XMLRPC_TYPE_STRING) {
-		xmlrpc_read_string_lp(&env, code, &n, &cs);
-		if (env.fault_occurred)
+		if ((cs = xv_string(&env, code, &n)) == NULL)
 			goto out;
 		classify_legacy(cs, fs ? fs : "", err);
 		ok = true;
@@ -869,41 +900,86 @@ out:
 }
 
 /*
+ * Finds the next element named by open (e.g. "<double") in [p, end) and
+ * copies its text into text (cap bytes).  Returns where the element starts
+ * and sets *after past its end tag, or NULL when there is none; *bad is
+ * set when there is one that is not plain <name>text</name> with a short
+ * text.
+ */
+static const char *
+next_element(const char *p, const char *end, const char *open, const char *close,
+             char *text, size_t cap, const char **after, bool *bad)
+{
+	size_t ol = strlen(open), cl = strlen(close), n;
+	const char *q = memmem(p, (size_t)(end - p), open, ol), *t, *c;
+
+	*bad = false;
+	if (q == NULL)
+		return NULL;
+	t = q + ol + 1;
+	/* attributes, white space in the tag, <x/>, or a truncated tag */
+	if (t > end || q[ol] != '>') {
+		*bad = true;
+		return q;
+	}
+	c = memmem(t, (size_t)(end - t), close, cl);
+	n = c ? (size_t)(c - t) : 0;
+	if (c == NULL || n == 0 || n >= cap) {
+		*bad = true;
+		return q;
+	}
+	memcpy(text, t, n);
+	text[n] = '\0';
+	*after = c + cl;
+	return q;
+}
+
+/*
+ * xmlrpc-c 1.33 crashes (a bad format argument in its error path) on most
+ * malformed <i8> contents, e.g. "<i8>-</i8>": they are refused before it
+ * sees them.  Odoo itself never sends <i8>.
+ */
+static const char *
+check_i8(const char *xml, size_t len)
+{
+	static const char *const tags[][2] = { { "<i8", "</i8>" }, { "<ex:i8", "</ex:i8>" } };
+	const char *end = xml + len, *p, *after = NULL;
+	char text[32];
+	size_t i;
+	bool bad;
+	int64_t v;
+
+	for (i = 0; i < ARRAY_SIZE(tags); i++) {
+		for (p = xml; next_element(p, end, tags[i][0], tags[i][1], text, sizeof text, &after, &bad); p = after) {
+			if (bad || !parse_int64(text, INT64_MIN, INT64_MAX, &v))
+				return "a malformed <i8>";
+		}
+	}
+	return NULL;
+}
+
+/*
  * xmlrpc-c 1.33 reads <double> with a digit loop of its own that is not
  * correctly rounded: Odoo's 324.43 comes back as 324.42999999999995.  So
  * before xmlrpc-c sees an answer, each <double>TEXT</double> becomes
  * <double>N</double>, N the index of TEXT in a table read with strtod()
- * (correctly rounded).  Small integers xmlrpc-c reads exactly.  Comments
- * and CDATA sections, which Odoo never sends, are refused because they
- * could hold a "<double>" that is not an element.
+ * (correctly rounded).  Small integers xmlrpc-c reads exactly.
  * On success out holds the rewritten body (or stays empty when there was
  * no double) and d the values; on failure returns a reason for the log.
  */
 static const char *
 take_doubles(const char *xml, size_t len, struct buf *out, double **d, size_t *nd)
 {
-	const char *p = xml, *end = xml + len, *q;
+	const char *p = xml, *end = xml + len, *q, *after = NULL;
 	size_t cap = 0;
 	char text[72], idx[48];
+	bool bad;
 
 	*d = NULL;
 	*nd = 0;
-	if (memmem(xml, len, "<![CDATA[", 9) || memmem(xml, len, "<!--", 4))
-		return "a comment or CDATA section";
-	while ((q = memmem(p, (size_t)(end - p), "<double", 7)) != NULL) {
-		const char *t = q + 8, *close;
-		size_t n;
-
-		if (t > end || q[7] != '>')
-			return "a <double> element with attributes or no content";
-		close = memmem(t, (size_t)(end - t), "</double>", 9);
-		if (close == NULL)
-			return "an unterminated <double>";
-		n = (size_t)(close - t);
-		if (n == 0 || n >= sizeof text)
-			return "a double that is not a number";
-		memcpy(text, t, n);
-		text[n] = '\0';
+	while ((q = next_element(p, end, "<double", "</double>", text, sizeof text, &after, &bad)) != NULL) {
+		if (bad)
+			return "a malformed <double>";
 		if (*nd == cap) {
 			cap = cap ? cap * 2 : 64;
 			*d = xrealloc(*d, cap * sizeof **d);
@@ -915,11 +991,29 @@ take_doubles(const char *xml, size_t len, struct buf *out, double **d, size_t *n
 		(*nd)++;
 		if (!buf_append(out, p, (size_t)(q - p)) || !buf_puts(out, idx))
 			return "too many doubles";
-		p = close + 9;
+		p = after;
 	}
 	if (*nd > 0 && !buf_append(out, p, (size_t)(end - p)))
 		return "too many doubles";
 	return NULL;
+}
+
+/*
+ * What xmlrpc-c is not shown.  Odoo never sends a DTD (refusing one also
+ * rules out entity expansion bombs), comments or CDATA sections (which
+ * could hide a "<double>" that is not an element from the scans above).
+ */
+static const char *const refused_markup[] = { "<!DOCTYPE", "<!--", "<![CDATA[" };
+
+static const char *
+prescan(const char *xml, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(refused_markup); i++)
+		if (memmem(xml, len, refused_markup[i], strlen(refused_markup[i])) != NULL)
+			return "a DTD, comment or CDATA section";
+	return check_i8(xml, len);
 }
 
 enum odoo_err
@@ -941,12 +1035,9 @@ odoo_parse_response(const char *xml, size_t len, json_object **out, struct odoo_
 		set_err(err, ODOO_E_BAD_RESPONSE, "empty answer");
 		goto out;
 	}
-	/* XML-RPC has no DTD; refusing one also rules out entity expansion bombs. */
-	if (memmem(xml, len, "<!DOCTYPE", 9) != NULL) {
-		set_err(err, ODOO_E_BAD_RESPONSE, "answer has a DTD");
-		goto out;
-	}
-	why = take_doubles(xml, len, &rw, &doubles, &cv.ndoubles);
+	why = prescan(xml, len);
+	if (why == NULL)
+		why = take_doubles(xml, len, &rw, &doubles, &cv.ndoubles);
 	if (why != NULL) {
 		set_err(err, ODOO_E_BAD_RESPONSE, "answer has %s", why);
 		goto out;
@@ -956,7 +1047,15 @@ odoo_parse_response(const char *xml, size_t len, json_object **out, struct odoo_
 		xml = rw.data;
 		len = rw.len;
 	}
-	xmlrpc_parse_response2(&env, xml, len, &result, &fault_code, &fault_string);
+	{
+		xmlrpc_value *r = NULL;
+		const char *fs = NULL;
+		xmlrpc_parse_response2(&env, xml, len, &r, &fault_code, &fs);
+		if (!env.fault_occurred) {
+			result = r;
+			fault_string = fs;
+		}
+	}
 	if (env.fault_occurred) {
 		if (!parse_fault_alone(xml, len, err))
 			set_err(err, ODOO_E_BAD_RESPONSE, "not XML-RPC: %.200s", env.fault_string);

@@ -456,6 +456,15 @@ Test(results, bad_answers)
 		"<?xml version=\"1.0\"?><methodResponse><params><param><value><double>1.5",
 		RESPONSE("<string><![CDATA[<double>1</double>]]></string>"),
 		RESPONSE("<!-- <double>1</double> --><int>1</int>"),
+		/* xmlrpc-c 1.33 crashes on these unless they are refused first */
+		RESPONSE("<i8>-</i8>"),
+		RESPONSE("<i8>[5000000000</i8>"),
+		RESPONSE("<i8>99999999999999999999</i8>"),
+		RESPONSE("<ex:i8>1.5</ex:i8>"),
+		RESPONSE("<i8 >1</i8>"),
+		/* found by the fuzzer: xmlrpc-c left garbage in its output pointer */
+		"<\xf4\xf4l$>\n<fault>\n<value>66666666666666666666666666666666666666666666666666666666666666666"
+		"\xca\xc9\xc9\xc6" "66</value>\t</fault>e>\n",
 	};
 	size_t i;
 
