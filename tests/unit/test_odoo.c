@@ -1022,9 +1022,10 @@ enum act {
 	A_INLINE,     /* 200 with the body given inline (synthetic) */
 };
 
+/* Inline text, no pointer: scenarios are Criterion parameters too. */
 struct step {
-	enum act    act;
-	const char *file;
+	enum act act;
+	char     file[480];   /* capture name, or the body for A_INLINE */
 };
 
 struct server {
@@ -1273,7 +1274,7 @@ search_read(struct odoo *o, bool idempotent, json_object **out, struct odoo_erro
 
 Test(transport, timeout_is_honoured_and_not_retried)
 {
-	static const struct step script[] = { { A_HANG, NULL } };
+	static const struct step script[] = { { A_HANG, "" } };
 	struct server s;
 	struct odoo *o;
 	struct odoo_error err;
@@ -1449,74 +1450,72 @@ Test(transport, uid_is_kept)
 	cr_assert_eq(s.exec, 3);
 }
 
-Test(transport, access_denied_relogin_then_success)
+/*
+ * One execute_kw against a scripted Odoo: what it returns, and how many
+ * authenticate and execute_kw requests Odoo saw (re-login, retries).
+ */
+struct scenario {
+	char          name[40];
+	struct step   steps[5];
+	size_t        nsteps;
+	bool          idempotent;
+	long          timeout_ms;
+	enum odoo_err want;
+	int           auth, exec;
+};
+
+#define AUTH_OK   { A_REPLY, "authenticate_ok.response.xml" }
+#define DENIED    { A_REPLY, "execute_kw_wrong_password.response.xml" }
+#define PRODUCTS  { A_REPLY, "search_read_product_sample.response.xml" }
+
+static const struct scenario scenarios[] = {
+	{ "access denied, new login, retried", { AUTH_OK, DENIED, AUTH_OK, PRODUCTS }, 4,
+	  true, 2000, ODOO_OK, 2, 2 },
+	/* AccessDenied is refused before anything runs: a write is retried too */
+	{ "access denied twice", { AUTH_OK, DENIED, AUTH_OK, DENIED, PRODUCTS }, 5,
+	  false, 2000, ODOO_E_LOGIN, 2, 2 },
+	{ "service login refused", { { A_REPLY, "authenticate_wrong_password.response.xml" } }, 1,
+	  true, 2000, ODOO_E_LOGIN, 1, 0 },
+	{ "service login on a missing db", { { A_REPLY, "authenticate_unknown_db.response.xml" } }, 1,
+	  true, 2000, ODOO_E_SERVER, 1, 0 },
+	{ "write not repeated after a drop", { AUTH_OK, { A_DROP, "" }, PRODUCTS }, 3,
+	  false, 2000, ODOO_E_UNREACHABLE, 1, 1 },
+	{ "read repeated after a drop", { AUTH_OK, { A_DROP, "" }, PRODUCTS }, 3,
+	  true, 2000, ODOO_OK, 1, 2 },
+	{ "read repeated only once", { AUTH_OK, { A_DROP, "" }, { A_DROP, "" }, PRODUCTS }, 4,
+	  true, 2000, ODOO_E_UNREACHABLE, 1, 2 },
+	{ "write timed out, not repeated", { AUTH_OK, { A_HANG, "" }, PRODUCTS }, 3,
+	  false, 300, ODOO_E_TIMEOUT, 1, 1 },
+	{ "read timed out, not repeated", { AUTH_OK, { A_HANG, "" }, PRODUCTS }, 3,
+	  true, 300, ODOO_E_TIMEOUT, 1, 1 },
+	{ "HTTP 500, not repeated", { AUTH_OK, { A_RAW, "http__no_host_header.response.txt" }, PRODUCTS }, 3,
+	  true, 2000, ODOO_E_BAD_RESPONSE, 1, 1 },
+	{ "user error passes through", { AUTH_OK, { A_REPLY, "create_partner_no_name.response.xml" } }, 2,
+	  false, 2000, ODOO_E_USER, 1, 1 },
+};
+
+ParameterizedTestParameters(transport, scenario)
 {
-	static const struct step script[] = {
-		{ A_REPLY, "authenticate_ok.response.xml" },
-		{ A_REPLY, "execute_kw_wrong_password.response.xml" },
-		{ A_REPLY, "authenticate_ok.response.xml" },
-		{ A_REPLY, "search_read_product_sample.response.xml" },
-	};
+	return cr_make_param_array(struct scenario, (void *)scenarios, ARRAY_SIZE(scenarios));
+}
+
+ParameterizedTest(const struct scenario *c, transport, scenario)
+{
 	struct server s;
 	struct odoo *o;
 	struct odoo_error err;
 	json_object *out = NULL;
+	enum odoo_err rc;
 
-	server_start(&s, script, ARRAY_SIZE(script));
-	o = client(s.port, "", 2000, 1 << 20);
-	cr_assert_eq(search_read(o, true, &out, &err), ODOO_OK, "%s", err.message);
-	cr_assert_eq(json_object_array_length(out), 3);
+	server_start(&s, c->steps, c->nsteps);
+	o = client(s.port, "", c->timeout_ms, 1 << 20);
+	rc = search_read(o, c->idempotent, &out, &err);
 	json_object_put(out);
 	odoo_free(o);
 	server_stop(&s);
-	cr_assert_eq(s.auth, 2);
-	cr_assert_eq(s.exec, 2);
-}
-
-Test(transport, access_denied_twice_is_login_error)
-{
-	static const struct step script[] = {
-		{ A_REPLY, "authenticate_ok.response.xml" },
-		{ A_REPLY, "execute_kw_wrong_password.response.xml" },
-		{ A_REPLY, "authenticate_ok.response.xml" },
-		{ A_REPLY, "execute_kw_wrong_password.response.xml" },
-		{ A_REPLY, "search_read_product_sample.response.xml" },
-	};
-	struct server s;
-	struct odoo *o;
-	struct odoo_error err;
-	json_object *out = NULL;
-
-	server_start(&s, script, ARRAY_SIZE(script));
-	o = client(s.port, "", 2000, 1 << 20);
-	/* a write: AccessDenied is refused before anything runs, so it is retried too */
-	cr_assert_eq(search_read(o, false, &out, &err), ODOO_E_LOGIN, "%s", odoo_strerror(err.code));
-	cr_assert_null(out);
-	cr_assert_eq(odoo_http_status(err.code), 503);
-	odoo_free(o);
-	server_stop(&s);
-	cr_assert_eq(s.auth, 2);
-	cr_assert_eq(s.exec, 2);
-}
-
-Test(transport, service_login_refused)
-{
-	static const struct step script[] = {
-		{ A_REPLY, "authenticate_wrong_password.response.xml" },
-	};
-	struct server s;
-	struct odoo *o;
-	struct odoo_error err;
-	json_object *out = NULL;
-
-	server_start(&s, script, ARRAY_SIZE(script));
-	o = client(s.port, "", 2000, 1 << 20);
-	cr_assert_eq(search_read(o, true, &out, &err), ODOO_E_LOGIN);
-	cr_assert_eq(odoo_service_uid(o, &err), 0);
-	odoo_free(o);
-	server_stop(&s);
-	cr_assert_eq(s.exec, 0);
-	cr_assert_eq(s.auth, 2);
+	cr_assert_eq(rc, c->want, "%s: got %s (%s)", c->name, odoo_strerror(rc), err.message);
+	cr_assert_eq(s.auth, c->auth, "%s: %d authenticate calls", c->name, s.auth);
+	cr_assert_eq(s.exec, c->exec, "%s: %d execute_kw calls", c->name, s.exec);
 }
 
 Test(transport, user_login_checked)
@@ -1542,69 +1541,6 @@ Test(transport, user_login_checked)
 	odoo_free(o);
 	server_stop(&s);
 	cr_assert_eq(s.auth, 3);
-}
-
-Test(transport, write_not_repeated_after_drop)
-{
-	static const struct step script[] = {
-		{ A_REPLY, "authenticate_ok.response.xml" },
-		{ A_DROP, NULL },
-		{ A_REPLY, "sale_order_action_confirm_draft.response.xml" },
-	};
-	struct server s;
-	struct odoo *o;
-	struct odoo_error err;
-	json_object *out = NULL;
-
-	server_start(&s, script, ARRAY_SIZE(script));
-	o = client(s.port, "", 2000, 1 << 20);
-	cr_assert_eq(search_read(o, false, &out, &err), ODOO_E_UNREACHABLE, "%s: %s",
-	             odoo_strerror(err.code), err.message);
-	odoo_free(o);
-	server_stop(&s);
-	cr_assert_eq(s.exec, 1, "a write was sent %d times", s.exec);
-}
-
-Test(transport, read_repeated_once_after_drop)
-{
-	static const struct step script[] = {
-		{ A_REPLY, "authenticate_ok.response.xml" },
-		{ A_DROP, NULL },
-		{ A_REPLY, "search_read_product_sample.response.xml" },
-	};
-	struct server s;
-	struct odoo *o;
-	struct odoo_error err;
-	json_object *out = NULL;
-
-	server_start(&s, script, ARRAY_SIZE(script));
-	o = client(s.port, "", 2000, 1 << 20);
-	cr_assert_eq(search_read(o, true, &out, &err), ODOO_OK, "%s", err.message);
-	json_object_put(out);
-	odoo_free(o);
-	server_stop(&s);
-	cr_assert_eq(s.exec, 2);
-}
-
-Test(transport, read_repeated_only_once)
-{
-	static const struct step script[] = {
-		{ A_REPLY, "authenticate_ok.response.xml" },
-		{ A_DROP, NULL },
-		{ A_DROP, NULL },
-		{ A_REPLY, "search_read_product_sample.response.xml" },
-	};
-	struct server s;
-	struct odoo *o;
-	struct odoo_error err;
-	json_object *out = NULL;
-
-	server_start(&s, script, ARRAY_SIZE(script));
-	o = client(s.port, "", 2000, 1 << 20);
-	cr_assert_eq(search_read(o, true, &out, &err), ODOO_E_UNREACHABLE);
-	odoo_free(o);
-	server_stop(&s);
-	cr_assert_eq(s.exec, 2);
 }
 
 Test(transport, faults_pass_through)
@@ -1670,7 +1606,7 @@ Test(transport, password_not_logged)
 		  "  File \"/opt/odoo/odoo/service/model.py\", line 61, in execute_kw\n"
 		  "ValueError: Invalid leaf with s3cret-pass inside\n</string></value>\n</member>\n"
 		  "</struct></value>\n</fault>\n\n</methodResponse>\n" },
-		{ A_DROP, NULL },
+		{ A_DROP, "" },
 	};
 	struct server s;
 	struct odoo *o;
