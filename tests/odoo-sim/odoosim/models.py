@@ -1,0 +1,662 @@
+"""models.py: the simulated Odoo models: their order, display names, computed fields and rules.
+
+Only what a client of the REST bridge can observe is simulated: the values
+fields_get announces (with Odoo's empty values for the rest), the sale amounts
+and workflow of WORKFLOW.txt, and the constraints whose faults are captured.
+"""
+
+import datetime
+
+from .errors import ServerError, UserError, ValidationError
+from .orm import CONSTRAINT, BaseModel, float_round
+
+# account.tax is not simulated: tax id -> percentage (see demo.STUB_NAMES).
+TAX_RATES = {1: 15.0, 2: 15.0}
+
+CANCEL_VIEW_ID = 1347
+CANCEL_TEMPLATE_ID = 17
+
+
+class _Unique:
+    """A mixin for models with SQL UNIQUE constraints: (field, message)."""
+
+    _unique = ()
+
+    def _check_unique(self, rid, row):
+        for fname, message in self._unique:
+            value = row.get(fname)
+            if value is False or value is None:
+                continue
+            for other, other_row in self._table.items():
+                if other != rid and other_row.get(fname) == value:
+                    raise ValidationError(CONSTRAINT % message)
+
+
+class _Hierarchy:
+    """A mixin for models with a parent_id that must not loop."""
+
+    _parent_name = "parent_id"
+    _cycle_message = "You cannot create recursive records."
+
+    def _check_cycle(self, rid, row):
+        seen = {rid}
+        parent = row.get(self._parent_name)
+        while parent:
+            if parent in seen:
+                raise ValidationError(self._cycle_message)
+            seen.add(parent)
+            parent = self._table.get(parent, {}).get(self._parent_name)
+
+
+class ResCountry(_Unique, BaseModel):
+    """res.country: ids and codes as in Odoo's res_country_data.xml."""
+
+    _name = "res.country"
+    _description = "Country"
+    _order = "name"
+    _rec_names_search = ("name", "code")
+    _unique = (("name", "The name of the country must be unique!"),
+               ("code", "The code of the country must be unique!"))
+    _defaults = {"name_position": "before", "state_required": False, "zip_required": True}
+
+    def _prepare_create(self, vals):
+        if vals.get("code"):
+            vals["code"] = str(vals["code"]).upper()
+        return vals
+
+    def _before_write(self, vals):
+        self._prepare_create(vals)
+
+    def _check_row(self, rid, row):
+        self._check_unique(rid, row)
+
+
+class UomUom(BaseModel):
+    """uom.uom: units of measure (their categories are not simulated)."""
+
+    _name = "uom.uom"
+    _description = "Product Unit of Measure"
+    _order = "factor DESC, id"
+    _defaults = {"active": True, "factor": 1.0, "rounding": 0.01, "uom_type": "reference"}
+
+    def _compute_factor_inv(self, rid):
+        factor = self._value(rid, "factor")
+        return 1.0 / factor if factor else 0.0
+
+
+class ProductCategory(_Hierarchy, BaseModel):
+    """product.category: a tree shown by its complete name."""
+
+    _name = "product.category"
+    _description = "Product Category"
+    _order = "complete_name"
+    _rec_name = "complete_name"
+    _rec_names_search = ("complete_name",)
+    _o2m = {"child_id": ("product.category", "parent_id")}
+    _ondelete = {"parent_id": "cascade"}
+    _cycle_message = "You cannot create recursive categories."
+    _defaults = {"property_cost_method": "standard", "property_valuation": "manual_periodic"}
+
+    def _compute_complete_name(self, rid):
+        name = self._table[rid].get("name") or ""
+        parent = self._table[rid].get("parent_id")
+        if parent and parent in self._table:
+            return "%s / %s" % (self._value(parent, "complete_name"), name)
+        return name
+
+    def _compute_display_name(self, rid):
+        return self._value(rid, "complete_name")
+
+    def _compute_parent_path(self, rid):
+        path = []
+        current = rid
+        while current and current in self._table:
+            path.insert(0, str(current))
+            current = self._table[current].get("parent_id")
+        return "/".join(path) + "/"
+
+    def _compute_product_count(self, rid):
+        family = self._family([rid], up=False)
+        templates = self.env.store.tables["product.template"].values()
+        return sum(1 for row in templates if row.get("categ_id") in family)
+
+    def _check_row(self, rid, row):
+        self._check_cycle(rid, row)
+
+
+class ProductTemplate(BaseModel):
+    """product.template: what variants share (name, prices, category, type...)."""
+
+    _name = "product.template"
+    _description = "Product"
+    _order = "name, id"
+    _rec_names_search = ("name", "default_code")
+    _o2m = {"product_variant_ids": ("product.product", "product_tmpl_id")}
+    _access_groups = "\t- Inventory/Administrator\n\t- Sales/Administrator"
+    _digits = {"list_price": 2}
+    _defaults = {
+        "active": True, "type": "consu", "categ_id": 1, "uom_id": 1, "uom_po_id": 1,
+        "list_price": 1.0, "sale_ok": True, "purchase_ok": True, "is_storable": False,
+        "tracking": "none", "sale_line_warn": "no-message", "purchase_line_warn": "no-message",
+        "service_tracking": "no", "invoice_policy": "order", "expense_policy": "no",
+        "purchase_method": "receive", "service_type": "manual", "sequence": 1,
+    }
+
+    def _variants(self, rid):
+        return [vid for vid, row in self.env.store.tables["product.product"].items()
+                if row.get("product_tmpl_id") == rid]
+
+    def _compute_default_code(self, rid):
+        variants = self._variants(rid)
+        if len(variants) == 1:
+            return self.env.store.tables["product.product"][variants[0]].get("default_code", False)
+        return False
+
+    def _compute_display_name(self, rid):
+        name = self._table[rid].get("name") or ""
+        code = self._value(rid, "default_code")
+        return "[%s] %s" % (code, name) if code else name
+
+    def _compute_product_variant_count(self, rid):
+        return len(self._value(rid, "product_variant_ids"))
+
+    def _compute_product_variant_id(self, rid):
+        variants = self._value(rid, "product_variant_ids")
+        return variants[0] if variants else False
+
+    def _compute_qty_available(self, rid):
+        products = self.env["product.product"]
+        return float(sum(products._value(vid, "qty_available") for vid in self._variants(rid)))
+
+    def _compute_virtual_available(self, rid):
+        return self._value(rid, "qty_available")
+
+    def _compute_currency_id(self, rid):
+        return 1
+
+    def _compute_cost_currency_id(self, rid):
+        return 1
+
+    def _compute_uom_name(self, rid):
+        uom = self._value(rid, "uom_id")
+        return self._m2o_display("uom_id", uom) if uom else False
+
+
+class ProductProduct(BaseModel):
+    """product.product: variants, which take most fields from their template."""
+
+    _name = "product.product"
+    _description = "Product Variant"
+    # Odoo: "is_favorite desc, default_code, name, id"; nothing is a favourite here.
+    _order = "default_code, name, id"
+    _rec_names_search = ("display_name", "default_code", "barcode")
+    _inherits = {"product.template": "product_tmpl_id"}
+    _ondelete = {"product_tmpl_id": "cascade"}
+    _access_groups = "\t- Inventory/Administrator\n\t- Sales/Administrator"
+    _digits = {"standard_price": 2}
+    _defaults = {"active": True}
+
+    def _compute_display_name(self, rid):
+        row = self._table[rid]
+        name = self._value(rid, "name") or ""
+        if row.get("_variant"):
+            name = "%s (%s)" % (name, row["_variant"])
+        code = row.get("default_code")
+        return "[%s] %s" % (code, name) if code else name
+
+    def _compute_price_extra(self, rid):
+        return self._table[rid].get("_price_extra", 0.0)
+
+    def _compute_lst_price(self, rid):
+        return self._value(rid, "list_price") + self._value(rid, "price_extra")
+
+    def _inverse_lst_price(self, rid, value):
+        template = self._table[rid]["product_tmpl_id"]
+        self.env["product.template"]._browse([template])._update(
+            {"list_price": float(value or 0.0) - self._value(rid, "price_extra")})
+
+    def _compute_qty_available(self, rid):
+        return float(self._table[rid].get("_qty", 0.0))
+
+    def _compute_virtual_available(self, rid):
+        return self._value(rid, "qty_available")
+
+    def _compute_free_qty(self, rid):
+        return self._value(rid, "qty_available")
+
+    def _compute_code(self, rid):
+        return self._table[rid].get("default_code", False)
+
+    def _compute_partner_ref(self, rid):
+        return self._value(rid, "display_name")
+
+    def _compute_is_product_variant(self, rid):
+        return True
+
+    def _check_row(self, rid, row):
+        barcode = row.get("barcode")
+        if not barcode:
+            return
+        for other, other_row in self._table.items():
+            if other != rid and other_row.get("barcode") == barcode:
+                raise ValidationError('Barcode(s) already assigned:\n\n- Barcode "%s" already '
+                                      'assigned to product(s): %s'
+                                      % (barcode, self._value(other, "display_name")))
+
+
+class ResPartner(_Hierarchy, BaseModel):
+    """res.partner: companies and their contacts, customers and suppliers."""
+
+    _name = "res.partner"
+    _description = "Contact"
+    _order = "complete_name ASC, id DESC"
+    _rec_name = "complete_name"
+    _rec_names_search = ("complete_name", "email", "ref", "vat", "company_registry")
+    _o2m = {"child_ids": ("res.partner", "parent_id"),
+            "sale_order_ids": ("sale.order", "partner_id"),
+            "user_ids": ("res.users", "partner_id")}
+    _ondelete = {"parent_id": "set null", "country_id": "restrict"}
+    _cycle_message = "You cannot create recursive Partner hierarchies."
+    _access_groups = "\t- Extra Rights/Contact Creation"
+    _defaults = {
+        "active": True, "type": "contact", "lang": "en_US", "is_company": False,
+        "customer_rank": "_default_customer_rank", "supplier_rank": "_default_supplier_rank",
+        "autopost_bills": "always", "invoice_sending_method": "email", "color": 0,
+        "trust": "normal",
+    }
+
+    def _default_customer_rank(self, vals):
+        return 1 if self.env.context.get("res_partner_search_mode") == "customer" else 0
+
+    def _default_supplier_rank(self, vals):
+        return 1 if self.env.context.get("res_partner_search_mode") == "supplier" else 0
+
+    def _commercial(self, rid):
+        row = self._table[rid]
+        parent = row.get("parent_id")
+        if row.get("is_company") or not parent or parent not in self._table:
+            return rid
+        return self._commercial(parent)
+
+    def _compute_commercial_partner_id(self, rid):
+        return self._commercial(rid)
+
+    def _compute_commercial_company_name(self, rid):
+        commercial = self._commercial(rid)
+        row = self._table[commercial]
+        return row.get("name") or False if row.get("is_company") else \
+            (row.get("company_name") or False)
+
+    def _compute_complete_name(self, rid):
+        row = self._table[rid]
+        name = row.get("name") or ""
+        parent = row.get("parent_id")
+        if row.get("company_name") or parent:
+            if not name and row.get("type") in ("invoice", "delivery", "other"):
+                name = {"invoice": "Invoice Address", "delivery": "Delivery Address",
+                        "other": "Other Address"}[row["type"]]
+            if not row.get("is_company"):
+                company = self._value(rid, "commercial_company_name") or \
+                    (self._table[parent].get("name") if parent in self._table else "")
+                name = "%s, %s" % (company, name)
+        return name.strip()
+
+    def _compute_display_name(self, rid):
+        return self._value(rid, "complete_name")
+
+    def _compute_company_type(self, rid):
+        return "company" if self._table[rid].get("is_company") else "person"
+
+    def _compute_email_normalized(self, rid):
+        email = self._table[rid].get("email")
+        return email.strip().lower() if email else False
+
+    def _compute_partner_share(self, rid):
+        users = self.env.store.tables["res.users"]
+        return not any(row.get("partner_id") == rid and not row.get("share")
+                       for row in users.values())
+
+    def _compute_sale_order_count(self, rid):
+        return len(self._value(rid, "sale_order_ids"))
+
+    def _compute_contact_address(self, rid):
+        row = self._table[rid]
+        country = row.get("country_id")
+        parts = [row.get("street"), row.get("street2"),
+                 " ".join(p for p in (row.get("city"), row.get("zip")) if p),
+                 self.env["res.country"]._display(country) if country else ""]
+        return "\n".join(p for p in parts if p) or False
+
+    def _compute_country_code(self, rid):
+        country = self._table[rid].get("country_id")
+        return self.env["res.country"]._value(country, "code") if country else False
+
+    def _check_row(self, rid, row):
+        if row.get("type", "contact") == "contact" and not row.get("name"):
+            raise ValidationError(CONSTRAINT % "Contacts require a name")
+        self._check_cycle(rid, row)
+
+
+class ResUsers(_Unique, BaseModel):
+    """res.users: the users who log in; name and email come from their partner."""
+
+    _name = "res.users"
+    _description = "User"
+    _order = "name, login"
+    _rec_names_search = ("name", "login")
+    _inherits = {"res.partner": "partner_id"}
+    _unique = (("login", "You can not have two users with the same login!"),)
+    _defaults = {"active": True, "company_id": 1, "company_ids": [1], "share": False,
+                 "notification_type": "email"}
+
+    def _compute_display_name(self, rid):
+        return self._value(rid, "name")
+
+    def _compute_password(self, rid):
+        return ""
+
+    def _inverse_password(self, rid, value):
+        if value:
+            self.env.store.passwords[rid] = value
+
+    def _compute_new_password(self, rid):
+        return ""
+
+    def _inverse_new_password(self, rid, value):
+        self._inverse_password(rid, value)
+
+    def _check_row(self, rid, row):
+        self._check_unique(rid, row)
+
+
+class SaleOrder(BaseModel):
+    """sale.order: quotations and orders, with the workflow of WORKFLOW.txt."""
+
+    _name = "sale.order"
+    _description = "Sales Order"
+    _order = "date_order desc, id desc"
+    _rec_names_search = ("name",)
+    _o2m = {"order_line": ("sale.order.line", "order_id")}
+    _access_groups = "\t- Sales/User: Own Documents Only"
+    _defaults = {
+        "state": "draft", "date_order": "_default_now", "company_id": 1, "currency_id": 1,
+        "user_id": "_default_user", "team_id": 1, "picking_policy": "direct", "warehouse_id": 1,
+        "partner_invoice_id": "_default_address", "partner_shipping_id": "_default_address",
+        "validity_date": "_default_validity", "require_signature": True,
+        "require_payment": False, "prepayment_percent": 1.0, "locked": False,
+        "currency_rate": 1.0,
+    }
+
+    def _default_now(self, vals):
+        return self.env.now
+
+    def _default_user(self, vals):
+        return self.env.uid
+
+    def _default_address(self, vals):
+        return vals.get("partner_id") or False
+
+    def _default_validity(self, vals):
+        return (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+
+    def _prepare_create(self, vals):
+        # The number is taken before the INSERT, so a failed create still uses one.
+        if vals.get("name", "New") == "New":
+            store = self.env.store
+            vals["name"] = "S%05d" % store.sequences["sale.order"]
+            store.sequences["sale.order"] += 1
+        return vals
+
+    def _before_write(self, vals):
+        if vals.get("partner_id"):
+            vals.setdefault("partner_invoice_id", vals["partner_id"])
+            vals.setdefault("partner_shipping_id", vals["partner_id"])
+
+    def _before_unlink(self):
+        for rid in self._ids:
+            if self._value(rid, "state") not in ("draft", "cancel"):
+                raise UserError("You can not delete a sent quotation or a confirmed sales order. "
+                                "You must first cancel it.")
+
+    def _lines(self, rid):
+        lines = self.env["sale.order.line"]
+        return [line for line in self._value(rid, "order_line")
+                if not lines._value(line, "display_type")]
+
+    def _totals(self, rid):
+        """(untaxed, tax, total) with taxes rounded per line, as Odoo's default."""
+        key = ("totals", rid)
+        totals = self.env.cache.get(key)
+        if totals is None:
+            lines = self.env["sale.order.line"]
+            untaxed = tax = 0.0
+            for line in self._lines(rid):
+                base, line_tax = lines._raw_amounts(line)
+                untaxed += float_round(base, 2)
+                tax += float_round(line_tax, 2)
+            untaxed, tax = float_round(untaxed, 2), float_round(tax, 2)
+            totals = (untaxed, tax, float_round(untaxed + tax, 2))
+            self.env.cache[key] = totals
+        return totals
+
+    def _compute_amount_untaxed(self, rid):
+        return self._totals(rid)[0]
+
+    def _compute_amount_tax(self, rid):
+        return self._totals(rid)[1]
+
+    def _compute_amount_total(self, rid):
+        return self._totals(rid)[2]
+
+    def _compute_amount_undiscounted(self, rid):
+        lines = self.env["sale.order.line"]
+        return float(sum(lines._value(line, "product_uom_qty") * lines._value(line, "price_unit")
+                         for line in self._lines(rid)))
+
+    def _compute_type_name(self, rid):
+        return "Sales Order" if self._value(rid, "state") == "sale" else "Quotation"
+
+    def _compute_invoice_status(self, rid):
+        return "to invoice" if self._value(rid, "state") == "sale" and self._lines(rid) else "no"
+
+    def _compute_access_url(self, rid):
+        return "/my/orders/%d" % rid
+
+    def _compute_display_name(self, rid):
+        return self._table[rid].get("name") or ""
+
+    def _check_write(self):
+        self._check_access("write")
+        self._check_exist()
+
+    def action_confirm(self):
+        """Quotation -> sales order; refused for orders already confirmed or cancelled."""
+        self._check_write()
+        if any(self._value(rid, "state") not in ("draft", "sent") for rid in self._ids):
+            raise UserError("Some orders are not in a state requiring confirmation.")
+        self._update({"state": "sale", "date_order": self.env.now})
+        return True
+
+    def action_cancel(self):
+        """Cancel; a non-draft order only with context disable_cancel_warning (else a wizard)."""
+        self._check_write()
+        if any(self._value(rid, "locked") for rid in self._ids):
+            raise UserError("You cannot cancel a locked order. Please unlock it first if you want "
+                            "to cancel it.")
+        if not self.env.context.get("disable_cancel_warning") and \
+                any(self._value(rid, "state") != "draft" for rid in self._ids):
+            if len(self._ids) != 1:
+                raise ServerError("ValueError", "Expected singleton: %r" % (self,))
+            rid = self._ids[0]
+            return {
+                "name": "Cancel %s" % self._value(rid, "type_name"),
+                "view_mode": "form",
+                "res_model": "sale.order.cancel",
+                "view_id": CANCEL_VIEW_ID,
+                "type": "ir.actions.act_window",
+                "context": {"default_order_id": rid, "mark_so_as_canceled": True,
+                            "default_template_id": CANCEL_TEMPLATE_ID},
+                "target": "new",
+            }
+        self._update({"state": "cancel"})
+        return True
+
+    def action_draft(self):
+        """Cancelled or sent -> draft; other orders are left as they are."""
+        self._check_write()
+        orders = [rid for rid in self._ids if self._value(rid, "state") in ("cancel", "sent")]
+        return self._browse(orders)._update({"state": "draft", "signature": False,
+                                             "signed_by": False, "signed_on": False})
+
+    def action_quotation_sent(self):
+        """Draft -> sent, as when the quotation is e-mailed."""
+        self._check_write()
+        if any(self._value(rid, "state") != "draft" for rid in self._ids):
+            raise UserError("Only draft orders can be marked as sent directly.")
+        return self._update({"state": "sent"})
+
+    def action_lock(self):
+        """Lock confirmed orders against changes."""
+        self._check_write()
+        return self._update({"locked": True})
+
+    def action_unlock(self):
+        """Unlock orders."""
+        self._check_write()
+        return self._update({"locked": False})
+
+
+class SaleOrderLine(BaseModel):
+    """sale.order.line: order lines; prices and taxes computed as Odoo 18 does."""
+
+    _name = "sale.order.line"
+    _description = "Sales Order Line"
+    _order = "order_id, sequence, id"
+    _ondelete = {"order_id": "cascade", "product_id": "restrict"}
+    _access_groups = "\t- Sales/User: Own Documents Only"
+    _digits = {"price_unit": 2, "product_uom_qty": 2, "discount": 2, "qty_delivered": 2}
+    _defaults = {
+        "sequence": 10, "product_uom_qty": 1.0, "discount": 0.0, "customer_lead": 0.0,
+        "name": "_default_name", "price_unit": "_default_price_unit",
+        "product_uom": "_default_uom", "is_downpayment": False, "is_expense": False,
+        "qty_delivered": 0.0,
+    }
+
+    def _product(self, vals):
+        product = vals.get("product_id")
+        products = self.env["product.product"]
+        if type(product) is int and product in products._table:
+            return products, product
+        return products, None
+
+    def _default_name(self, vals):
+        products, product = self._product(vals)
+        if product is None:
+            return False
+        name = products._value(product, "display_name")
+        description = products._value(product, "description_sale")
+        return "%s\n%s" % (name, description) if description else name
+
+    def _default_price_unit(self, vals):
+        products, product = self._product(vals)
+        return products._value(product, "lst_price") if product is not None else 0.0
+
+    def _default_uom(self, vals):
+        products, product = self._product(vals)
+        return products._value(product, "uom_id") if product is not None else False
+
+    def _order_value(self, rid, fname):
+        order = self._table[rid].get("order_id")
+        orders = self.env["sale.order"]
+        return orders._value(order, fname) if order in orders._table else False
+
+    def _raw_amounts(self, rid):
+        """(untaxed, tax) of a line, not rounded."""
+        if self._value(rid, "display_type"):
+            return 0.0, 0.0
+        base = (self._value(rid, "product_uom_qty") * self._value(rid, "price_unit")
+                * (1.0 - self._value(rid, "discount") / 100.0))
+        rate = sum(TAX_RATES.get(tax, 0.0) for tax in self._value(rid, "tax_id"))
+        return base, base * rate / 100.0
+
+    def _compute_price_subtotal(self, rid):
+        return float_round(self._raw_amounts(rid)[0], 2)
+
+    def _compute_price_total(self, rid):
+        base, tax = self._raw_amounts(rid)
+        return float_round(base + tax, 2)
+
+    def _compute_price_tax(self, rid):
+        # A float field, not monetary: Odoo stores the unrounded difference.
+        return self._value(rid, "price_total") - self._value(rid, "price_subtotal")
+
+    def _compute_price_reduce_taxexcl(self, rid):
+        qty = self._value(rid, "product_uom_qty")
+        return float_round(self._value(rid, "price_subtotal") / qty, 2) if qty else 0.0
+
+    def _compute_price_reduce_taxinc(self, rid):
+        qty = self._value(rid, "product_uom_qty")
+        return float_round(self._value(rid, "price_total") / qty, 2) if qty else 0.0
+
+    def _compute_state(self, rid):
+        return self._order_value(rid, "state")
+
+    def _compute_order_partner_id(self, rid):
+        return self._order_value(rid, "partner_id")
+
+    def _compute_salesman_id(self, rid):
+        return self._order_value(rid, "user_id")
+
+    def _compute_currency_id(self, rid):
+        return self._order_value(rid, "currency_id")
+
+    def _compute_company_id(self, rid):
+        return self._order_value(rid, "company_id")
+
+    def _compute_invoice_status(self, rid):
+        return "to invoice" if self._value(rid, "state") == "sale" else "no"
+
+    def _compute_qty_to_invoice(self, rid):
+        return self._value(rid, "product_uom_qty") if self._value(rid, "state") == "sale" else 0.0
+
+    def _compute_untaxed_amount_to_invoice(self, rid):
+        return self._value(rid, "price_subtotal") if self._value(rid, "state") == "sale" else 0.0
+
+    def _compute_display_name(self, rid):
+        name = self._table[rid].get("name") or ""
+        if name:
+            name = name.split("\n")[0]
+        elif self._table[rid].get("product_id"):
+            name = self.env["product.product"]._value(self._table[rid]["product_id"], "name")
+        return "%s - %s" % (self._order_value(rid, "name") or "", name)
+
+    def _before_write(self, vals):
+        if "product_id" not in vals:
+            return
+        for rid in self._ids:
+            if self._value(rid, "state") == "cancel" and \
+                    self._value(rid, "product_id") != vals["product_id"]:
+                raise UserError("You cannot modify the product of this order line.")
+        # A new product brings its price, description and unit, unless given.
+        for fname in ("price_unit", "name", "product_uom"):
+            if fname not in vals:
+                vals[fname] = self._default(fname, vals)
+
+    def _before_unlink(self):
+        for rid in self._ids:
+            if self._value(rid, "state") == "sale" and not self._value(rid, "display_type"):
+                raise UserError(
+                    "Once a sales order is confirmed, you can't remove one of its lines (we need "
+                    "to track if something gets invoiced or delivered).\n"
+                    "                Set the quantity to 0 instead.")
+
+    def _check_row(self, rid, row):
+        if not row.get("display_type") and not row.get("is_downpayment") and \
+                not row.get("product_id"):
+            raise ValidationError(CONSTRAINT % "Missing required fields on accountable sale "
+                                  "order line.")
+
+
+# In the order unlink() looks for references (the first one found is reported).
+MODELS = (ResCountry, UomUom, ProductCategory, ProductTemplate, ProductProduct, ResPartner,
+          ResUsers, SaleOrder, SaleOrderLine)
