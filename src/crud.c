@@ -31,6 +31,28 @@ schema_fetch(void *ud, const char *model, const char *method, json_object *args,
 	return call(ud, model, method, args, kwargs, true, out, err);
 }
 
+/*
+ * A read whose answer must be a list (search_read, read).  Consumes args and
+ * kwargs; on ODOO_OK *out is a JSON array.
+ */
+static enum odoo_err
+call_list(struct ctx *c, const char *model, const char *method, json_object *args, json_object *kwargs,
+          json_object **out, struct odoo_error *err)
+{
+	enum odoo_err e = call(c, model, method, args, kwargs, true, out, err);
+
+	json_object_put(args);
+	json_object_put(kwargs);
+	if (e == ODOO_OK && !json_object_is_type(*out, json_type_array)) {
+		json_object_put(*out);
+		*out = NULL;
+		err->code = e = ODOO_E_BAD_RESPONSE;
+		err->fault_code = 0;
+		snprintf(err->message, sizeof(err->message), "%s.%s did not answer a list", model, method);
+	}
+	return e;
+}
+
 static json_object *
 field_names(const struct rschema *s, const char *extra)
 {
@@ -155,27 +177,16 @@ crud_log_write(const struct ctx *c, const char *what, const struct resource *res
 static enum odoo_err
 read_lines(struct ctx *c, const struct target *t, json_object *ids, json_object **out, struct odoo_error *err)
 {
-	json_object *args, *kwargs;
-	enum odoo_err e;
+	json_object *kwargs;
 
 	if (!json_object_is_type(ids, json_type_array) || json_object_array_length(ids) == 0) {
 		/* No call for no lines: read([]) would answer [] anyway. */
 		*out = json_object_new_array();
 		return ODOO_OK;
 	}
-	args = array1(json_object_get(ids));
 	kwargs = json_object_new_object();
 	json_object_object_add(kwargs, "fields", field_names(t->ls, NULL));
-	e = call(c, t->res->lines->child->model, "read", args, kwargs, true, out, err);
-	json_object_put(args);
-	json_object_put(kwargs);
-	if (e == ODOO_OK && !json_object_is_type(*out, json_type_array)) {
-		json_object_put(*out);
-		*out = NULL;
-		err->code = e = ODOO_E_BAD_RESPONSE;
-		snprintf(err->message, sizeof(err->message), "read of lines did not answer a list");
-	}
-	return e;
+	return call_list(c, t->res->lines->child->model, "read", array1(json_object_get(ids)), kwargs, out, err);
 }
 
 /* Odoo line records -> API lines. */
@@ -195,13 +206,7 @@ record_domain(const struct resource *res, int64_t id)
 {
 	json_object *d = json_object_new_array(), *l = json_object_new_array();
 
-	if (res->base_domain != NULL) {
-		json_object *base = json_tokener_parse(res->base_domain);
-
-		for (size_t i = 0; i < json_object_array_length(base); i++)
-			json_object_array_add(d, json_object_get(json_object_array_get_idx(base, i)));
-		json_object_put(base);
-	}
+	resource_base_domain(res, d);
 	json_object_array_add(l, json_object_new_string("id"));
 	json_object_array_add(l, json_object_new_string("="));
 	json_object_array_add(l, json_object_new_int64(id));
@@ -230,17 +235,8 @@ crud_read(struct ctx *c, const struct target *t, json_object **api, json_object 
 	ctx = json_object_new_object();
 	json_object_object_add(ctx, "active_test", json_object_new_boolean(0));
 	json_object_object_add(kwargs, "context", ctx);
-	e = call(c, t->res->model, "search_read", args, kwargs, true, &out, err);
-	json_object_put(args);
-	json_object_put(kwargs);
-	if (e != ODOO_OK)
+	if ((e = call_list(c, t->res->model, "search_read", args, kwargs, &out, err)) != ODOO_OK)
 		return e;
-	if (!json_object_is_type(out, json_type_array)) {
-		json_object_put(out);
-		err->code = ODOO_E_BAD_RESPONSE;
-		snprintf(err->message, sizeof(err->message), "search_read did not answer a list");
-		return ODOO_E_BAD_RESPONSE;
-	}
 	if (json_object_array_length(out) == 0) {
 		json_object_put(out);
 		return ODOO_OK;
@@ -266,6 +262,27 @@ crud_read(struct ctx *c, const struct target *t, json_object **api, json_object 
 	return ODOO_OK;
 }
 
+bool
+crud_find(struct ctx *c, const struct target *t, json_object **api, json_object **raw_lines)
+{
+	struct odoo_error err;
+
+	memset(&err, 0, sizeof(err));
+	if (crud_read(c, t, api, raw_lines, &err) != ODOO_OK) {
+		crud_odoo_error(c, &err, t->res->name);
+		return false;
+	}
+	if (*api == NULL) {
+		if (raw_lines != NULL) {
+			json_object_put(*raw_lines);
+			*raw_lines = NULL;
+		}
+		response_error(c->res, c->req->lang, 404, MSG_RECORD_NOT_FOUND, NULL);
+		return false;
+	}
+	return true;
+}
+
 /* ------------------------------------------------------------------- list */
 
 /* search_read of one page; *out is the array of records. */
@@ -273,24 +290,13 @@ static enum odoo_err
 search_page(struct ctx *c, const struct target *t, const struct list_query *q, json_object **out,
             struct odoo_error *err)
 {
-	json_object *args = array1(json_object_get(q->domain));
 	json_object *kwargs = json_object_new_object();
-	enum odoo_err e;
 
 	json_object_object_add(kwargs, "fields", field_names(t->s, NULL));
 	json_object_object_add(kwargs, "offset", json_object_new_int64(q->offset));
 	json_object_object_add(kwargs, "limit", json_object_new_int64(q->limit));
 	json_object_object_add(kwargs, "order", json_object_new_string(q->order));
-	e = call(c, t->res->model, "search_read", args, kwargs, true, out, err);
-	json_object_put(args);
-	json_object_put(kwargs);
-	if (e == ODOO_OK && !json_object_is_type(*out, json_type_array)) {
-		json_object_put(*out);
-		*out = NULL;
-		err->code = e = ODOO_E_BAD_RESPONSE;
-		snprintf(err->message, sizeof(err->message), "search_read did not answer a list");
-	}
-	return e;
+	return call_list(c, t->res->model, "search_read", array1(json_object_get(q->domain)), kwargs, out, err);
 }
 
 static enum odoo_err
@@ -387,21 +393,10 @@ void
 crud_get(struct ctx *c)
 {
 	struct target t;
-	struct odoo_error err;
 	json_object *rec = NULL;
 
-	memset(&err, 0, sizeof(err));
-	if (!crud_resolve(c, true, false, &t) || !crud_load_schema(c, &t))
-		return;
-	if (crud_read(c, &t, &rec, NULL, &err) != ODOO_OK) {
-		crud_odoo_error(c, &err, t.res->name);
-		return;
-	}
-	if (rec == NULL) {
-		response_error(c->res, c->req->lang, 404, MSG_RECORD_NOT_FOUND, NULL);
-		return;
-	}
-	response_json(c->res, 200, rec);
+	if (crud_resolve(c, true, false, &t) && crud_load_schema(c, &t) && crud_find(c, &t, &rec, NULL))
+		response_json(c->res, 200, rec);
 }
 
 /* ------------------------------------------------------------------ writes */
@@ -531,14 +526,8 @@ crud_update(struct ctx *c)
 	if (!crud_load_schema(c, &t))
 		goto out;
 	/* The record must exist inside the base domain; its lines are what the body's list replaces. */
-	if (crud_read(c, &t, &cur, &cur_lines, &err) != ODOO_OK) {
-		crud_odoo_error(c, &err, t.res->name);
+	if (!crud_find(c, &t, &cur, &cur_lines))
 		goto out;
-	}
-	if (cur == NULL) {
-		response_error(c->res, c->req->lang, 404, MSG_RECORD_NOT_FOUND, NULL);
-		goto out;
-	}
 	if ((vals = body_vals(c, &t, body, false, cur_lines)) == NULL)
 		goto out;
 	if (json_object_object_length(vals) > 0) {
@@ -571,17 +560,9 @@ crud_delete(struct ctx *c)
 	json_object *rec = NULL, *args = NULL, *out = NULL;
 
 	memset(&err, 0, sizeof(err));
-	if (!crud_resolve(c, true, true, &t) || !crud_load_schema(c, &t))
-		return;
 	/* Read first: the answer is the record as it was, and the base domain is enforced. */
-	if (crud_read(c, &t, &rec, NULL, &err) != ODOO_OK) {
-		crud_odoo_error(c, &err, t.res->name);
-		goto out;
-	}
-	if (rec == NULL) {
-		response_error(c->res, c->req->lang, 404, MSG_RECORD_NOT_FOUND, NULL);
-		goto out;
-	}
+	if (!crud_resolve(c, true, true, &t) || !crud_load_schema(c, &t) || !crud_find(c, &t, &rec, NULL))
+		return;
 	args = id_args(t.id, NULL);
 	/* Odoo's refusal (a partner with orders, a confirmed sale) is a 422; nothing is archived instead. */
 	if (call(c, t.res->model, "unlink", args, NULL, false, &out, &err) != ODOO_OK) {

@@ -58,6 +58,12 @@ void crud_odoo_error(struct ctx *c, const struct odoo_error *err, const char *wh
 enum odoo_err crud_read(struct ctx *c, const struct target *t, json_object **api, json_object **raw_lines,
                         struct odoo_error *err);
 
+/*
+ * crud_read, answering the failure itself: Odoo's error, or 404 when the
+ * record is absent.  Returns true (with *api set) only when it was found.
+ */
+bool crud_find(struct ctx *c, const struct target *t, json_object **api, json_object **raw_lines);
+
 /* Logs a write: who asked (the token's sub), what, which id, and the outcome. */
 void crud_log_write(const struct ctx *c, const char *what, const struct resource *res, int64_t id,
                     const char *outcome);

@@ -567,25 +567,6 @@ add_q(const struct rschema *s, const char *text, json_object *domain, struct que
 	return Q_OK;
 }
 
-/* Appends the base domain of the resource (trusted JSON text from the table). */
-static void
-add_base_domain(const struct resource *res, json_object *domain)
-{
-	json_object *base;
-
-	if (res->base_domain == NULL)
-		return;
-	base = json_tokener_parse(res->base_domain);
-	if (!json_object_is_type(base, json_type_array)) {
-		/* A broken table entry must not widen the search to every record. */
-		log_error("%s: base_domain is not a JSON array", res->name);
-		abort();
-	}
-	for (size_t i = 0; i < json_object_array_length(base); i++)
-		json_object_array_add(domain, json_object_get(json_object_array_get_idx(base, i)));
-	json_object_put(base);
-}
-
 static enum query_err
 parse_filters(const struct rschema *s, const struct params *p, struct list_query *q, size_t *id_values,
               struct query_error *err)
@@ -642,7 +623,7 @@ query_parse(const struct rschema *s, const struct params *p, long list_max, stru
 	if ((e = parse_sorting(s, p, out, err)) != Q_OK)
 		goto out;
 	out->domain = json_object_new_array();
-	add_base_domain(s->res, out->domain);
+	resource_base_domain(s->res, out->domain);
 	if ((e = parse_filters(s, p, out, &id_values, err)) != Q_OK)
 		goto out;
 	/* Refine's getMany (id=1&id=2...) must get every record it names, even past list_max. */

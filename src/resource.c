@@ -2,6 +2,7 @@
 #include "autoconfig.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "resource.h"
@@ -176,6 +177,23 @@ const struct resource *
 resource_at(size_t i)
 {
 	return i < ARRAY_SIZE(resources) ? &resources[i] : NULL;
+}
+
+void
+resource_base_domain(const struct resource *res, json_object *domain)
+{
+	json_object *base;
+
+	if (res->base_domain == NULL)
+		return;
+	base = json_tokener_parse(res->base_domain);
+	if (!json_object_is_type(base, json_type_array)) {
+		log_error("%s: base_domain is not a JSON array", res->name);
+		abort();
+	}
+	for (size_t i = 0; i < json_object_array_length(base); i++)
+		json_object_array_add(domain, json_object_get(json_object_array_get_idx(base, i)));
+	json_object_put(base);
 }
 
 /* ----------------------------------------------------------------- schema */

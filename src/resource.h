@@ -52,6 +52,13 @@ const struct resource *resource_find(const char *name);
 /* The i-th routable resource, or NULL past the end (for tests and listings). */
 const struct resource *resource_at(size_t i);
 
+/*
+ * Appends the terms of res's base domain to the JSON array domain (nothing
+ * when it has none).  The table is trusted: a base domain that is not a JSON
+ * array aborts, since skipping it would widen every search to all records.
+ */
+void resource_base_domain(const struct resource *res, json_object *domain);
+
 /* Field types of fields_get that the API converts. */
 enum ftype {
 	FT_BOOLEAN, FT_INTEGER, FT_FLOAT, FT_MONETARY, FT_CHAR, FT_TEXT, FT_HTML,

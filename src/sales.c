@@ -60,16 +60,8 @@ sales_action(struct ctx *c)
 		response_error(c->res, c->req->lang, 404, MSG_NOT_FOUND, NULL);
 		return;
 	}
-	if (!crud_load_schema(c, &t))
+	if (!crud_load_schema(c, &t) || !crud_find(c, &t, &rec, NULL))
 		return;
-	if (crud_read(c, &t, &rec, NULL, &err) != ODOO_OK) {
-		crud_odoo_error(c, &err, t.res->name);
-		goto out;
-	}
-	if (rec == NULL) {
-		response_error(c->res, c->req->lang, 404, MSG_RECORD_NOT_FOUND, NULL);
-		goto out;
-	}
 	json_object_put(rec);
 	rec = NULL;
 	args = json_object_new_array();
@@ -88,14 +80,8 @@ sales_action(struct ctx *c)
 		response_error(c->res, c->req->lang, 422, MSG_ODOO_REJECTED, NULL);
 		goto out;
 	}
-	if (crud_read(c, &t, &rec, NULL, &err) != ODOO_OK) {
-		crud_odoo_error(c, &err, "read back after action");
+	if (!crud_find(c, &t, &rec, NULL))
 		goto out;
-	}
-	if (rec == NULL) {
-		response_error(c->res, c->req->lang, 404, MSG_RECORD_NOT_FOUND, NULL);
-		goto out;
-	}
 	if (!state_is(rec, a->state)) {
 		crud_log_write(c, a->name, t.res, t.id, "Odoo accepted but the state did not change");
 		response_error(c->res, c->req->lang, 422, MSG_ODOO_REJECTED, NULL);

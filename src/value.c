@@ -471,6 +471,22 @@ value_to_odoo(const struct xfield *f, json_object *in, json_object **out)
 	return VE_OK;
 }
 
+/*
+ * Converts the body value of key for writing: VE_UNKNOWN_FIELD, VE_READ_ONLY
+ * or value_to_odoo's verdict.  *f is the field (NULL when unknown).
+ */
+static enum verr
+writable_value(const struct rschema *s, const char *key, json_object *in, const struct xfield **f,
+               json_object **v)
+{
+	*f = rschema_field(s, key);
+	if (*f == NULL)
+		return VE_UNKNOWN_FIELD;
+	if (!xfield_writable(*f))
+		return VE_READ_ONLY;
+	return value_to_odoo(*f, in, v);
+}
+
 /* Adds the resource's create defaults to vals (they are read-only fields, so never in the body). */
 static void
 add_defaults(const struct resource *res, json_object *vals)
@@ -503,14 +519,7 @@ body_to_vals(const struct rschema *s, json_object *body, bool create, enum lang 
 
 		if (s->res->lines != NULL && strcmp(key, s->res->lines->key) == 0)
 			continue;
-		f = rschema_field(s, key);
-		if (f == NULL)
-			e = VE_UNKNOWN_FIELD;
-		else if (!xfield_writable(f))
-			e = VE_READ_ONLY;
-		else
-			e = value_to_odoo(f, in, &v);
-		if (e != VE_OK) {
+		if ((e = writable_value(s, key, in, &f, &v)) != VE_OK) {
 			errors_add_verr(errors, key, e, f, lang);
 			ok = false;
 			continue;
@@ -643,14 +652,7 @@ line_entry(const struct rschema *ls, const char *prefix, json_object *entry, jso
 
 		if (strcmp(k, "id") == 0)
 			continue;
-		f = rschema_field(ls, k);
-		if (f == NULL)
-			e = VE_UNKNOWN_FIELD;
-		else if (!xfield_writable(f))
-			e = VE_READ_ONLY;
-		else
-			e = value_to_odoo(f, in, &v);
-		if (e != VE_OK) {
+		if ((e = writable_value(ls, k, in, &f, &v)) != VE_OK) {
 			snprintf(key, sizeof(key), "%s.%s", prefix, k);
 			errors_add_verr(errors, key, e, f, lang);
 			ok = false;
