@@ -106,9 +106,11 @@ class Deployment:
     settings: extra bridge settings for its 0600 config file (e.g. MAX_BODY).
     edits: extra (old, new) replacements in the shipped file, for knobs a
     test turns (e.g. MaxRequestsPerProcess); each must match.
+    main_extra: lines for the server's own main config (server-wide knobs
+    that are not part of the shipped file).
     valgrind: run every bridge process under valgrind (see wrapper_words)."""
 
-    def __init__(self, kind, sim, settings=None, edits=(), valgrind=False):
+    def __init__(self, kind, sim, settings=None, edits=(), main_extra="", valgrind=False):
         self.kind = kind
         self.sim = sim
         self.port = harness.free_port()
@@ -128,6 +130,7 @@ class Deployment:
         self.conf = self._write_bridge_conf(settings or {})
         text = shipped(KINDS[kind])
         text = substitute(text, list(edits), KINDS[kind])
+        self.main_extra = main_extra
         self.server_conf = getattr(self, "_conf_" + kind.replace("-", "_"))(text)
 
     # ---- files ----
@@ -206,8 +209,8 @@ class Deployment:
 server.port = %(port)d
 server.document-root = "%(dir)s/www"
 server.errorlog = "%(log)s"
-%(user)sinclude "%(inc)s"
-""" % {"port": self.port, "dir": self.dir, "log": self.error_log, "inc": inc,
+%(user)s%(extra)sinclude "%(inc)s"
+""" % {"extra": self.main_extra, "port": self.port, "dir": self.dir, "log": self.error_log, "inc": inc,
        "user": self._user_lines('server.username = "%(user)s"\nserver.groupname = "%(group)s"\n')}
         return self._write("lighttpd.conf", main)
 
@@ -246,8 +249,8 @@ DocumentRoot "%(d)s/www"
 <IfModule cgid_module>
 	ScriptSock "%(d)s/run/cgisock"
 </IfModule>
-Include "%(inc)s"
-""" % {"d": d, "port": self.port, "log": self.error_log, "loads": loads, "fcgid": fcgid_dir, "inc": inc,
+%(extra)sInclude "%(inc)s"
+""" % {"extra": self.main_extra, "d": d, "port": self.port, "log": self.error_log, "loads": loads, "fcgid": fcgid_dir, "inc": inc,
        "user": self._user_lines("User %(user)s\nGroup %(group)s\n"),
        # fcgid:info logs each process start and end (the recycling test counts them).
        "loglevel": "warn fcgid:info" if "fcgid" in module_lines else "warn"}
@@ -276,9 +279,9 @@ http {
 	client_body_temp_path %(tmp)s/body;
 	fastcgi_temp_path %(tmp)s/fastcgi;
 	proxy_temp_path %(tmp)s/proxy;
-	include %(inc)s;
+	%(extra)sinclude %(inc)s;
 }
-""" % {"d": self.dir, "log": self.error_log, "tmp": tmp, "inc": inc,
+""" % {"extra": self.main_extra, "d": self.dir, "log": self.error_log, "tmp": tmp, "inc": inc,
        "user": self._user_lines("user %(user)s %(group)s;\n")}
         return self._write("nginx.conf", main)
 
