@@ -1,0 +1,88 @@
+// authProvider.js: Refine authProvider for odoo-bridge (login at POST /token, identity from /api/v1/me).
+//
+// Copy into your Refine app (src/authProvider.js) and pass it to <Refine
+// authProvider={authProvider(API_BASE)}>.  API_BASE is where the bridge is
+// served, without /api/v1 (e.g. "https://erp.example.com" or "" when the
+// app is served from the same host).  The users are Odoo's users.
+import axios from "axios";
+
+/** localStorage key of the bearer token; dataProvider.js reads it too. */
+export const TOKEN_KEY = "odoo-bridge-token";
+
+/** localStorage key of when the token expires, in the browser's own clock. */
+export const EXPIRES_KEY = "odoo-bridge-token-expires";
+
+/**
+ * The stored token, or null once it has expired.  The expiry is computed at
+ * login from "expires_in" and the browser's clock, not read from the token's
+ * "exp" claim, so a browser whose clock is off does not log out at once; the
+ * bridge checks the token itself on every call anyway.
+ */
+export function currentToken(storage = globalThis.localStorage) {
+	const token = storage.getItem(TOKEN_KEY);
+	if (!token)
+		return null;
+	const expires = Number(storage.getItem(EXPIRES_KEY));
+	return expires > Date.now() ? token : null;
+}
+
+export const authProvider = (apiBase, storage = globalThis.localStorage) => ({
+	// Refine's <AuthPage> sends {email, password}; a custom form may send {username, password}.
+	login: async ({ username, email, password }) => {
+		try {
+			// OAuth2 password form, as FastAPI's OAuth2PasswordRequestForm.
+			const { data } = await axios.post(`${apiBase}/token`,
+				new URLSearchParams({ username: username ?? email ?? "", password: password ?? "" }));
+			storage.setItem(TOKEN_KEY, data.access_token);
+			storage.setItem(EXPIRES_KEY, String(Date.now() + data.expires_in * 1000));
+			return { success: true, redirectTo: "/" };
+		} catch (error) {
+			// 401 wrong login, 429 too many attempts (Retry-After), 503 Odoo down.
+			return {
+				success: false,
+				error: {
+					name: "LoginError",
+					message: error.response?.data?.message ?? error.message,
+				},
+			};
+		}
+	},
+
+	logout: async () => {
+		storage.removeItem(TOKEN_KEY);
+		storage.removeItem(EXPIRES_KEY);
+		return { success: true, redirectTo: "/login" };
+	},
+
+	check: async () => {
+		if (currentToken(storage))
+			return { authenticated: true };
+		storage.removeItem(TOKEN_KEY);
+		storage.removeItem(EXPIRES_KEY);
+		return { authenticated: false, logout: true, redirectTo: "/login" };
+	},
+
+	// Called by Refine with the HttpError of a failed data call.  Only 401
+	// means the session is over; 403 is Odoo refusing one operation.
+	onError: async (error) => {
+		if (error?.statusCode === 401)
+			return { logout: true, redirectTo: "/login", error };
+		return {};
+	},
+
+	getIdentity: async () => {
+		const token = currentToken(storage);
+		if (!token)
+			return null;
+		try {
+			const { data } = await axios.get(`${apiBase}/api/v1/me`, {
+				headers: { Authorization: `Bearer ${token}` },
+			});
+			return { id: data.uid, name: data.name, login: data.login, email: data.email };
+		} catch {
+			return null;
+		}
+	},
+
+	getPermissions: async () => null,
+});

@@ -1,0 +1,43 @@
+// dataProvider.js: Refine dataProvider for odoo-bridge (@refinedev/simple-rest over an axios instance with the token).
+//
+// Copy into your Refine app next to authProvider.js and pass it to <Refine
+// dataProvider={dataProvider(API_BASE)}>, API_BASE as for the authProvider.
+import axios from "axios";
+import simpleRest from "@refinedev/simple-rest";
+
+import { currentToken } from "./authProvider.js";
+
+/**
+ * The axios instance simple-rest sends every call through: adds the bearer
+ * token, and turns error answers into Refine's HttpError ({message,
+ * statusCode, errors}) from the bridge's JSON error body.  Passing an instance
+ * replaces simple-rest's own, so the error mapping has to be here too.
+ */
+export function httpClient(storage = globalThis.localStorage) {
+	const http = axios.create();
+	http.interceptors.request.use((config) => {
+		const token = currentToken(storage);
+		if (token)
+			config.headers.Authorization = `Bearer ${token}`;
+		return config;
+	});
+	http.interceptors.response.use(
+		(response) => response,
+		(error) => {
+			const body = error.response?.data;
+			const httpError = {
+				...error,
+				message: body?.message ?? error.message,
+				statusCode: error.response?.status,
+			};
+			// {"field": ["reason"]}: Refine shows these on the form's fields.
+			if (body?.errors)
+				httpError.errors = body.errors;
+			return Promise.reject(httpError);
+		},
+	);
+	return http;
+}
+
+export const dataProvider = (apiBase, storage = globalThis.localStorage) =>
+	simpleRest(`${apiBase}/api/v1`, httpClient(storage));
