@@ -69,21 +69,23 @@ class ServerError(Exception):
         self.chained = chained
 
 
-def frame(path, line, func, code, caret=None):
+def frame(path, line, func, code, caret=None, upto=None):
     """One traceback entry as Python 3.11 prints it.
 
-    caret: the part of code from which '^' marks run to the end of the line
-    (Python underlines the failing expression), or None for no marks.
+    caret: the part of code where the '^' marks under the failing expression
+    start, or None for no marks; they run to the end of the line, or to the
+    end of the first upto after caret.
     """
     text = '  File "%s", line %d, in %s\n    %s\n' % (path, line, func, code)
     if caret:
         start = code.index(caret)
-        text += " " * (4 + start) + "^" * (len(code) - start) + "\n"
+        end = code.index(upto, start) + len(upto) if upto else len(code)
+        text += " " * (4 + start) + "^" * (end - start) + "\n"
     return text
 
 
-def _rpc(line, func, code, caret=None):
-    return frame(ODOO + "/addons/base/controllers/rpc.py", line, func, code, caret)
+def _rpc(line, func, code, caret=None, upto=None):
+    return frame(ODOO + "/addons/base/controllers/rpc.py", line, func, code, caret, upto)
 
 
 # The entry frame differs between /xmlrpc/2 and the legacy /xmlrpc endpoint.
@@ -127,8 +129,8 @@ MARSHAL_NONE = (
             'raise TypeError("cannot marshal None unless allow_none is enabled")'))
 
 
-def _model(line, func, code, caret=None):
-    return frame(ODOO + "/service/model.py", line, func, code, caret)
+def _model(line, func, code, caret=None, upto=None):
+    return frame(ODOO + "/service/model.py", line, func, code, caret, upto)
 
 
 # service/model.py down to api.call_kw, shared by every execute_kw fault.
@@ -158,11 +160,11 @@ AUTHENTICATE = (
     frame(ODOO + "/service/common.py", 58, "dispatch", "return g[exp_method_name](*params)",
           "g[")
     + frame(ODOO + "/service/common.py", 26, "exp_authenticate",
-            "res_users = Registry(db)['res.users']", "Registry"))
+            "res_users = Registry(db)['res.users']", "Registry", "(db)"))
 
 
-def _models(line, func, code, caret=None):
-    return frame(ODOO + "/models.py", line, func, code, caret)
+def _models(line, func, code, caret=None, upto=None):
+    return frame(ODOO + "/models.py", line, func, code, caret, upto)
 
 
 SEARCH_FRAMES = (
@@ -209,7 +211,7 @@ SEARCH_OVERRIDES = {
 WHERE_CALC = (
     _models(5736, "_search", "query = self._where_calc(domain)", "self.")
     + _models(5487, "_where_calc", "return expression.expression(domain, self).query",
-              "expression"))
+              "expression", "self)"))
 
 DOMAIN_FIELD = (
     frame(ODOO + "/osv/expression.py", 781, "__init__",
@@ -310,7 +312,7 @@ UNKNOWN_DB_CONNECT = (
     + frame(ODOO + "/tools/func.py", 97, "locked", "return func(inst, *args, **kwargs)", "func")
     + frame(ODOO + "/modules/registry.py", 118, "new", "registry.init(db_name)")
     + frame(ODOO + "/modules/registry.py", 210, "init", "with closing(self.cursor()) as cr:",
-            "self.cursor()")
+            "self.cursor()", "self.cursor()")
     + frame(ODOO + "/modules/registry.py", 1007, "cursor", "return self._db.cursor()", "self.")
     + frame(ODOO + "/sql_db.py", 784, "cursor",
             "return Cursor(self.__pool, self.__dbname, self.__dsn)", "Cursor")
