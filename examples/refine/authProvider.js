@@ -38,12 +38,10 @@ export const authProvider = (apiBase, storage = globalThis.localStorage) => ({
 			return { success: true, redirectTo: "/" };
 		} catch (error) {
 			// 401 wrong login, 429 too many attempts (Retry-After), 503 Odoo down.
+			const body = axios.isAxiosError(error) ? error.response?.data : undefined;
 			return {
 				success: false,
-				error: {
-					name: "LoginError",
-					message: error.response?.data?.message ?? error.message,
-				},
+				error: { name: "LoginError", message: body?.message ?? String(error) },
 			};
 		}
 	},

@@ -28,7 +28,7 @@ export function httpClient(storage = globalThis.localStorage) {
 			const httpError = {
 				...error,
 				message: body?.message ?? error.message,
-				statusCode: error.response?.status,
+				statusCode: error.response?.status ?? 0, // 0: no answer at all
 			};
 			// {"field": ["reason"]}: Refine shows these on the form's fields.
 			if (body?.errors)
