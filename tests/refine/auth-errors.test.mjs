@@ -108,6 +108,20 @@ describe("authProvider", () => {
 		assert.equal(await auth.getIdentity(), null);
 	});
 
+	test("403 for a read-only Odoo user's write, and onError does not log out for it", async () => {
+		const storage = new MemoryStorage();
+		const auth = s.examples.auth.authProvider(s.baseUrl, storage);
+		assert.equal((await auth.login({ username: "demo", password: "demo" })).success, true);
+		const demoData = s.examples.data.dataProvider(s.baseUrl, storage);
+		const before = await s.sim.count("products");
+		const e = await httpError(demoData.create({ resource: "products", variables: { name: "Not allowed" } }));
+		assert.equal(e.statusCode, 403);
+		assert.ok(e.message.length > 0);
+		assert.equal(await s.sim.count("products"), before);
+		assert.deepEqual(await auth.onError(e), {});
+		assert.equal((await auth.check()).authenticated, true);
+	});
+
 	test("onError logs out on 401 only", async () => {
 		const e401 = await withStoredToken(null, () =>
 			httpError(s.dataProvider.getList({ resource: "products" })));
@@ -240,6 +254,17 @@ describe("CORS, as a browser on the Refine dev server's origin sees it", () => {
 			`expose-headers: ${r.headers["access-control-expose-headers"]}`);
 		assert.equal(Number(r.headers["x-total-count"]), await s.sim.count("products"));
 		assert.equal(r.data.length, 5);
+	});
+
+	test("a preflight does not call Odoo", async () => {
+		await s.simControl("stats/reset");
+		const r = await s.raw({
+			method: "OPTIONS",
+			url: "/api/v1/sales/1",
+			headers: { Origin: ALLOWED_ORIGIN, "Access-Control-Request-Method": "DELETE" },
+		});
+		assert.ok(r.status === 200 || r.status === 204, `status ${r.status}`);
+		assert.equal((await s.simControl("stats", "GET")).total, 0);
 	});
 
 	test("an origin that is not allowed gets no Access-Control-Allow-Origin", async () => {
