@@ -8,7 +8,7 @@ and workflow of WORKFLOW.txt, and the constraints whose faults are captured.
 import datetime
 
 from .errors import ServerError, UserError, ValidationError
-from .orm import CONSTRAINT, BaseModel, float_round
+from .orm import CONSTRAINT, BaseModel, decimal_round
 
 # account.tax is not simulated: tax id -> percentage (see demo.STUB_NAMES).
 TAX_RATES = {1: 15.0, 2: 15.0}
@@ -432,10 +432,10 @@ class SaleOrder(BaseModel):
             untaxed = tax = 0.0
             for line in self._lines(rid):
                 base, line_tax = lines._raw_amounts(line)
-                untaxed += float_round(base, 2)
-                tax += float_round(line_tax, 2)
-            untaxed, tax = float_round(untaxed, 2), float_round(tax, 2)
-            totals = (untaxed, tax, float_round(untaxed + tax, 2))
+                untaxed += decimal_round(base, 2)
+                tax += decimal_round(line_tax, 2)
+            untaxed, tax = decimal_round(untaxed, 2), decimal_round(tax, 2)
+            totals = (untaxed, tax, decimal_round(untaxed + tax, 2))
             self.env.cache[key] = totals
         return totals
 
@@ -580,11 +580,11 @@ class SaleOrderLine(BaseModel):
         return base, base * rate / 100.0
 
     def _compute_price_subtotal(self, rid):
-        return float_round(self._raw_amounts(rid)[0], 2)
+        return decimal_round(self._raw_amounts(rid)[0], 2)
 
     def _compute_price_total(self, rid):
         base, tax = self._raw_amounts(rid)
-        return float_round(base + tax, 2)
+        return decimal_round(base + tax, 2)
 
     def _compute_price_tax(self, rid):
         # A float field, not monetary: Odoo stores the unrounded difference.
@@ -592,11 +592,11 @@ class SaleOrderLine(BaseModel):
 
     def _compute_price_reduce_taxexcl(self, rid):
         qty = self._value(rid, "product_uom_qty")
-        return float_round(self._value(rid, "price_subtotal") / qty, 2) if qty else 0.0
+        return decimal_round(self._value(rid, "price_subtotal") / qty, 2) if qty else 0.0
 
     def _compute_price_reduce_taxinc(self, rid):
         qty = self._value(rid, "product_uom_qty")
-        return float_round(self._value(rid, "price_total") / qty, 2) if qty else 0.0
+        return decimal_round(self._value(rid, "price_total") / qty, 2) if qty else 0.0
 
     def _compute_state(self, rid):
         return self._order_value(rid, "state")

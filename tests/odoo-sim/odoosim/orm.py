@@ -87,6 +87,12 @@ def float_round(value, digits):
     return rounded * factor
 
 
+def decimal_round(value, digits):
+    """float_round, then as PostgreSQL's numeric column gives it back (39.98, not
+    39.980000000000004): what a client reads for monetary and fixed-digit fields."""
+    return float("%.*f" % (digits, float_round(value, digits)))
+
+
 def records_repr(model, ids):
     """How Odoo prints a recordset: res.partner(5,) or res.partner(5, 6)."""
     return "%s%r" % (model, tuple(ids))
@@ -510,9 +516,9 @@ class BaseModel:
         if ftype in ("float", "monetary"):
             value = float(value or 0.0)
             if ftype == "monetary":
-                return float_round(value, 2)
+                return decimal_round(value, 2)
             digits = self._digits.get(fname)
-            return float_round(value, digits) if digits is not None else value
+            return decimal_round(value, digits) if digits is not None else value
         if ftype == "many2one":
             if type(value) is int:
                 return value or False
