@@ -2,31 +2,14 @@
 
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 
 import simpleRest from "@refinedev/simple-rest";
 
 import { ALLOWED_ORIGIN } from "./lib/stack.mjs";
-import { MemoryStorage, setUp } from "./lib/refine.mjs";
+import { MemoryStorage, httpError, stackForThisFile } from "./lib/refine.mjs";
 
-let s;
-
-before(async () => {
-	s = await setUp();
-});
-
-after(async () => {
-	await s?.stop();
-});
-
-async function httpError(promise) {
-	try {
-		await promise;
-	} catch (e) {
-		return e;
-	}
-	assert.fail("the call should have failed");
-}
+const s = stackForThisFile();
 
 // A token signed with the bridge's key, for claims a login never produces.
 function forgeToken(claims, secret = s.jwtSecret) {

@@ -1,12 +1,11 @@
 // list.test.mjs: simple-rest's getList/getMany/getOne against the bridge, checked against the simulator's own data.
 
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 
-import { RESOURCES, fromOdoo, idSet, setUp } from "./lib/refine.mjs";
+import { RESOURCES, fromOdoo, idSet, stackForThisFile } from "./lib/refine.mjs";
 
-let s; // the stack, providers and simulator view
-let dp;
+const s = stackForThisFile();
 
 // Each resource gets at least this many records, so that it has several pages.
 const MIN_RECORDS = 7;
@@ -32,14 +31,8 @@ async function ensureRecords(res) {
 }
 
 before(async () => {
-	s = await setUp();
-	dp = s.dataProvider;
 	for (const res of Object.keys(RESOURCES))
 		await ensureRecords(res);
-});
-
-after(async () => {
-	await s?.stop();
 });
 
 describe("getList: pagination with currentPage", () => {
@@ -50,7 +43,7 @@ describe("getList: pagination with currentPage", () => {
 			assert.ok(pageSize < total, "several pages");
 			const pages = Math.ceil(total / pageSize);
 			for (let currentPage = 1; currentPage <= pages + 1; currentPage++) {
-				const r = await dp.getList({
+				const r = await s.dataProvider.getList({
 					resource: res,
 					pagination: { currentPage, pageSize },
 					sorters: [{ field: "id", order: "asc" }],
@@ -66,7 +59,7 @@ describe("getList: pagination with currentPage", () => {
 			const pageSize = Math.ceil(all.length / 3);
 			const seen = [];
 			for (let currentPage = 1; seen.length < all.length && currentPage <= all.length; currentPage++) {
-				const r = await dp.getList({ resource: res, pagination: { currentPage, pageSize } });
+				const r = await s.dataProvider.getList({ resource: res, pagination: { currentPage, pageSize } });
 				assert.equal(r.total, all.length);
 				assert.ok(r.data.length > 0 && r.data.length <= pageSize, `page ${currentPage} size ${r.data.length}`);
 				seen.push(...r.data);
@@ -81,14 +74,14 @@ describe("getList: pagination with currentPage", () => {
 	test("products: pagination { mode: 'off' } returns every record with the total", async () => {
 		const want = await s.sim.ids("products");
 		assert.ok(want.length > 10, "more than simple-rest's default page of 10");
-		const r = await dp.getList({ resource: "products", pagination: { mode: "off" } });
+		const r = await s.dataProvider.getList({ resource: "products", pagination: { mode: "off" } });
 		assert.equal(r.total, want.length);
 		assert.deepEqual(idSet(r.data), want);
 	});
 
 	test("customers: default pagination (no pagination given) is page 1 of 10", async () => {
 		const want = await s.sim.count("customers");
-		const r = await dp.getList({ resource: "customers", sorters: [{ field: "id", order: "desc" }] });
+		const r = await s.dataProvider.getList({ resource: "customers", sorters: [{ field: "id", order: "desc" }] });
 		assert.equal(r.total, want);
 		assert.deepEqual(r.data.map((x) => x.id), await s.sim.ids("customers", [], { order: "id desc", limit: 10 }));
 	});
@@ -99,7 +92,7 @@ describe("getList: sorters", () => {
 		const order = "list_price desc,id asc";
 		let prev = Infinity;
 		for (const currentPage of [1, 2]) {
-			const r = await dp.getList({
+			const r = await s.dataProvider.getList({
 				resource: "products",
 				pagination: { currentPage, pageSize: 8 },
 				sorters: [{ field: "list_price", order: "desc" }],
@@ -114,7 +107,7 @@ describe("getList: sorters", () => {
 	});
 
 	test("sales by amount_total asc", async () => {
-		const r = await dp.getList({
+		const r = await s.dataProvider.getList({
 			resource: "sales",
 			pagination: { currentPage: 1, pageSize: 5 },
 			sorters: [{ field: "amount_total", order: "asc" }],
@@ -124,7 +117,7 @@ describe("getList: sorters", () => {
 	});
 
 	test("two sorters: products by type asc, list_price desc (sent as _sort=type%2Clist_price)", async () => {
-		const r = await dp.getList({
+		const r = await s.dataProvider.getList({
 			resource: "products",
 			pagination: { currentPage: 1, pageSize: 200 },
 			sorters: [{ field: "type", order: "asc" }, { field: "list_price", order: "desc" }],
@@ -140,7 +133,7 @@ describe("getList: sorters", () => {
 	});
 
 	test("two sorters: customers by name desc, id asc", async () => {
-		const r = await dp.getList({
+		const r = await s.dataProvider.getList({
 			resource: "customers",
 			pagination: { currentPage: 1, pageSize: 100 },
 			sorters: [{ field: "name", order: "desc" }, { field: "id", order: "asc" }],
@@ -155,7 +148,7 @@ async function checkFilter(res, filters, domain) {
 	const want = await s.sim.ids(res, domain);
 	assert.ok(want.length > 0 && want.length < all,
 		`test data: the filter should keep some of the ${all} ${res}, keeps ${want.length}`);
-	const r = await dp.getList({ resource: res, pagination: { currentPage: 1, pageSize: 500 }, filters });
+	const r = await s.dataProvider.getList({ resource: res, pagination: { currentPage: 1, pageSize: 500 }, filters });
 	assert.equal(r.total, want.length, "total");
 	assert.deepEqual(idSet(r.data), want);
 	return r.data;
@@ -227,7 +220,7 @@ describe("getList: filters", () => {
 	});
 
 	test("gte on a datetime with the RFC 3339 value the bridge itself returns (sales date_order)", async () => {
-		const sales = await dp.getList({
+		const sales = await s.dataProvider.getList({
 			resource: "sales",
 			pagination: { currentPage: 1, pageSize: 500 },
 			sorters: [{ field: "date_order", order: "asc" }],
@@ -309,14 +302,14 @@ describe("getList: q search", () => {
 describe("getMany and getOne", () => {
 	test("getMany: the records asked for (id=a&id=b&id=c)", async () => {
 		const ids = (await s.sim.ids("products")).filter((_, i) => i % 5 === 1).slice(0, 3);
-		const r = await dp.getMany({ resource: "products", ids });
+		const r = await s.dataProvider.getMany({ resource: "products", ids });
 		assert.deepEqual(idSet(r.data), [...ids].sort((a, b) => a - b));
 	});
 
 	test("getMany on customers leaves out ids outside the base domain", async () => {
 		const [customer] = await s.sim.ids("customers", [], { limit: 1 });
 		const [other] = await s.sim.odoo.executeKw("res.partner", "search", [[["customer_rank", "=", 0]]], { limit: 1 });
-		const r = await dp.getMany({ resource: "customers", ids: [customer, other] });
+		const r = await s.dataProvider.getMany({ resource: "customers", ids: [customer, other] });
 		assert.deepEqual(idSet(r.data), [customer]);
 	});
 
@@ -324,7 +317,7 @@ describe("getMany and getOne", () => {
 		const [id] = await s.sim.ids("products", [["categ_id", "!=", false]], { limit: 1 });
 		const odoo = await s.sim.read("product.product", id,
 			["name", "default_code", "barcode", "list_price", "categ_id", "uom_id", "write_date", "sale_ok"]);
-		const { data } = await dp.getOne({ resource: "products", id });
+		const { data } = await s.dataProvider.getOne({ resource: "products", id });
 		assert.equal(data.id, id);
 		assert.equal(data.name, odoo.name);
 		assert.equal(data.default_code, fromOdoo(odoo.default_code));
@@ -338,7 +331,7 @@ describe("getMany and getOne", () => {
 
 	test("getOne sales: the order with its lines", async () => {
 		const [sale] = await s.sim.records("sales", [["order_line", "!=", false]], ["name", "order_line", "amount_total"]);
-		const { data } = await dp.getOne({ resource: "sales", id: sale.id });
+		const { data } = await s.dataProvider.getOne({ resource: "sales", id: sale.id });
 		assert.equal(data.name, sale.name);
 		assert.equal(data.amount_total, sale.amount_total);
 		assert.deepEqual(idSet(data.lines), [...sale.order_line].sort((a, b) => a - b));
@@ -351,7 +344,7 @@ describe("getMany and getOne", () => {
 	test("getOne for each read-only lookup", async () => {
 		for (const res of ["categories", "countries"]) {
 			const [rec] = await s.sim.records(res, [], ["name"]);
-			const { data } = await dp.getOne({ resource: res, id: rec.id });
+			const { data } = await s.dataProvider.getOne({ resource: res, id: rec.id });
 			assert.equal(data.id, rec.id);
 			assert.equal(data.name, rec.name);
 		}

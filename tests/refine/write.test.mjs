@@ -1,31 +1,11 @@
 // write.test.mjs: simple-rest's create/update/deleteOne and custom (sale workflow) against the bridge, checked in the simulator.
 
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 
-import { idSet, setUp } from "./lib/refine.mjs";
+import { httpError, idSet, stackForThisFile } from "./lib/refine.mjs";
 
-let s;
-let dp;
-
-before(async () => {
-	s = await setUp();
-	dp = s.dataProvider;
-});
-
-after(async () => {
-	await s?.stop();
-});
-
-// The HttpError a provider call rejects with.
-async function httpError(promise) {
-	try {
-		await promise;
-	} catch (e) {
-		return e;
-	}
-	assert.fail("the call should have failed");
-}
+const s = stackForThisFile();
 
 const exists = async (model, id) =>
 	(await s.sim.odoo.executeKw(model, "search_count", [[["id", "=", id]]], { context: { active_test: false } })) === 1;
@@ -34,7 +14,7 @@ describe("products", () => {
 	let id;
 	test("create: 201 answer read back, the record in Odoo", async () => {
 		const [categ] = await s.sim.odoo.executeKw("product.category", "search", [[]], { limit: 1 });
-		const { data } = await dp.create({
+		const { data } = await s.dataProvider.create({
 			resource: "products",
 			variables: { name: "Refine Test Lamp", default_code: "RT-LAMP", list_price: 42.5, categ_id: categ },
 		});
@@ -48,7 +28,7 @@ describe("products", () => {
 	});
 
 	test("update (PATCH): only the given fields change", async () => {
-		const { data } = await dp.update({ resource: "products", id, variables: { list_price: 39.9 } });
+		const { data } = await s.dataProvider.update({ resource: "products", id, variables: { list_price: 39.9 } });
 		assert.equal(data.list_price, 39.9);
 		assert.equal(data.name, "Refine Test Lamp");
 		const odoo = await s.sim.read("product.product", id, ["name", "list_price", "default_code"]);
@@ -57,17 +37,17 @@ describe("products", () => {
 
 	test("update with a many2one as {id}", async () => {
 		const categs = await s.sim.odoo.executeKw("product.category", "search", [[]], { limit: 2 });
-		const { data } = await dp.update({ resource: "products", id, variables: { categ_id: { id: categs[1] } } });
+		const { data } = await s.dataProvider.update({ resource: "products", id, variables: { categ_id: { id: categs[1] } } });
 		assert.equal(data.categ_id.id, categs[1]);
 		assert.equal((await s.sim.read("product.product", id, ["categ_id"])).categ_id[0], categs[1]);
 	});
 
 	test("deleteOne: the record as it was, gone from Odoo, then 404", async () => {
-		const { data } = await dp.deleteOne({ resource: "products", id });
+		const { data } = await s.dataProvider.deleteOne({ resource: "products", id });
 		assert.equal(data.id, id);
 		assert.equal(data.name, "Refine Test Lamp");
 		assert.equal(await exists("product.product", id), false);
-		const e = await httpError(dp.getOne({ resource: "products", id }));
+		const e = await httpError(s.dataProvider.getOne({ resource: "products", id }));
 		assert.equal(e.statusCode, 404);
 	});
 });
@@ -78,7 +58,7 @@ for (const [res, rank, other] of [["customers", "customer_rank", "suppliers"], [
 		test(`create: gets ${rank} 1 and shows in the ${res} list`, async () => {
 			const before = await s.sim.count(res);
 			const [country] = await s.sim.odoo.executeKw("res.country", "search", [[["code", "=", "ES"]]]);
-			const { data } = await dp.create({
+			const { data } = await s.dataProvider.create({
 				resource: res,
 				variables: { name: `Refine ${res} SL`, email: `${res}@example.com`, is_company: true, country_id: country },
 			});
@@ -88,23 +68,23 @@ for (const [res, rank, other] of [["customers", "customer_rank", "suppliers"], [
 			const odoo = await s.sim.read("res.partner", id, ["name", "email", "is_company", rank, "country_id"]);
 			assert.deepEqual([odoo.name, odoo.email, odoo.is_company, odoo[rank], odoo.country_id[0]],
 				[`Refine ${res} SL`, `${res}@example.com`, true, 1, country]);
-			const list = await dp.getList({
+			const list = await s.dataProvider.getList({
 				resource: res,
 				pagination: { currentPage: 1, pageSize: 10 },
 				filters: [{ field: "name", operator: "eq", value: `Refine ${res} SL` }],
 			});
 			assert.deepEqual(list.data.map((x) => x.id), [id]);
-			assert.equal((await dp.getList({ resource: res, pagination: { currentPage: 1, pageSize: 1 } })).total,
+			assert.equal((await s.dataProvider.getList({ resource: res, pagination: { currentPage: 1, pageSize: 1 } })).total,
 				before + 1);
 		});
 
 		test(`not one of the ${other} (outside that base domain: 404)`, async () => {
-			const e = await httpError(dp.getOne({ resource: other, id }));
+			const e = await httpError(s.dataProvider.getOne({ resource: other, id }));
 			assert.equal(e.statusCode, 404);
 		});
 
 		test("update (PATCH): phone and city, null clears a field", async () => {
-			const { data } = await dp.update({ resource: res, id, variables: { phone: "+34 600 000 000", city: "Sevilla", email: null } });
+			const { data } = await s.dataProvider.update({ resource: res, id, variables: { phone: "+34 600 000 000", city: "Sevilla", email: null } });
 			assert.equal(data.phone, "+34 600 000 000");
 			assert.equal(data.city, "Sevilla");
 			assert.equal(data.email, null);
@@ -114,7 +94,7 @@ for (const [res, rank, other] of [["customers", "customer_rank", "suppliers"], [
 		});
 
 		test("deleteOne: gone from Odoo", async () => {
-			const { data } = await dp.deleteOne({ resource: res, id });
+			const { data } = await s.dataProvider.deleteOne({ resource: res, id });
 			assert.equal(data.id, id);
 			assert.equal(await exists("res.partner", id), false);
 		});
@@ -133,7 +113,7 @@ describe("sales with lines", () => {
 
 	test("create with one line: one order, price from the product, total computed", async () => {
 		const p = products[0];
-		const { data } = await dp.create({
+		const { data } = await s.dataProvider.create({
 			resource: "sales",
 			variables: { partner_id: partner, client_order_ref: "REFINE-1", lines: [{ product_id: p.id, product_uom_qty: 2 }] },
 		});
@@ -152,9 +132,9 @@ describe("sales with lines", () => {
 	});
 
 	test("update: change a line's quantity and add a line in one PATCH", async () => {
-		const { data: before } = await dp.getOne({ resource: "sales", id });
+		const { data: before } = await s.dataProvider.getOne({ resource: "sales", id });
 		const first = before.lines[0];
-		const { data } = await dp.update({
+		const { data } = await s.dataProvider.update({
 			resource: "sales",
 			id,
 			variables: { lines: [{ id: first.id, product_uom_qty: 5 }, { product_id: products[1].id, product_uom_qty: 1 }] },
@@ -169,46 +149,46 @@ describe("sales with lines", () => {
 	});
 
 	test("update: a line left out is removed", async () => {
-		const { data: before } = await dp.getOne({ resource: "sales", id });
+		const { data: before } = await s.dataProvider.getOne({ resource: "sales", id });
 		const keep = before.lines.find((l) => l.product_id.id === products[1].id);
-		const { data } = await dp.update({ resource: "sales", id, variables: { lines: [{ id: keep.id }] } });
+		const { data } = await s.dataProvider.update({ resource: "sales", id, variables: { lines: [{ id: keep.id }] } });
 		assert.deepEqual(idSet(data.lines), [keep.id]);
 		assert.deepEqual((await s.sim.read("sale.order", id, ["order_line"])).order_line, [keep.id]);
 	});
 
 	test("custom: confirm -> sale, again -> 422 with Odoo's reason", async () => {
-		const url = `${dp.getApiUrl()}/sales/${id}/confirm`;
-		const { data } = await dp.custom({ url, method: "post" });
+		const url = `${s.dataProvider.getApiUrl()}/sales/${id}/confirm`;
+		const { data } = await s.dataProvider.custom({ url, method: "post" });
 		assert.equal(data.id, id);
 		assert.equal(data.state, "sale");
 		assert.equal((await s.sim.read("sale.order", id, ["state"])).state, "sale");
-		const e = await httpError(dp.custom({ url, method: "post" }));
+		const e = await httpError(s.dataProvider.custom({ url, method: "post" }));
 		assert.equal(e.statusCode, 422);
 		assert.match(e.message, /not in a state requiring confirmation/);
 	});
 
 	test("deleteOne of a confirmed sale: 422, the order stays", async () => {
-		const e = await httpError(dp.deleteOne({ resource: "sales", id }));
+		const e = await httpError(s.dataProvider.deleteOne({ resource: "sales", id }));
 		assert.equal(e.statusCode, 422);
 		assert.match(e.message, /cancel/i);
 		assert.equal(await exists("sale.order", id), true);
 	});
 
 	test("custom: cancel a confirmed sale really cancels (no wizard)", async () => {
-		const { data } = await dp.custom({ url: `${dp.getApiUrl()}/sales/${id}/cancel`, method: "post" });
+		const { data } = await s.dataProvider.custom({ url: `${s.dataProvider.getApiUrl()}/sales/${id}/cancel`, method: "post" });
 		assert.equal(data.state, "cancel");
 		assert.equal((await s.sim.read("sale.order", id, ["state"])).state, "cancel");
 	});
 
 	test("custom: draft brings it back to a quotation", async () => {
-		const { data } = await dp.custom({ url: `${dp.getApiUrl()}/sales/${id}/draft`, method: "post" });
+		const { data } = await s.dataProvider.custom({ url: `${s.dataProvider.getApiUrl()}/sales/${id}/draft`, method: "post" });
 		assert.equal(data.state, "draft");
 		assert.equal((await s.sim.read("sale.order", id, ["state"])).state, "draft");
 	});
 
 	test("deleteOne of a draft sale: gone with its lines", async () => {
 		const { order_line: lines } = await s.sim.read("sale.order", id, ["order_line"]);
-		const { data } = await dp.deleteOne({ resource: "sales", id });
+		const { data } = await s.dataProvider.deleteOne({ resource: "sales", id });
 		assert.equal(data.id, id);
 		assert.equal(await exists("sale.order", id), false);
 		assert.equal(await exists("sale.order.line", lines[0]), false);

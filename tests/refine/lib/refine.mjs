@@ -4,6 +4,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { after, before } from "node:test";
+
 import axios from "axios";
 
 import { startStack, topSrcdir } from "./stack.mjs";
@@ -108,3 +110,32 @@ export const idSet = (rows) => rows.map((r) => r.id).sort((a, b) => a - b);
 
 /** Odoo's False for an empty non-boolean field is the API's null. */
 export const fromOdoo = (v) => (v === false ? null : v);
+
+/**
+ * For a test file: a stack started before its tests and stopped after them.
+ * Returns the object setUp() fills in once the stack is up.
+ */
+export function stackForThisFile(options = {}) {
+	const s = {};
+	before(async () => {
+		Object.assign(s, await setUp(options));
+	});
+	after(async () => {
+		const log = await s.stop?.();
+		// A sanitizer build (--enable-sanitizers) reports to stderr, which lighttpd logs.
+		const report = /^.*(Sanitizer|runtime error:).*$/m.exec(log ?? "");
+		if (report)
+			throw new Error(`the bridge logged a sanitizer report: ${report[0]}`);
+	});
+	return s;
+}
+
+/** The error a provider call rejects with (Refine's HttpError); fails the test if it resolves. */
+export async function httpError(promise) {
+	try {
+		await promise;
+	} catch (e) {
+		return e;
+	}
+	throw new Error("the call should have failed");
+}

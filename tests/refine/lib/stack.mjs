@@ -131,7 +131,8 @@ function lighttpdConf(run, port) {
 /**
  * Starts the simulator and lighttpd -> odoo-bridge.  Returns
  * {baseUrl, apiUrl, simUrl, jwtSecret, odoo (admin XML-RPC client), simControl, stop}.
- * stop() ends both processes (SIGTERM, then SIGKILL) and removes the run directory.
+ * stop() ends both processes (SIGTERM, then SIGKILL), removes the run
+ * directory and returns lighttpd's error log (the bridge's stderr included).
  */
 export async function startStack({ bridgeSettings = {} } = {}) {
 	if (!fs.existsSync(bridgeBin))
@@ -141,11 +142,19 @@ export async function startStack({ bridgeSettings = {} } = {}) {
 	fs.mkdirSync(path.join(run, "www"));
 	let sim = null;
 	let httpd = null;
+	// Returns lighttpd's error log, where the bridge processes' stderr goes too.
 	const stop = async () => {
 		await stopProcess(httpd);
 		await stopProcess(sim);
+		let log = "";
+		try {
+			log = fs.readFileSync(path.join(run, "lighttpd.log"), "utf8");
+		} catch {
+			// lighttpd never started
+		}
 		if (!process.env.REFINE_KEEP_RUN)
 			fs.rmSync(run, { recursive: true, force: true });
+		return log;
 	};
 	try {
 		const python = process.env.PYTHON3 || "/usr/bin/python3";
@@ -220,7 +229,6 @@ export async function startStack({ bridgeSettings = {} } = {}) {
 			odoo,
 			simControl,
 			runDir: run,
-			bridgeLog: () => readTail(path.join(run, "lighttpd.log")),
 			simVersion: () => xmlrpcCall(`${simUrl}/xmlrpc/2/common`, "version", []),
 			stop,
 		};
