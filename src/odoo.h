@@ -55,6 +55,9 @@ struct odoo;
 /*
  * Creates a client (one per process or thread; not thread-safe).  Makes no
  * network call.  Returns NULL only when libcurl cannot be initialised.
+ * Environment proxies (http_proxy...) are ignored.  The first client raises
+ * xmlrpc-c's process-wide response size limit to fit max_response; all
+ * clients of a process are expected to share one configuration.
  */
 struct odoo *odoo_new(const struct odoo_config *cfg);
 /* Frees the client; accepts NULL. */
@@ -83,13 +86,18 @@ enum odoo_err odoo_authenticate(struct odoo *o, const char *login, const char *p
  * retried, and a write (idempotent false) is never sent twice.
  * args (a JSON array) and kwargs (object or NULL) are not consumed.
  * On ODOO_OK *out receives the result as JSON (caller puts; may be NULL
- * only if Odoo sent <nil/>, which Odoo 18 never does).
+ * only if Odoo sent <nil/>, which Odoo 18 never does).  Arguments that
+ * cannot be sent (see odoo_serialize_call) give ODOO_E_USER, nothing sent.
  */
 enum odoo_err odoo_execute_kw(struct odoo *o, const char *model, const char *method,
                               json_object *args, json_object *kwargs, bool idempotent,
                               json_object **out, struct odoo_error *err);
 
-/* The service account's uid (logging in if needed); 0 on failure. */
+/*
+ * The service account's uid (logging in if needed); 0 on failure, with err
+ * saying why: ODOO_E_LOGIN when Odoo answered False (logged as an error:
+ * ODOO_USERNAME/ODOO_PASSWORD are wrong), or the transport/fault class.
+ */
 long odoo_service_uid(struct odoo *o, struct odoo_error *err);
 
 /*
@@ -131,8 +139,9 @@ char *odoo_serialize_call(const char *method, json_object *params, size_t *len);
  * become strings (base64 stays base64 text).  On a fault, err is classified
  * from faultCode/faultString as Odoo 18's /xmlrpc/2 endpoint emits them
  * (integer codes), or the legacy /xmlrpc endpoint (string codes), and the
- * code is returned.  Anything else (not XML-RPC, a DTD, nesting deeper than
- * ODOO_MAX_DEPTH, inf/nan) is ODOO_E_BAD_RESPONSE.
+ * code is returned.  Anything else (not XML-RPC; a DTD, comment or CDATA
+ * section; nesting deeper than ODOO_MAX_DEPTH; a double that is not a
+ * finite normal number; a malformed <i8>) is ODOO_E_BAD_RESPONSE.
  */
 enum odoo_err odoo_parse_response(const char *xml, size_t len, json_object **out, struct odoo_error *err);
 
