@@ -35,7 +35,7 @@ static const struct setting settings[] = {
 	{ "ODOO_TIMEOUT_MS",         K_LONG,    "10000", 100, 600000, OFF(odoo_timeout_ms) },
 	{ "ODOO_MAX_RESPONSE",       K_SIZE,    "16777216", 65536, 1073741824, OFF(odoo_max_response) },
 	{ "JWT_SECRET",              K_SECRET,  NULL, 32, 0, OFF(jwt_secret) },
-	{ "JWT_TTL",                 K_LONG,    "1800", 60, 604800, OFF(jwt_ttl) },
+	{ "JWT_TTL",                 K_LONG,    "1800", 1, 604800, OFF(jwt_ttl) },
 	{ "JWT_ISSUER",              K_STR,     "odoo-bridge", 1, 0, OFF(jwt_issuer) },
 	{ "JWT_LEEWAY",              K_LONG,    "30", 0, 300, OFF(jwt_leeway) },
 	{ "CORS_ORIGINS",            K_ORIGINS, "", 0, 0, OFF(cors_origins) },

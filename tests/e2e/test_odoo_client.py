@@ -1,0 +1,154 @@
+"""test_odoo_client.py: how the bridge behaves when Odoo is up, down, slow,
+broken or refuses the service account (DESIGN.md section 4), against the
+simulator's fault injection."""
+
+import os
+import subprocess
+import time
+
+import pytest
+
+import harness
+from harness import run_cgi
+
+
+def login(env):
+    r = run_cgi(env, method="POST", path="/token", body=b"username=admin&password=admin",
+                content_type="application/x-www-form-urlencoded")
+    assert r.status == 200, r.raw
+    return r.json()["access_token"]
+
+
+def api(env, token, path, **kw):
+    h = dict(kw.pop("headers", {}))
+    h["Authorization"] = "Bearer " + token
+    return run_cgi(env, path=path, headers=h, **kw)
+
+
+def test_health_up(clean_sim, env):
+    r = run_cgi(env, path="/health")
+    assert r.status == 200
+    d = r.json()
+    assert d == {"status": "ok", "odoo": {"reachable": True, "version": "18.0",
+                                           "latency_ms": d["odoo"]["latency_ms"], "login": True}}
+    assert r.headers["cache-control"] == "no-store"
+    assert "admin" not in r.body.decode(), "no secrets in /health"
+
+
+def test_health_down_nothing_listening(env):
+    e = dict(env, ODOO_URL="http://127.0.0.1:%d" % harness.free_port())
+    r = run_cgi(e, path="/health")
+    assert r.status == 503
+    d = r.json()
+    assert d["status"] == "unavailable"
+    assert d["odoo"]["reachable"] is False
+    assert d["odoo"]["version"] is None
+
+
+def test_health_service_login_fails(clean_sim, env):
+    clean_sim.control("password", {"login": "admin", "password": "changed-elsewhere"})
+    r = run_cgi(env, path="/health")
+    assert r.status == 503
+    d = r.json()
+    assert d["odoo"]["reachable"] is True and d["odoo"]["login"] is False
+    assert "changed-elsewhere" not in r.body.decode() + r.stderr
+
+
+def test_connection_refused_is_503(env):
+    token = login(env)
+    e = dict(env, ODOO_URL="http://127.0.0.1:%d" % harness.free_port())
+    r = api(e, token, "/api/v1/products")
+    assert r.status == 503
+    assert r.json()["detail"] == "Odoo no está disponible"
+
+
+def test_simulator_refusing_is_503(clean_sim, env):
+    token = login(env)
+    clean_sim.control("refuse", {"seconds": 1.5})
+    try:
+        harness.wait_for(lambda: not harness.port_open(clean_sim.port), timeout=5, what="the simulator to refuse")
+        r = api(env, token, "/api/v1/products")
+        assert r.status == 503, r.raw
+    finally:
+        # The control endpoint shares the refused port: wait until it is back.
+        harness.wait_for(lambda: harness.port_open(clean_sim.port), timeout=10, what="the simulator to listen again")
+
+
+def test_timeout_is_504_within_budget(clean_sim, env):
+    token = login(env)
+    clean_sim.control("latency", {"ms": 3000})
+    e = dict(env, ODOO_TIMEOUT_MS="400")
+    t0 = time.monotonic()
+    r = api(e, token, "/api/v1/products")
+    elapsed = time.monotonic() - t0
+    assert r.status == 504, r.raw
+    assert r.json()["detail"] == "Odoo no respondió a tiempo"
+    # One timed-out call, not retried: well under two timeouts plus process start.
+    assert elapsed < 0.4 + 0.6, "took %.2fs" % elapsed
+
+
+def test_garbage_body_is_502(clean_sim, env):
+    token = login(env)
+    clean_sim.control("garbage", {"count": 5})
+    r = api(env, token, "/api/v1/products")
+    assert r.status == 502, r.raw
+    assert r.json()["detail"] == "Odoo devolvió una respuesta no válida"
+
+
+def test_http_500_is_502(clean_sim, env):
+    token = login(env)
+    clean_sim.control("http500", {"count": 5})
+    r = api(env, token, "/api/v1/products")
+    assert r.status == 502, r.raw
+
+
+@pytest.fixture
+def fcgi_bridge(env, workdir):
+    port = harness.free_port()
+    log = open(os.path.join(workdir, "bridge.log"), "w")
+    proc = subprocess.Popen(harness.BRIDGE_WRAPPER + [harness.BRIDGE, "--listen", "127.0.0.1:%d" % port,
+                                                      "--threads", "1"], env=env, stderr=log)
+    harness.wait_for(lambda: harness.port_open(port), what="bridge --listen")
+    yield "127.0.0.1:%d" % port
+    harness.stop(proc)
+    log.close()
+
+
+def fcgi(connect, method, path, body=b"", headers=None, content_type=None):
+    from test_cgi import cgi_fcgi
+    return cgi_fcgi(connect, {}, method=method, path=path, body=body, headers=headers, content_type=content_type)
+
+
+def test_password_change_relogin_once_then_503(clean_sim, env, fcgi_bridge):
+    r = fcgi(fcgi_bridge, "POST", "/token", b"username=admin&password=admin",
+             content_type="application/x-www-form-urlencoded")
+    assert r.status == 200, r.raw
+    token = r.json()["access_token"]
+    auth = {"Authorization": "Bearer " + token}
+    r = fcgi(fcgi_bridge, "GET", "/api/v1/products", headers=auth)
+    assert r.status == 200, r.raw
+    before = clean_sim.stats()["common"].get("authenticate", 0)
+
+    clean_sim.control("password", {"login": "admin", "password": "rotated"})
+    r = fcgi(fcgi_bridge, "GET", "/api/v1/products", headers=auth)
+    assert r.status == 503, r.raw
+    after = clean_sim.stats()["common"].get("authenticate", 0)
+    assert after - before == 1, "exactly one re-login attempt after AccessDenied (%d)" % (after - before)
+
+    # The password is put back: the next call logs in again and works.
+    clean_sim.control("password", {"login": "admin", "password": "admin"})
+    r = fcgi(fcgi_bridge, "GET", "/api/v1/products", headers=auth)
+    assert r.status == 200, r.raw
+
+
+def test_uid_and_schema_cached_per_process(clean_sim, env, fcgi_bridge):
+    r = fcgi(fcgi_bridge, "POST", "/token", b"username=admin&password=admin",
+             content_type="application/x-www-form-urlencoded")
+    token = r.json()["access_token"]
+    auth = {"Authorization": "Bearer " + token}
+    for _ in range(3):
+        assert fcgi(fcgi_bridge, "GET", "/api/v1/products", headers=auth).status == 200
+    s = clean_sim.stats()
+    assert s["execute_kw"]["product.product"].get("fields_get", 0) == 1, s
+    # one authenticate for the user's /token, one for the service account
+    assert s["common"].get("authenticate", 0) == 2, s
