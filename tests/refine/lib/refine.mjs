@@ -112,13 +112,16 @@ export const idSet = (rows) => rows.map((r) => r.id).sort((a, b) => a - b);
 export const fromOdoo = (v) => (v === false ? null : v);
 
 /**
- * For a test file: a stack started before its tests and stopped after them.
- * Returns the object setUp() fills in once the stack is up.
+ * For a test file: a stack started before its tests (then prepare(stack)
+ * runs) and stopped after them.  Returns the object setUp() fills in once
+ * the stack is up.
  */
-export function stackForThisFile(options = {}) {
+export function stackForThisFile(options = {}, prepare = async () => {}) {
 	const s = {};
+	// One hook: Node 20 does not wait for one root-level before() before the next.
 	before(async () => {
 		Object.assign(s, await setUp(options));
+		await prepare(s);
 	});
 	after(async () => {
 		const log = await s.stop?.();
