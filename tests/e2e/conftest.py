@@ -37,3 +37,15 @@ def workdir():
 @pytest.fixture
 def env(sim, workdir):
     return harness.bridge_env(sim.url, workdir)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def valgrind_logs_clean():
+    """With ODOO_BRIDGE_WRAPPER="valgrind ... --log-file=DIR/vg.%p.log", fails
+    the run at its end on any error or definite leak in DIR/vg.*.log."""
+    yield
+    import servers
+    for w in harness.BRIDGE_WRAPPER:
+        if w.startswith("--log-file="):
+            problems = servers.valgrind_problems(os.path.dirname(w[len("--log-file="):]) or ".")
+            assert not problems, "\n".join(problems)
