@@ -70,7 +70,8 @@ struct throttle {
 	uint32_t             nslots;
 };
 
-const char *throttle_strerror(enum throttle_err e)
+const char *
+throttle_strerror(enum throttle_err e)
 {
 	static const char *const text[] = {
 		[THROTTLE_OK]        = "ok",
@@ -86,14 +87,16 @@ const char *throttle_strerror(enum throttle_err e)
 	return "unknown throttle error";
 }
 
-static size_t table_size(uint32_t nslots)
+static size_t
+table_size(uint32_t nslots)
 {
 	return sizeof(struct table_header) + (size_t)nslots * sizeof(struct slot);
 }
 
 /* ---- SipHash-2-4 (Aumasson and Bernstein), keyed with the table's salt ---- */
 
-static uint64_t rotl64(uint64_t x, int b)
+static uint64_t
+rotl64(uint64_t x, int b)
 {
 	return (x << b) | (x >> (64 - b));
 }
@@ -105,7 +108,8 @@ static uint64_t rotl64(uint64_t x, int b)
 	v2 += v1; v1 = rotl64(v1, 17); v1 ^= v2; v2 = rotl64(v2, 32); \
 } while (0)
 
-static uint64_t siphash24(const uint64_t k[2], const unsigned char *m, size_t len)
+static uint64_t
+siphash24(const uint64_t k[2], const unsigned char *m, size_t len)
 {
 	uint64_t v0 = 0x736f6d6570736575ULL ^ k[0], v1 = 0x646f72616e646f6dULL ^ k[1];
 	uint64_t v2 = 0x6c7967656e657261ULL ^ k[0], v3 = 0x7465646279746573ULL ^ k[1];
@@ -138,7 +142,8 @@ static uint64_t siphash24(const uint64_t k[2], const unsigned char *m, size_t le
  * by its /64 (one host usually owns a whole /64, RFC 7421), anything
  * unparsable verbatim.
  */
-static void canonical_addr(const char *addr, char *out, size_t outlen)
+static void
+canonical_addr(const char *addr, char *out, size_t outlen)
 {
 	struct in_addr a4;
 	struct in6_addr a6;
@@ -163,7 +168,8 @@ static void canonical_addr(const char *addr, char *out, size_t outlen)
 }
 
 /* The slot key of "login:<lower-cased login>" or "addr:<canonical address>"; never 0. */
-static uint64_t key_of(const struct throttle *t, bool is_login, const char *value)
+static uint64_t
+key_of(const struct throttle *t, bool is_login, const char *value)
 {
 	char buf[MAX_KEY];
 	size_t n;
@@ -185,7 +191,8 @@ static uint64_t key_of(const struct throttle *t, bool is_login, const char *valu
 	return h != 0 ? h : 1;
 }
 
-static uint32_t clamp_time(int64_t now)
+static uint32_t
+clamp_time(int64_t now)
 {
 	if (now < 0)
 		return 0;
@@ -200,7 +207,8 @@ static uint32_t clamp_time(int64_t now)
  * one whose newest failure is the oldest.  Free slots do not end the search,
  * so clearing a slot never hides a key stored past it.
  */
-static struct slot *slot_find(struct throttle *t, uint64_t key, bool create)
+static struct slot *
+slot_find(struct throttle *t, uint64_t key, bool create)
 {
 	uint32_t start = (uint32_t)(key % t->nslots);
 	uint32_t probe = t->nslots < PROBE ? t->nslots : PROBE;
@@ -222,7 +230,8 @@ static struct slot *slot_find(struct throttle *t, uint64_t key, bool create)
 	return victim;
 }
 
-static void slot_add(struct slot *s, uint32_t now)
+static void
+slot_add(struct slot *s, uint32_t now)
 {
 	uint16_t head = (uint16_t)(s->head % THROTTLE_RING);
 
@@ -239,7 +248,8 @@ static void slot_add(struct slot *s, uint32_t now)
  * now (0: already fewer).  The file may have been damaged by a crash in the
  * middle of an update, so n is bounded before use.
  */
-static long slot_wait(const struct slot *s, int64_t now, long window, long max)
+static long
+slot_wait(const struct slot *s, int64_t now, long window, long max)
 {
 	uint32_t in[THROTTLE_RING];
 	size_t count = 0, n = s->n < THROTTLE_RING ? s->n : THROTTLE_RING;
@@ -265,7 +275,8 @@ static long slot_wait(const struct slot *s, int64_t now, long window, long max)
 /* ---- locking ---- */
 
 /* A handle inherited through fork() must not share the parent's OFD lock. */
-static bool reopen_after_fork(struct throttle *t)
+static bool
+reopen_after_fork(struct throttle *t)
 {
 	struct stat st;
 	int fd = open(t->path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
@@ -287,7 +298,8 @@ static bool reopen_after_fork(struct throttle *t)
  * THROTTLE_LOCK_WAIT_MS (the critical sections last microseconds).
  * Returns false, holding nothing, when the lock cannot be had.
  */
-static bool table_lock(struct throttle *t)
+static bool
+table_lock(struct throttle *t)
 {
 	struct flock fl;
 	int64_t deadline;
@@ -323,7 +335,8 @@ fail:
 	return false;
 }
 
-static void table_unlock(struct throttle *t)
+static void
+table_unlock(struct throttle *t)
 {
 	struct flock fl;
 
@@ -338,7 +351,8 @@ static void table_unlock(struct throttle *t)
 
 /* ---- opening ---- */
 
-static bool fill_random(void *p, size_t len)
+static bool
+fill_random(void *p, size_t len)
 {
 	size_t got = 0;
 
@@ -355,7 +369,8 @@ static bool fill_random(void *p, size_t len)
 }
 
 /* Writes a fresh header into a zeroed mapping; the magic goes last. */
-static bool init_header(struct table_header *h, uint32_t nslots)
+static bool
+init_header(struct table_header *h, uint32_t nslots)
 {
 	if (!fill_random(h->salt, sizeof(h->salt)))
 		return false;
@@ -367,7 +382,8 @@ static bool init_header(struct table_header *h, uint32_t nslots)
 	return true;
 }
 
-static bool header_is_zero(const struct table_header *h)
+static bool
+header_is_zero(const struct table_header *h)
 {
 	static const struct table_header zero;
 	return memcmp(h, &zero, sizeof(zero)) == 0;
@@ -377,7 +393,8 @@ static bool header_is_zero(const struct table_header *h)
  * Under the file lock: sizes a new (or half-initialised) file, or checks an
  * existing one, and maps it.
  */
-static enum throttle_err map_file(struct throttle *t, uint32_t nslots)
+static enum throttle_err
+map_file(struct throttle *t, uint32_t nslots)
 {
 	struct table_header h;
 	struct stat st;
@@ -419,7 +436,8 @@ static enum throttle_err map_file(struct throttle *t, uint32_t nslots)
 	return THROTTLE_OK;
 }
 
-static enum throttle_err open_shared(struct throttle *t, const char *path, uint32_t nslots)
+static enum throttle_err
+open_shared(struct throttle *t, const char *path, uint32_t nslots)
 {
 	struct stat st;
 	enum throttle_err ret;
@@ -446,7 +464,8 @@ static enum throttle_err open_shared(struct throttle *t, const char *path, uint3
 }
 
 /* The fallback: the same table in private anonymous memory. */
-static void open_private(struct throttle *t, uint32_t nslots)
+static void
+open_private(struct throttle *t, uint32_t nslots)
 {
 	void *map = mmap(NULL, table_size(nslots), PROT_READ | PROT_WRITE,
 	                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -466,7 +485,8 @@ static void open_private(struct throttle *t, uint32_t nslots)
 	}
 }
 
-static void unmap(struct throttle *t)
+static void
+unmap(struct throttle *t)
 {
 	if (t->hdr != NULL)
 		munmap(t->hdr, t->map_len);
@@ -477,7 +497,8 @@ static void unmap(struct throttle *t)
 	t->fd = -1;
 }
 
-struct throttle *throttle_open_sized(const char *path, uint32_t nslots, enum throttle_err *err)
+struct throttle *
+throttle_open_sized(const char *path, uint32_t nslots, enum throttle_err *err)
 {
 	struct throttle *t = xcalloc(1, sizeof(*t));
 	enum throttle_err ret;
@@ -506,19 +527,22 @@ struct throttle *throttle_open_sized(const char *path, uint32_t nslots, enum thr
 	return t;
 }
 
-struct throttle *throttle_open(const char *path, enum throttle_err *err)
+struct throttle *
+throttle_open(const char *path, enum throttle_err *err)
 {
 	return throttle_open_sized(path, THROTTLE_DEFAULT_SLOTS, err);
 }
 
-bool throttle_is_shared(const struct throttle *t)
+bool
+throttle_is_shared(const struct throttle *t)
 {
 	return t->fd >= 0;
 }
 
-enum throttle_verdict throttle_check(struct throttle *t, const char *login, const char *addr,
-                                     int64_t now, long max_login, long max_addr, long window,
-                                     long *retry_after)
+enum throttle_verdict
+throttle_check(struct throttle *t, const char *login, const char *addr,
+	       int64_t now, long max_login, long max_addr, long window,
+	       long *retry_after)
 {
 	long wait_login = 0, wait_addr = 0;
 	struct slot *s;
@@ -545,7 +569,8 @@ enum throttle_verdict throttle_check(struct throttle *t, const char *login, cons
 	return *retry_after > 0 ? THROTTLE_BLOCK : THROTTLE_ALLOW;
 }
 
-void throttle_fail(struct throttle *t, const char *login, const char *addr, int64_t now)
+void
+throttle_fail(struct throttle *t, const char *login, const char *addr, int64_t now)
 {
 	struct slot *s;
 
@@ -558,7 +583,8 @@ void throttle_fail(struct throttle *t, const char *login, const char *addr, int6
 	table_unlock(t);
 }
 
-void throttle_success(struct throttle *t, const char *login)
+void
+throttle_success(struct throttle *t, const char *login)
 {
 	struct slot *s;
 
@@ -570,7 +596,8 @@ void throttle_success(struct throttle *t, const char *login)
 	table_unlock(t);
 }
 
-void throttle_close(struct throttle *t)
+void
+throttle_close(struct throttle *t)
 {
 	if (t == NULL)
 		return;

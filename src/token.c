@@ -29,7 +29,8 @@
 /* Nesting bound for the JSON we parse (ours is flat). */
 #define JSON_MAX_DEPTH 8
 
-const char *token_strerror(enum token_err e)
+const char *
+token_strerror(enum token_err e)
 {
 	static const char *const text[] = {
 		[TOKEN_OK]              = "ok",
@@ -51,7 +52,8 @@ const char *token_strerror(enum token_err e)
 }
 
 /* Value of a base64url character (RFC 4648 section 5), or -1. */
-static int b64url_value(unsigned char ch)
+static int
+b64url_value(unsigned char ch)
 {
 	if (ch >= 'A' && ch <= 'Z')
 		return ch - 'A';
@@ -72,7 +74,8 @@ static int b64url_value(unsigned char ch)
  * non-zero leftover bits, so that every byte string has exactly one
  * accepted encoding.  Returns the decoded length, or -1.
  */
-static long b64url_decode(const char *in, size_t len, unsigned char *out)
+static long
+b64url_decode(const char *in, size_t len, unsigned char *out)
 {
 	uint32_t acc = 0;
 	int bits = 0;
@@ -98,7 +101,8 @@ static long b64url_decode(const char *in, size_t len, unsigned char *out)
 }
 
 /* Parses exactly len bytes of JSON text; NULL unless it is one whole value. */
-static json_object *parse_json(const char *text, size_t len)
+static json_object *
+parse_json(const char *text, size_t len)
 {
 	json_tokener *tok;
 	json_object *obj = NULL;
@@ -123,7 +127,8 @@ static json_object *parse_json(const char *text, size_t len)
  * Shape: at most TOKEN_MAX_LEN bytes, exactly two dots, three non-empty
  * segments of base64url characters.  Fills the segment offsets.
  */
-static enum token_err check_shape(const char *token, size_t seg_off[3], size_t seg_len[3])
+static enum token_err
+check_shape(const char *token, size_t seg_off[3], size_t seg_len[3])
 {
 	size_t len = strnlen(token, TOKEN_MAX_LEN + 1);
 	size_t seg = 0, start = 0;
@@ -151,7 +156,8 @@ static enum token_err check_shape(const char *token, size_t seg_off[3], size_t s
  * never reach libjwt), whose typ, when present, is "JWT", and without crit
  * (RFC 7515 4.1.11: we understand no extension).
  */
-static enum token_err check_header(const char *seg, size_t len)
+static enum token_err
+check_header(const char *seg, size_t len)
 {
 	unsigned char raw[MAX_HEADER_SEGMENT];
 	json_object *hdr = NULL, *v;
@@ -183,7 +189,8 @@ out:
 }
 
 /* The signature segment must be the canonical encoding of 32 bytes. */
-static enum token_err check_signature_shape(const char *seg, size_t len)
+static enum token_err
+check_signature_shape(const char *seg, size_t len)
 {
 	unsigned char raw[HS256_SIG_LEN + 3];
 
@@ -195,7 +202,8 @@ static enum token_err check_signature_shape(const char *seg, size_t len)
 }
 
 /* An integer claim; false when absent or of another JSON type (1.0, "1", true). */
-static bool claim_int(json_object *claims, const char *name, int64_t *out)
+static bool
+claim_int(json_object *claims, const char *name, int64_t *out)
 {
 	json_object *v;
 
@@ -208,7 +216,8 @@ static bool claim_int(json_object *claims, const char *name, int64_t *out)
 }
 
 /* A string claim of 1..max-1 bytes, copied into out[max]. */
-static bool claim_str(json_object *claims, const char *name, char *out, size_t max)
+static bool
+claim_str(json_object *claims, const char *name, char *out, size_t max)
 {
 	json_object *v;
 	int len;
@@ -227,8 +236,9 @@ static bool claim_str(json_object *claims, const char *name, char *out, size_t m
 }
 
 /* Claim checks on the verified payload (RFC 7519 4.1), into *id. */
-static enum token_err check_claims(json_object *claims, const char *issuer, long leeway,
-                                   int64_t now, struct identity *id)
+static enum token_err
+check_claims(json_object *claims, const char *issuer, long leeway,
+	     int64_t now, struct identity *id)
 {
 	int64_t exp, iat, nbf, uid;
 	json_object *v;
@@ -259,9 +269,10 @@ static enum token_err check_claims(json_object *claims, const char *issuer, long
 	return TOKEN_OK;
 }
 
-enum token_err token_verify(const char *token, const void *secret, size_t secret_len,
-                            const char *issuer, long leeway, int64_t now,
-                            struct identity *out)
+enum token_err
+token_verify(const char *token, const void *secret, size_t secret_len,
+	     const char *issuer, long leeway, int64_t now,
+	     struct identity *out)
 {
 	size_t off[3], len[3];
 	jwt_t *jwt = NULL;
@@ -316,7 +327,8 @@ out:
 }
 
 /* 128 random bits as 32 lowercase hex digits into out[33]. */
-static bool random_hex128(char out[33])
+static bool
+random_hex128(char out[33])
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char rnd[16];
@@ -339,8 +351,9 @@ static bool random_hex128(char out[33])
 	return true;
 }
 
-enum token_err token_issue(const void *secret, size_t secret_len, const char *issuer,
-                           long ttl, const char *sub, long uid, int64_t now, char **out)
+enum token_err
+token_issue(const void *secret, size_t secret_len, const char *issuer,
+	    long ttl, const char *sub, long uid, int64_t now, char **out)
 {
 	struct identity probe;
 	json_object *claims = NULL;

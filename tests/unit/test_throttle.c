@@ -19,7 +19,8 @@ static char dir[256];
 static char path[300];
 static pid_t holder = -1;   /* a child holding the file lock; killed by teardown whatever happens */
 
-static void setup(void)
+static void
+setup(void)
 {
 	const char *tmp = getenv("TMPDIR");
 
@@ -28,7 +29,8 @@ static void setup(void)
 	snprintf(path, sizeof(path), "%s/throttle", dir);
 }
 
-static void teardown(void)
+static void
+teardown(void)
 {
 	char p2[320];
 
@@ -45,7 +47,8 @@ static void teardown(void)
 
 TestSuite(throttle, .init = setup, .fini = teardown);
 
-static struct throttle *open_ok(void)
+static struct throttle *
+open_ok(void)
 {
 	enum throttle_err err = THROTTLE_E_SYSTEM;
 	struct throttle *t = throttle_open(path, &err);
@@ -56,8 +59,9 @@ static struct throttle *open_ok(void)
 	return t;
 }
 
-static bool blocked(struct throttle *t, const char *login, const char *addr, int64_t now,
-                    long max_login, long max_addr, long *retry)
+static bool
+blocked(struct throttle *t, const char *login, const char *addr, int64_t now,
+	long max_login, long max_addr, long *retry)
 {
 	long r = -1;
 	enum throttle_verdict v = throttle_check(t, login, addr, now, max_login, max_addr, 60, &r);
@@ -225,7 +229,8 @@ Test(throttle, file_is_created_0600)
 	throttle_close(t);
 }
 
-static void expect_fallback(enum throttle_err want)
+static void
+expect_fallback(enum throttle_err want)
 {
 	enum throttle_err err = THROTTLE_OK;
 	struct throttle *t = throttle_open(path, &err);
@@ -345,7 +350,8 @@ Test(throttle, reopened_file_keeps_counts)
  */
 #define RACE_KEYS 128   /* few enough that no neighbourhood of 16 slots overflows */
 
-static void race(int nproc, bool inherit)
+static void
+race(int nproc, bool inherit)
 {
 	const int each = THROTTLE_RING / nproc;
 	struct throttle *t = inherit ? open_ok() : NULL;
@@ -427,7 +433,8 @@ Test(throttle, handle_inherited_through_fork_still_locks)
 }
 
 /* Holds an OFD write lock on path in a child until killed; returns its pid. */
-static pid_t hold_lock(int *ready_fd)
+static pid_t
+hold_lock(int *ready_fd)
 {
 	int ready[2];
 	pid_t pid;

@@ -42,7 +42,8 @@ static const uint32_t K256[64] = {
 
 #define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
-static void sha256_block(struct sha256 *s, const unsigned char *p)
+static void
+sha256_block(struct sha256 *s, const unsigned char *p)
 {
 	uint32_t w[64], a, b, c, d, e, f, g, h;
 
@@ -63,7 +64,8 @@ static void sha256_block(struct sha256 *s, const unsigned char *p)
 	s->h[4] += e; s->h[5] += f; s->h[6] += g; s->h[7] += h;
 }
 
-static void sha256_init(struct sha256 *s)
+static void
+sha256_init(struct sha256 *s)
 {
 	static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 	                                0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
@@ -72,7 +74,8 @@ static void sha256_init(struct sha256 *s)
 	s->n = 0;
 }
 
-static void sha256_update(struct sha256 *s, const void *data, size_t len)
+static void
+sha256_update(struct sha256 *s, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 
@@ -90,7 +93,8 @@ static void sha256_update(struct sha256 *s, const void *data, size_t len)
 	}
 }
 
-static void sha256_final(struct sha256 *s, unsigned char out[32])
+static void
+sha256_final(struct sha256 *s, unsigned char out[32])
 {
 	uint64_t bits = s->len * 8;
 	unsigned char pad = 0x80, zero = 0, lenbe[8];
@@ -109,7 +113,8 @@ static void sha256_final(struct sha256 *s, unsigned char out[32])
 	}
 }
 
-static void hmac_sha256(const char *key, const char *msg, size_t len, unsigned char out[32])
+static void
+hmac_sha256(const char *key, const char *msg, size_t len, unsigned char out[32])
 {
 	unsigned char k[64] = { 0 }, ipad[64], opad[64], inner[32];
 	struct sha256 s;
@@ -134,7 +139,8 @@ static void hmac_sha256(const char *key, const char *msg, size_t len, unsigned c
 static const char B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /* Unpadded base64url of data; caller frees. */
-static char *b64url(const void *data, size_t len)
+static char *
+b64url(const void *data, size_t len)
 {
 	const unsigned char *p = data;
 	char *out = xmalloc(len * 4 / 3 + 4), *o = out;
@@ -161,7 +167,8 @@ static char *b64url(const void *data, size_t len)
 }
 
 /* Flips the lowest bit of the 6-bit value of the base64url character at t[i]. */
-static void flip_b64_bit(char *t, size_t i)
+static void
+flip_b64_bit(char *t, size_t i)
 {
 	const char *p = strchr(B64URL, t[i]);
 
@@ -278,7 +285,8 @@ static const struct bad_case bad_cases[] = {
 };
 
 /* header.payload signed per mode; caller frees. */
-static char *sign(const char *header, const char *payload, enum sig_mode mode)
+static char *
+sign(const char *header, const char *payload, enum sig_mode mode)
 {
 	char *h, *p, *input, *s, *tok;
 	unsigned char mac[32], junk[256];
@@ -318,7 +326,8 @@ static char *sign(const char *header, const char *payload, enum sig_mode mode)
 }
 
 /* Builds the row's token; caller frees. */
-static char *build(const struct bad_case *c)
+static char *
+build(const struct bad_case *c)
 {
 	char *tok, *t2, *dot1, *dot2, *big, *h, *input, *s;
 	unsigned char mac[32];
@@ -441,7 +450,8 @@ Test(token, control_hand_built_token_verifies)
 	free(tok);
 }
 
-static char *issue_ok(long ttl, const char *sub, long uid, int64_t now)
+static char *
+issue_ok(long ttl, const char *sub, long uid, int64_t now)
 {
 	char *tok = NULL;
 	enum token_err e = token_issue(SECRET, strlen(SECRET), ISSUER, ttl, sub, uid, now, &tok);
@@ -488,7 +498,8 @@ Test(token, jti_is_fresh_each_time)
 	free(t2);
 }
 
-static enum token_err verify_at(const char *tok, long leeway, int64_t now)
+static enum token_err
+verify_at(const char *tok, long leeway, int64_t now)
 {
 	struct identity id;
 	return token_verify(tok, SECRET, strlen(SECRET), ISSUER, leeway, now, &id);
