@@ -101,28 +101,29 @@ def test_faults_over_http(sim):
 
 
 def test_latency(sim):
+    """Each call waits the added latency; the bounds are wide so a loaded machine passes."""
     proxy = sim.proxy("common")
+    assert sim.control("latency", ms=500) == (200, {"ok": True, "latency_ms": 500})
     start = time.monotonic()
     proxy.version()
-    fast = time.monotonic() - start
-    assert sim.control("latency", ms=300) == (200, {"ok": True, "latency_ms": 300})
-    start = time.monotonic()
-    proxy.version()
-    slow = time.monotonic() - start
-    assert slow >= 0.3 > fast
-    assert sim.control("state", method="GET")[1]["latency_ms"] == 300
+    assert time.monotonic() - start >= 0.5
+    assert sim.control("state", method="GET")[1]["latency_ms"] == 500
     sim.control("latency", ms=0)
     start = time.monotonic()
     proxy.version()
-    assert time.monotonic() - start < 0.3
+    assert time.monotonic() - start < 0.5
 
 
 def connect_refused(port):
+    """True if nothing listens on port; a connection reset (it arrived while the
+    socket was closing) counts as not yet refused."""
     try:
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
         return False
     except ConnectionRefusedError:
         return True
+    except ConnectionResetError:
+        return False
 
 
 def test_refuse_then_listen_again(sim):

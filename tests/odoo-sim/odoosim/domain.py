@@ -234,17 +234,19 @@ def _relational_in(model, left, ftype, ids):
     """Records whose relational value (or id) is one of ids."""
     if left == "id":
         return lambda rid: rid in ids
+    get = model._getter(left)
     if ftype == "many2one":
-        return lambda rid: model._value(rid, left) in ids
-    return lambda rid: any(i in ids for i in model._value(rid, left))
+        return lambda rid: get(rid) in ids
+    return lambda rid: any(i in ids for i in get(rid))
 
 
 def _relational_null(model, left, ftype):
     if left == "id":
         return lambda rid: False
+    get = model._getter(left)
     if ftype == "many2one":
-        return lambda rid: _null(model._value(rid, left))
-    return lambda rid: not model._value(rid, left)
+        return lambda rid: _null(get(rid))
+    return lambda rid: not get(rid)
 
 
 def _target(model, left):
@@ -294,8 +296,8 @@ def _relational(model, left, ftype, operator, right):
     bound = int(right)
     if left == "id":
         return lambda rid: compare(rid, bound)
-    return lambda rid: not _null(model._value(rid, left)) and compare(model._value(rid, left),
-                                                                      bound)
+    get = model._getter(left)
+    return lambda rid: not _null(get(rid)) and compare(get(rid), bound)
 
 
 def _ids_of(target, right):
@@ -345,11 +347,12 @@ def _date_text(value, fmt):
 def _scalar(model, left, ftype, operator, right):
     positive = NEGATIVE.get(operator, operator)
     negative = operator in NEGATIVE
+    get = model._getter(left)
     if ftype == "boolean":
         if positive in ("=", "in"):
             values = right if isinstance(right, (list, tuple)) else [right]
             wanted = {bool(v) for v in values}
-            return _negate(negative, lambda rid: bool(model._value(rid, left)) in wanted)
+            return _negate(negative, lambda rid: bool(get(rid)) in wanted)
         if positive in LIKE_OPS:
             # Odoo casts a boolean column to text for LIKE; nobody wants that.
             raise ServerError("ValueError", "Invalid operator %r for boolean field %s.%s"
@@ -358,25 +361,25 @@ def _scalar(model, left, ftype, operator, right):
         values = right if isinstance(right, (list, tuple)) else [right]
         if positive == "=" and len(values) == 1 and _null(values[0]):
             # (f, '=', False) is IS NULL; (f, '!=', False) is IS NOT NULL.
-            return _negate(negative, lambda rid: _null(model._value(rid, left)))
+            return _negate(negative, lambda rid: _null(get(rid)))
         want_null = any(_null(v) for v in values)
         wanted = {_convert(ftype, v, model, left) for v in values if not _null(v)}
 
         def hit(rid):
-            value = model._value(rid, left)
+            value = get(rid)
             return (not _null(value) and value in wanted) or (want_null and _null(value))
         if not negative:
             return hit
         if want_null:
             return lambda rid: not hit(rid)
-        return lambda rid: _null(model._value(rid, left)) or not hit(rid)
+        return lambda rid: _null(get(rid)) or not hit(rid)
     if positive in LIKE_OPS:
         if _null(right):
-            return _negate(not negative, lambda rid: not _null(model._value(rid, left)))
+            return _negate(not negative, lambda rid: not _null(get(rid)))
         matcher = text_matcher(positive, right)
 
         def match(rid):
-            value = model._value(rid, left)
+            value = get(rid)
             return not _null(value) and matcher(str(value))
         if not negative:
             return match
@@ -388,7 +391,7 @@ def _scalar(model, left, ftype, operator, right):
         compare = _COMPARE[operator]
 
         def test(rid):
-            value = model._value(rid, left)
+            value = get(rid)
             return not _null(value) and compare(value, bound)
         return test
     if operator in ("child_of", "parent_of"):

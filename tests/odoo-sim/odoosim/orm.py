@@ -122,6 +122,7 @@ class Env:
         self.uid = uid
         self.context = dict(context or {})
         self.cache = {}
+        self.getters = {}
         self.now = now_text()
 
     def __getitem__(self, model):
@@ -139,6 +140,7 @@ class Env:
         """A copy of this environment with context merged in (same store and cache)."""
         env = Env(self.registry, self.store, self.uid, {**self.context, **context})
         env.cache = self.cache
+        env.getters = self.getters
         env.now = self.now
         return env
 
@@ -248,25 +250,42 @@ class BaseModel:
 
     def _value(self, rid, fname):
         """A field's value for record rid: many2one as id or False, x2many as ids."""
+        return self._getter(fname)(rid)
+
+    def _getter(self, fname):
+        """A function rid -> the value of fname, made once per call (searching and
+        sorting call it for every record)."""
+        key = (self._name, fname)
+        getter = self.env.getters.get(key)
+        if getter is None:
+            getter = self.env.getters[key] = self._make_getter(fname)
+        return getter
+
+    def _make_getter(self, fname):
         if fname == "id":
-            return rid
+            return lambda rid: rid
         compute = self._computes.get(fname)
         if compute is not None:
-            return compute(self, rid)
+            return lambda rid: compute(self, rid)
         if fname in self._o2m:
-            return self._o2m_ids(rid, fname)
+            return lambda rid: self._o2m_ids(rid, fname)
+        table = self._table
         delegate = self._delegate.get(fname)
         if delegate is not None:
             parent, link = delegate
-            parent_id = self._table[rid].get(link)
-            if not parent_id:
-                return self.env[parent]._empty(fname)
-            return self.env[parent]._value(parent_id, fname)
-        row = self._table[rid]
-        if fname in row:
-            value = row[fname]
-            return list(value) if isinstance(value, list) else value
-        return self._empty(fname)
+            get = self.env[parent]._getter(fname)
+            empty = self.env[parent]._empty(fname)
+
+            def delegated(rid):
+                parent_id = table[rid].get(link)
+                if parent_id:
+                    return get(parent_id)
+                return list(empty) if isinstance(empty, list) else empty
+            return delegated
+        empty = self._empty(fname)
+        if isinstance(empty, list):
+            return lambda rid: list(table[rid].get(fname) or ())
+        return lambda rid: table[rid].get(fname, empty)
 
     def _o2m_ids(self, rid, fname):
         """The ids of the records whose inverse many2one points to rid, in their order."""
@@ -309,33 +328,32 @@ class BaseModel:
         names = self.env.registry.stub_names.get(relation, {})
         return names.get(target, "%s,%s" % (relation, target))
 
-    def _read_value(self, rid, fname, load):
-        value = self._value(rid, fname)
+    def _reader(self, fname, load):
+        """A function rid -> the value of fname as read() answers it."""
+        get = self._getter(fname)
         ftype = self._schema[fname]["type"]
         if ftype == "many2one":
-            if not value:
-                return False
             if load == "_classic_read":
-                return [value, self._m2o_display(fname, value)]
-            return value
+                return lambda rid: [get(rid), self._m2o_display(fname, get(rid))] if get(rid) \
+                    else False
+            return lambda rid: get(rid) or False
         if ftype in _LISTS:
-            return list(value or [])
+            return lambda rid: list(get(rid) or [])
         if ftype in ("float", "monetary"):
-            return float(value or 0.0)
+            return lambda rid: float(get(rid) or 0.0)
         if ftype == "integer":
-            return int(value or 0)
+            return lambda rid: int(get(rid) or 0)
         if ftype == "boolean":
-            return bool(value)
-        if value is None:
-            return False
-        return value
+            return lambda rid: bool(get(rid))
+        return lambda rid: False if get(rid) is None else get(rid)
 
     def _read_format(self, fnames, load="_classic_read"):
+        readers = [(fname, self._reader(fname, load)) for fname in fnames]
         result = []
         for rid in self._ids:
             vals = {"id": rid}
-            for fname in fnames:
-                vals[fname] = self._read_value(rid, fname, load)
+            for fname, reader in readers:
+                vals[fname] = reader(rid)
             result.append(vals)
         return result
 
@@ -458,22 +476,18 @@ class BaseModel:
         """A function rid -> sortable value, None for NULL."""
         if fname == "id":
             return lambda rid: rid
+        get = self._getter(fname)
         ftype = self._schema[fname]["type"]
         if ftype == "many2one":
             ranks = self._m2o_ranks(fname)
-            return lambda rid: ranks.get(self._value(rid, fname)) if self._value(rid, fname) \
-                else None
+            return lambda rid: ranks.get(get(rid)) if get(rid) else None
         if ftype == "boolean":
-            return lambda rid: bool(self._value(rid, fname))
+            return lambda rid: bool(get(rid))
         if ftype in ("integer", "float", "monetary"):
-            return lambda rid: self._value(rid, fname) or 0
+            return lambda rid: get(rid) or 0
         if ftype in _LISTS:
             return lambda rid: None
-
-        def text(rid):
-            value = self._value(rid, fname)
-            return None if value is False or value is None else value
-        return text
+        return lambda rid: None if get(rid) is False or get(rid) is None else get(rid)
 
     def _m2o_ranks(self, fname):
         """Position of each comodel record in the comodel's own order (PostgreSQL joins it)."""

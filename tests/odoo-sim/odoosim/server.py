@@ -17,6 +17,7 @@ import queue
 import re
 import signal
 import socket
+import socketserver
 import sys
 import threading
 import time
@@ -380,6 +381,12 @@ class Server(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         self.simulator = simulator
         super().__init__(address, Handler)
+
+    def server_bind(self):
+        # HTTPServer.server_bind asks DNS for the host's name (getfqdn), which
+        # can stall; nothing here needs it.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = self.server_address[:2]
 
 
 class Listener:
