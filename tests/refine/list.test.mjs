@@ -243,10 +243,17 @@ describe("getList: filters", () => {
 	test("contains and gte combine with AND", async () => {
 		const prices = products.map((p) => p.list_price).sort((a, b) => a - b);
 		const mid = prices[Math.floor(prices.length / 2)];
+		// A name part for which both filters matter: the AND keeps fewer than either alone.
+		const has = (p, w) => p.name.toLowerCase().includes(w);
+		const both = (w) => products.filter((p) => has(p, w) && p.list_price >= mid).length;
+		const word = [...new Set(products.flatMap((p) => p.name.toLowerCase().split(/\s+/)))].find((w) =>
+			both(w) > 0 && both(w) < products.filter((p) => has(p, w)).length &&
+			both(w) < products.filter((p) => p.list_price >= mid).length);
+		assert.ok(word, "test data: a name part that some cheap and some dear products have");
 		await checkFilter("products", [
-			{ field: "name", operator: "contains", value: "e" },
+			{ field: "name", operator: "contains", value: word },
 			{ field: "list_price", operator: "gte", value: mid },
-		], [["name", "ilike", "e"], ["list_price", ">=", mid]]);
+		], [["name", "ilike", word], ["list_price", ">=", mid]]);
 	});
 
 	test("contains on customers keeps the base domain (customer_rank > 0)", async () => {

@@ -23,8 +23,12 @@ if [ "$major" -lt 20 ]; then
 	exit 1
 fi
 
+# Writable by its mode bits too: root may write anywhere, but make distcheck
+# marks its source tree read-only and means it.
+writable() { [ -w "$1" ] && [ -n "$(find "$1" -maxdepth 0 -perm -u+w)" ]; }
+
 suite=$here
-if [ ! -d "$suite/node_modules" ] && [ ! -w "$suite" ]; then
+if [ ! -d "$suite/node_modules" ] && ! writable "$suite"; then
 	# Read-only sources: the suite and its packages go into the build tree.
 	suite=$top_builddir/tests/refine-work
 	mkdir -p "$suite/lib"
