@@ -140,8 +140,8 @@ class CgiResult:
         return json.loads(self.body)
 
 
-def run_cgi(env, method="GET", path="/", query="", body=b"", headers=None, content_type=None, timeout=30):
-    """Runs the bridge once as a plain CGI program (RFC 3875)."""
+def cgi_env(env, method="GET", path="/", query="", body=b"", headers=None, content_type=None):
+    """The CGI variables (RFC 3875 4.1) of one request, on top of env."""
     cgi = dict(env)
     cgi.update({
         "GATEWAY_INTERFACE": "CGI/1.1",
@@ -160,8 +160,44 @@ def run_cgi(env, method="GET", path="/", query="", body=b"", headers=None, conte
         cgi["CONTENT_TYPE"] = content_type
     for k, v in (headers or {}).items():
         cgi["HTTP_" + k.upper().replace("-", "_")] = v
+    return cgi
+
+
+def run_cgi(env, method="GET", path="/", query="", body=b"", headers=None, content_type=None, timeout=30):
+    """Runs the bridge once as a plain CGI program (RFC 3875)."""
+    cgi = cgi_env(env, method, path, query, body, headers, content_type)
     p = subprocess.run(BRIDGE_WRAPPER + [BRIDGE], input=body, env=cgi, capture_output=True, timeout=timeout)
     return CgiResult(p.stdout, p.stderr, p.returncode)
+
+
+def cgi_fcgi(connect, env=None, method="GET", path="/", query="", body=b"", headers=None, content_type=None):
+    """One request to a FastCGI responder at connect (host:port or socket
+    path) through libfcgi's cgi-fcgi, which prints the answer as CGI output."""
+    cgi = cgi_env(env or {}, method, path, query, body, headers, content_type)
+    p = subprocess.run(["cgi-fcgi", "-bind", "-connect", connect], input=body, env=cgi,
+                       capture_output=True, timeout=30)
+    return CgiResult(p.stdout, p.stderr, p.returncode)
+
+
+class ListeningBridge:
+    """The bridge serving FastCGI on its own loopback socket (--listen)."""
+
+    def __init__(self, env, workdir, threads=1):
+        port = free_port()
+        self.addr = "127.0.0.1:%d" % port
+        self.log_path = os.path.join(workdir, "bridge-%d.log" % port)
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(BRIDGE_WRAPPER + [BRIDGE, "--listen", self.addr, "--threads", str(threads)],
+                                     env=env, stderr=self.log)
+        wait_for(lambda: port_open(port), what="bridge --listen")
+
+    def request(self, method, path, **kw):
+        return cgi_fcgi(self.addr, None, method, path, **kw)
+
+    def stop(self):
+        stop(self.proc)
+        self.log.close()
+        return self.proc.returncode
 
 
 class Http:

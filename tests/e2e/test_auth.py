@@ -4,7 +4,6 @@ throttle, end to end against the simulator (DESIGN.md section 3)."""
 import base64
 import json
 import os
-import subprocess
 import time
 
 import pytest
@@ -145,32 +144,22 @@ def test_throttle_shared_between_processes_then_recovers(clean_sim, env, workdir
 
 def test_throttle_two_fastcgi_processes(clean_sim, env, workdir):
     """Two long-running bridge processes (as mod_fcgid runs them) share one table."""
-    from test_cgi import cgi_fcgi
     e = dict(env, LOGIN_MAX_FAILURES="4", LOGIN_WINDOW="60", THROTTLE_FILE=os.path.join(workdir, "fcgi.throttle"))
-    procs, addrs = [], []
+    bridges = [harness.ListeningBridge(e, workdir) for _ in range(2)]
     try:
-        for _ in range(2):
-            port = harness.free_port()
-            procs.append(subprocess.Popen(harness.BRIDGE_WRAPPER + [harness.BRIDGE, "--listen", "127.0.0.1:%d" % port,
-                                                                    "--threads", "1"], env=e,
-                                          stderr=open(os.path.join(workdir, "b%d.log" % port), "w")))
-            harness.wait_for(lambda: harness.port_open(port), what="bridge")
-            addrs.append("127.0.0.1:%d" % port)
         for i in range(4):
-            r = cgi_fcgi(addrs[i % 2], {}, method="POST", path="/token", body=b"username=demo&password=bad",
-                         content_type=FORM)
+            r = bridges[i % 2].request("POST", "/token", body=b"username=demo&password=bad", content_type=FORM)
             assert r.status == 401
-        for a in addrs:
-            r = cgi_fcgi(a, {}, method="POST", path="/token", body=b"username=demo&password=demo", content_type=FORM)
+        for b in bridges:
+            r = b.request("POST", "/token", body=b"username=demo&password=demo", content_type=FORM)
             assert r.status == 429
             assert int(r.headers["retry-after"]) > 0
         # Another login is not blocked by demo's failures.
-        r = cgi_fcgi(addrs[0], {}, method="POST", path="/token", body=b"username=admin&password=admin",
-                     content_type=FORM)
+        r = bridges[0].request("POST", "/token", body=b"username=admin&password=admin", content_type=FORM)
         assert r.status == 200
     finally:
-        for p in procs:
-            harness.stop(p)
+        for b in bridges:
+            b.stop()
 
 
 def test_success_clears_login_counter(clean_sim, env, workdir):

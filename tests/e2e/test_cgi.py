@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 import harness
-from harness import run_cgi
+from harness import cgi_fcgi, run_cgi  # noqa: F401 (cgi_fcgi is imported from here by other modules)
 
 
 def expected(status, reason, body, rid, extra=""):
@@ -164,31 +164,11 @@ def test_version_and_help():
 
 # ---- FastCGI: the same answers through libfcgi's cgi-fcgi client ----
 
-def cgi_fcgi(connect, env, method="GET", path="/", body=b"", headers=None, content_type=None):
-    e = dict(env)
-    e.update({"REQUEST_METHOD": method, "SCRIPT_NAME": "", "PATH_INFO": path, "QUERY_STRING": "",
-              "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1", "GATEWAY_INTERFACE": "CGI/1.1"})
-    if body:
-        e["CONTENT_LENGTH"] = str(len(body))
-    if content_type:
-        e["CONTENT_TYPE"] = content_type
-    for k, v in (headers or {}).items():
-        e["HTTP_" + k.upper().replace("-", "_")] = v
-    p = subprocess.run(["cgi-fcgi", "-bind", "-connect", connect], input=body, env=e, capture_output=True, timeout=30)
-    return harness.CgiResult(p.stdout, p.stderr, p.returncode)
-
-
 @pytest.fixture
 def listening_bridge(env, workdir):
-    port = harness.free_port()
-    log = open(os.path.join(workdir, "bridge.log"), "w")
-    proc = subprocess.Popen(harness.BRIDGE_WRAPPER + [harness.BRIDGE, "--listen", "127.0.0.1:%d" % port,
-                                                      "--threads", "2"], env=env, stderr=log)
-    harness.wait_for(lambda: harness.port_open(port), what="bridge --listen")
-    yield "127.0.0.1:%d" % port
-    harness.stop(proc)
-    log.close()
-    assert proc.returncode == 0, "SIGTERM ends the bridge cleanly"
+    b = harness.ListeningBridge(env, workdir, threads=2)
+    yield b.addr
+    assert b.stop() == 0, "SIGTERM ends the bridge cleanly"
 
 
 def test_fastcgi_listen_exact_output(listening_bridge):

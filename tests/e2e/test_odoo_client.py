@@ -2,8 +2,6 @@
 broken or refuses the service account (DESIGN.md section 4), against the
 simulator's fault injection."""
 
-import os
-import subprocess
 import time
 
 import pytest
@@ -104,19 +102,14 @@ def test_http_500_is_502(clean_sim, env):
 
 @pytest.fixture
 def fcgi_bridge(env, workdir):
-    port = harness.free_port()
-    log = open(os.path.join(workdir, "bridge.log"), "w")
-    proc = subprocess.Popen(harness.BRIDGE_WRAPPER + [harness.BRIDGE, "--listen", "127.0.0.1:%d" % port,
-                                                      "--threads", "1"], env=env, stderr=log)
-    harness.wait_for(lambda: harness.port_open(port), what="bridge --listen")
-    yield "127.0.0.1:%d" % port
-    harness.stop(proc)
-    log.close()
+    # One thread: the uid and the schema cache are per thread.
+    b = harness.ListeningBridge(env, workdir, threads=1)
+    yield b.addr
+    b.stop()
 
 
 def fcgi(connect, method, path, body=b"", headers=None, content_type=None):
-    from test_cgi import cgi_fcgi
-    return cgi_fcgi(connect, {}, method=method, path=path, body=body, headers=headers, content_type=content_type)
+    return harness.cgi_fcgi(connect, None, method, path, body=body, headers=headers, content_type=content_type)
 
 
 def test_password_change_relogin_once_then_503(clean_sim, env, fcgi_bridge):
