@@ -61,6 +61,19 @@ add_field_error(json_object **errors, const char *field, enum field_reason r, en
 	json_object_array_add(list, json_object_new_string(field_reasons[r][lang == LANG_EN ? 1 : 0]));
 }
 
+/* A required string field: present, a string, non-empty, at most max bytes. */
+static void
+check_required(json_object **errors, const char *field, const char *value, bool not_string,
+               size_t max, enum lang lang)
+{
+	if (not_string)
+		add_field_error(errors, field, FR_NOT_STRING, lang);
+	else if (value == NULL || value[0] == '\0')
+		add_field_error(errors, field, FR_REQUIRED, lang);
+	else if (strlen(value) > max)
+		add_field_error(errors, field, FR_TOO_LONG, lang);
+}
+
 /*
  * The error answer for a failed Odoo call: the client gets the catalogue
  * text for the status, the log gets Odoo's details (never sent: they may
@@ -155,18 +168,8 @@ read_login_form(struct ctx *c, struct login_form *f)
 	if (body->data != NULL)
 		explicit_bzero(body->data, body->len);
 
-	if (bad_type[0])
-		add_field_error(&errors, "username", FR_NOT_STRING, lang);
-	else if (f->username == NULL || f->username[0] == '\0')
-		add_field_error(&errors, "username", FR_REQUIRED, lang);
-	else if (strlen(f->username) > MAX_LOGIN)
-		add_field_error(&errors, "username", FR_TOO_LONG, lang);
-	if (bad_type[1])
-		add_field_error(&errors, "password", FR_NOT_STRING, lang);
-	else if (f->password == NULL || f->password[0] == '\0')
-		add_field_error(&errors, "password", FR_REQUIRED, lang);
-	else if (strlen(f->password) > MAX_PASSWORD)
-		add_field_error(&errors, "password", FR_TOO_LONG, lang);
+	check_required(&errors, "username", f->username, bad_type[0], MAX_LOGIN, lang);
+	check_required(&errors, "password", f->password, bad_type[1], MAX_PASSWORD, lang);
 	/* OAuth2PasswordRequestForm: grant_type is optional, and "password" when given. */
 	if (bad_type[2] || (f->grant_type != NULL && strcmp(f->grant_type, "password") != 0))
 		add_field_error(&errors, "grant_type", FR_GRANT_TYPE, lang);

@@ -325,6 +325,14 @@ sign(const char *header, const char *payload, enum sig_mode mode)
 	return tok;
 }
 
+/* Mutations that only add text around a good token. */
+static const struct { enum mutation mut; const char *before, *after; } wraps[] = {
+	{ MUT_PAD_EQ, "", "=" },
+	{ MUT_LEADING_SPACE, " ", "" },
+	{ MUT_THREE_DOTS, "", ".abc" },
+	{ MUT_FOUR_DOTS, "", ".abc.def" },
+};
+
 /* Builds the row's token; caller frees. */
 static char *
 build(const struct bad_case *c)
@@ -358,6 +366,13 @@ build(const struct bad_case *c)
 	dot1 = strchr(tok, '.');
 	dot2 = strrchr(tok, '.');
 	cr_assert(dot1 != NULL && dot2 != dot1);
+	for (size_t i = 0; i < ARRAY_SIZE(wraps); i++) {
+		if (wraps[i].mut == c->mut) {
+			t2 = xasprintf("%s%s%s", wraps[i].before, tok, wraps[i].after);
+			free(tok);
+			return t2;
+		}
+	}
 	switch (c->mut) {
 	case MUT_NONE:
 		break;
@@ -382,25 +397,9 @@ build(const struct bad_case *c)
 	case MUT_PLUS_IN_SIG:
 		dot2[5] = '+';
 		break;
-	case MUT_PAD_EQ:
-		t2 = xasprintf("%s=", tok);
-		free(tok);
-		return t2;
 	case MUT_SPACE_IN_PAYLOAD:
 		dot1[3] = ' ';
 		break;
-	case MUT_LEADING_SPACE:
-		t2 = xasprintf(" %s", tok);
-		free(tok);
-		return t2;
-	case MUT_THREE_DOTS:
-		t2 = xasprintf("%s.abc", tok);
-		free(tok);
-		return t2;
-	case MUT_FOUR_DOTS:
-		t2 = xasprintf("%s.abc.def", tok);
-		free(tok);
-		return t2;
 	case MUT_EMPTY_HEADER:
 		t2 = xstrdup(dot1);
 		free(tok);
