@@ -1,0 +1,750 @@
+"""test_resources.py: the resources end to end (DESIGN.md section 3,
+"Resources"): lists, paging, sorting, filters, one record, writes and their
+errors for products, suppliers, customers, sales, categories and countries,
+against the Odoo simulator.  Expected values come from the simulator itself
+over XML-RPC, never from hard-coded counts.  Sale lines and the workflow are
+in test_sales.py."""
+
+import json
+import math
+import os
+import re
+import subprocess
+import xmlrpc.client
+from urllib.parse import urlencode
+
+import pytest
+
+import harness
+from harness import run_cgi
+
+DB = "odoo_pelotazo"
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
+BAD_PAGINATION = "Parámetros de paginación inválidos"
+ALLOW_READ_ONLY = "GET, HEAD, OPTIONS"
+RECORD_NOT_FOUND = "Registro no encontrado"
+BAD_BODY = "Cuerpo JSON mal formado"
+
+# resource -> (model, base domain); DESIGN.md's table.
+RES = {
+    "products": ("product.product", []),
+    "suppliers": ("res.partner", [["supplier_rank", ">", 0]]),
+    "customers": ("res.partner", [["customer_rank", ">", 0]]),
+    "sales": ("sale.order", []),
+    "categories": ("product.category", []),
+    "countries": ("res.country", []),
+}
+ALL = list(RES)
+WRITABLE = ["products", "suppliers", "customers", "sales"]
+READ_ONLY = ["categories", "countries"]
+
+PARTNER_FIELDS = ("id name is_company email phone mobile vat street street2 city zip state_id country_id website "
+                  "comment active supplier_rank customer_rank write_date").split()
+# The exposed fields, as DESIGN.md lists them (the simulator has every one).
+FIELDS = {
+    "products": ("id name default_code barcode list_price standard_price categ_id type is_storable qty_available "
+                 "uom_id sale_ok purchase_ok active description_sale write_date").split(),
+    "suppliers": PARTNER_FIELDS,
+    "customers": PARTNER_FIELDS,
+    "sales": ("id name partner_id date_order validity_date state amount_untaxed amount_tax amount_total currency_id "
+              "user_id note client_order_ref invoice_status write_date").split(),
+    "categories": "id name complete_name parent_id".split(),
+    "countries": "id name code".split(),
+}
+LINE_FIELDS = ("id product_id name product_uom_qty price_unit discount tax_id price_subtotal price_tax "
+               "price_total").split()
+# A sortable stored field of each resource, for order checks against the simulator.
+SORT_FIELD = {"products": "list_price", "suppliers": "name", "customers": "name", "sales": "amount_total",
+              "categories": "name", "countries": "code"}
+
+
+# ------------------------------------------------------------------ helpers
+
+class Odoo:
+    """The simulator over XML-RPC as admin (uid 2): the source of expected values."""
+
+    def __init__(self, url):
+        self.proxy = xmlrpc.client.ServerProxy(url + "/xmlrpc/2/object", allow_none=False)
+        self.types = {}
+
+    def __call__(self, model, method, *args, **kwargs):
+        return self.proxy.execute_kw(DB, 2, "admin", model, method, list(args), kwargs)
+
+    def search(self, res, domain=(), **kw):
+        model, base = RES[res]
+        return self(model, "search", base + list(domain), **kw)
+
+    def count(self, res, domain=(), **kw):
+        model, base = RES[res]
+        return self(model, "search_count", base + list(domain), **kw)
+
+    def read(self, model, ids, fields):
+        return self(model, "read", list(ids), fields=list(fields))
+
+    def ftypes(self, model):
+        if model not in self.types:
+            fg = self(model, "fields_get", attributes=["type"])
+            self.types[model] = {k: v["type"] for k, v in fg.items()}
+        return self.types[model]
+
+    def api_record(self, res, rid, fields=None, model=None):
+        """Record rid as the API must answer it, from what Odoo has (DESIGN's value mapping)."""
+        model = model or RES[res][0]
+        fields = fields or FIELDS[res]
+        rec = self.read(model, [rid], fields)[0]
+        types = self.ftypes(model)
+        return {f: api_value(types[f], rec[f]) for f in fields}
+
+    def sale_lines(self, order_id):
+        ids = self("sale.order", "read", [order_id], fields=["order_line"])[0]["order_line"]
+        return [self.api_record(None, i, LINE_FIELDS, "sale.order.line") for i in ids]
+
+
+def api_value(ftype, v):
+    if ftype == "boolean":
+        return v
+    if v is False:
+        return None
+    if ftype == "many2one":
+        return {"id": v[0], "name": v[1]}
+    if ftype == "datetime":
+        return v.replace(" ", "T") + "Z"
+    return v
+
+
+class Api:
+    """The bridge as CGI with a bearer token."""
+
+    def __init__(self, env, token):
+        self.env, self.token = env, token
+
+    def __call__(self, method, path, query="", body=None, raw=None, content_type=None, headers=None, env=None,
+                 token=None):
+        if not isinstance(query, str):
+            query = urlencode(query)
+        if body is not None:
+            raw = json.dumps(body).encode()
+            content_type = content_type or JSON
+        h = {"Authorization": "Bearer " + (token or self.token)}
+        h.update(headers or {})
+        return run_cgi(env or self.env, method=method, path="/api/v1/" + path, query=query, body=raw or b"",
+                       headers=h, content_type=content_type)
+
+    def get(self, path, query="", **kw):
+        return self("GET", path, query, **kw)
+
+
+def login(env, username="admin", password="admin"):
+    r = run_cgi(env, method="POST", path="/token", body=("username=%s&password=%s" % (username, password)).encode(),
+                content_type=FORM)
+    assert r.status == 200, r.raw
+    return r.json()["access_token"]
+
+
+def ok(r, status=200):
+    assert r.status == status, (r.status, r.body[:2000], r.stderr[-2000:])
+    return r.json()
+
+
+def error(r, status):
+    """The error envelope of r, checked for status and shape."""
+    assert r.status == status, (r.status, r.body[:2000])
+    d = r.json()
+    assert d["statusCode"] == status and d["detail"] == d["message"], d
+    return d
+
+
+def total_of(r):
+    return int(r.headers["x-total-count"])
+
+
+def ids_of(items):
+    return [x["id"] for x in items]
+
+
+# ----------------------------------------------------------------- fixtures
+
+@pytest.fixture(scope="module")
+def menv(sim):
+    d = harness.tmpdir()
+    yield harness.bridge_env(sim.url, d)
+    import shutil
+    shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def token(menv):
+    return login(menv)
+
+
+@pytest.fixture(scope="module")
+def api(menv, token):
+    return Api(menv, token)
+
+
+@pytest.fixture(scope="module")
+def odoo(sim):
+    return Odoo(sim.url)
+
+
+# -------------------------------------------------------------------- lists
+
+@pytest.mark.parametrize("res", ALL)
+def test_envelope_page_limit(sim, api, odoo, res):
+    total = odoo.count(res)
+    assert total > 5, "the demo data gives every list more than one page"
+    field = SORT_FIELD[res]
+    for page in (1, 2, math.ceil(total / 5)):
+        r = api.get(res, {"page": page, "limit": 5, "sort": field})
+        d = ok(r)
+        assert set(d) == {"items", "total", "page", "limit", "pages"}
+        assert (d["total"], d["page"], d["limit"], d["pages"]) == (total, page, 5, math.ceil(total / 5))
+        assert total_of(r) == total
+        want = odoo.search(res, offset=(page - 1) * 5, limit=5, order="%s asc, id asc" % field)
+        assert ids_of(d["items"]) == want
+        assert all(set(x) == set(FIELDS[res]) for x in d["items"])
+
+
+@pytest.mark.parametrize("res", ALL)
+def test_range_start_end_is_an_array(sim, api, odoo, res):
+    total = odoo.count(res)
+    r = api.get(res, "_start=3&_end=8&_sort=id&_order=desc")
+    items = ok(r)
+    assert isinstance(items, list) and total_of(r) == total
+    assert ids_of(items) == odoo.search(res, offset=3, limit=5, order="id desc")
+    # An empty range only counts.
+    r = api.get(res, "_start=4&_end=4")
+    assert ok(r) == [] and total_of(r) == total
+
+
+@pytest.mark.parametrize("res", ALL)
+def test_no_paging_all_records_then_capped_at_list_max(sim, api, odoo, res):
+    total = odoo.count(res)
+    r = api.get(res)
+    items = ok(r)
+    assert isinstance(items, list) and total_of(r) == total
+    assert sorted(ids_of(items)) == sorted(odoo.search(res))
+    r = api.get(res, env=dict(api.env, LIST_MAX="4"))
+    items = ok(r)
+    assert len(items) == 4 and total_of(r) == total
+    # _start/_end wider than LIST_MAX is cut, not refused.
+    r = api.get(res, "_start=1&_end=50", env=dict(api.env, LIST_MAX="3"))
+    assert len(ok(r)) == 3 and total_of(r) == total
+
+
+@pytest.mark.parametrize("res", ALL)
+def test_pages_never_overlap_nor_skip(sim, api, odoo, res):
+    """Every page at every offset, in both paging styles, adds up to the whole list in its order."""
+    want = odoo.search(res)
+    whole = ids_of(ok(api.get(res)))
+    assert sorted(whole) == sorted(want)
+    pages = math.ceil(len(want) / 7)
+    walked = []
+    for page in range(1, pages + 2):
+        d = ok(api.get(res, {"page": page, "limit": 7}))
+        assert d["total"] == len(want) and d["pages"] == pages
+        walked += ids_of(d["items"])
+    assert walked == whole
+    walked = []
+    for start in range(0, len(want) + 7, 7):
+        r = api.get(res, {"_start": start, "_end": start + 7})
+        assert total_of(r) == len(want)
+        walked += ids_of(ok(r))
+    assert walked == whole
+
+
+@pytest.mark.parametrize("query,param", [
+    ("page=0", "page"), ("limit=0", "limit"), ("limit=101", "limit"), ("page=-1", "page"),
+    ("page=x", "page"), ("limit=ten", "limit"), ("page=1.5", "page"), ("limit=", "limit"),
+    ("page=99999999999", "page"), ("page=1&page=2", "page"),
+    ("_start=5&_end=2", "_end"), ("_start=-1&_end=2", "_start"), ("_start=a&_end=2", "_start"),
+    ("_start=0&_end=z", "_end"), ("_end=0x10", "_end"),
+    ("page=1&_start=0", "page"),
+])
+def test_bad_pagination_is_400(sim, api, query, param):
+    d = error(api.get("products", query), 400)
+    assert d["detail"] == BAD_PAGINATION
+    assert list(d["errors"]) == [param], d
+
+
+@pytest.mark.parametrize("res", ALL)
+def test_bad_pagination_every_resource(sim, api, res):
+    for q in ("page=0", "limit=101", "_start=9&_end=1"):
+        assert error(api.get(res, q), 400)["detail"] == BAD_PAGINATION
+
+
+# ------------------------------------------------------------------ sorting
+
+@pytest.mark.parametrize("res", ALL)
+def test_sort_one_field_both_directions(sim, api, odoo, res):
+    field = SORT_FIELD[res]
+    for direction in ("asc", "desc"):
+        items = ok(api.get(res, {"_sort": field, "_order": direction}))
+        values = [x[field] for x in items]
+        assert values == sorted(values, reverse=direction == "desc")
+        assert len(set(values)) > 1, "a sort that cannot fail"
+        # Ties broken by id ascending, as the simulator orders them.
+        assert ids_of(items) == odoo.search(res, order="%s %s, id asc" % (field, direction))
+        minus = ok(api.get(res, {"sort": ("-" if direction == "desc" else "") + field}))
+        assert ids_of(minus) == ids_of(items)
+
+
+def test_sort_two_fields(sim, api, odoo):
+    items = ok(api.get("products", "_sort=categ_id,list_price&_order=asc,desc"))
+    want = odoo.search("products", order="categ_id asc, list_price desc, id asc")
+    assert ids_of(items) == want
+    assert ids_of(ok(api.get("products", "sort=categ_id,-list_price"))) == want
+    # Within one category, prices go down.
+    by_categ = {}
+    for x in items:
+        by_categ.setdefault(x["categ_id"]["id"], []).append(x["list_price"])
+    assert any(len(v) > 1 for v in by_categ.values())
+    assert all(v == sorted(v, reverse=True) for v in by_categ.values())
+    items = ok(api.get("customers", "_sort=is_company,name&_order=desc,asc"))
+    assert ids_of(items) == odoo.search("customers", order="is_company desc, name asc, id asc")
+
+
+@pytest.mark.parametrize("res,query,param,field", [
+    ("products", "_sort=nope", "_sort", "nope"),
+    ("products", "sort=-nope", "sort", "nope"),
+    ("products", "_sort=qty_available", "_sort", "qty_available"),
+    ("products", "sort=name,-qty_available", "sort", "qty_available"),
+    ("sales", "_sort=lines", "_sort", "lines"),
+    ("customers", "_sort=name,mobile_x&_order=asc,asc", "_sort", "mobile_x"),
+    ("countries", "_sort=code&_order=sideways", "_order", None),
+    ("categories", "_sort=name,parent_id&_order=asc", "_order", None),
+    ("suppliers", "_order=desc", "_order", None),
+    ("sales", "_sort=name&sort=name", "sort", None),
+])
+def test_bad_sort_is_400_naming_the_field(sim, api, res, query, param, field):
+    d = error(api.get(res, query), 400)
+    assert list(d["errors"]) == [param], d
+    if field is not None:
+        assert field in d["errors"][param][0], d
+
+
+# ------------------------------------------------------------------ filters
+
+# (resource, query, the same filter as an Odoo domain)
+FILTERS = [
+    ("products", "type=service", [["type", "=", "service"]]),
+    ("products", "categ_id=8&categ_id=5", [["categ_id", "in", [8, 5]]]),
+    ("products", "type_ne=consu", [["type", "!=", "consu"]]),
+    ("products", "list_price_gte=100&list_price_lt=500", [["list_price", ">=", 100], ["list_price", "<", 500]]),
+    ("products", "list_price_gt=100&list_price_lte=295", [["list_price", ">", 100], ["list_price", "<=", 295]]),
+    ("products", "name_like=desk", [["name", "ilike", "desk"]]),
+    ("products", "q=desk", ["|", "|", ["name", "ilike", "desk"], ["default_code", "ilike", "desk"],
+                           ["barcode", "ilike", "desk"]]),
+    ("products", "q=FURN_66", ["|", "|", ["name", "ilike", "FURN_66"], ["default_code", "ilike", "FURN_66"],
+                              ["barcode", "ilike", "FURN_66"]]),
+    ("products", "sale_ok=false", [["sale_ok", "=", False]]),
+    ("products", "active=false", [["active", "=", False]]),
+    ("products", "id=45&id=31&id=6", [["id", "in", [45, 31, 6]]]),
+    ("products", "categ_id_like=office", [["categ_id", "ilike", "office"]]),
+    ("products", "barcode=null", [["barcode", "=", False]]),
+    ("products", "default_code_ne=", [["default_code", "!=", False]]),
+    ("suppliers", "supplier_rank_gte=2", [["supplier_rank", ">=", 2]]),
+    ("suppliers", "q=ventas", ["|", "|", "|", ["name", "ilike", "ventas"], ["email", "ilike", "ventas"],
+                              ["phone", "ilike", "ventas"], ["vat", "ilike", "ventas"]]),
+    ("customers", "country_id=233", [["country_id", "=", 233]]),
+    ("customers", "is_company=false&name_like=a", [["is_company", "=", False], ["name", "ilike", "a"]]),
+    ("customers", "q=azure", ["|", "|", "|", ["name", "ilike", "azure"], ["email", "ilike", "azure"],
+                             ["phone", "ilike", "azure"], ["vat", "ilike", "azure"]]),
+    ("customers", "id=15&id=10", [["id", "in", [15, 10]]]),
+    ("sales", "partner_id=10", [["partner_id", "=", 10]]),
+    ("sales", "state=sale", [["state", "=", "sale"]]),
+    ("sales", "state=sale&state=cancel", [["state", "in", ["sale", "cancel"]]]),
+    ("sales", "state_ne=draft&state_ne=sale", [["state", "not in", ["draft", "sale"]]]),
+    ("sales", "amount_total_gt=1000", [["amount_total", ">", 1000]]),
+    ("sales", "date_order_gte=2026-11-10", [["date_order", ">=", "2026-11-10 00:00:00"]]),
+    # 12:05 at +02:00 is S00005's 10:05 UTC: strictly before it.
+    ("sales", "date_order_lt=2026-10-30T12:05:00%2B02:00", [["date_order", "<", "2026-10-30 10:05:00"]]),
+    ("sales", "date_order_lte=2026-10-30T10:05:00Z", [["date_order", "<=", "2026-10-30 10:05:00"]]),
+    ("sales", "validity_date_lte=2026-11-30", [["validity_date", "<=", "2026-11-30"]]),
+    ("sales", "q=S0001", ["|", "|", ["name", "ilike", "S0001"], ["partner_id", "ilike", "S0001"],
+                          ["client_order_ref", "ilike", "S0001"]]),
+    ("sales", "q=deco", ["|", "|", ["name", "ilike", "deco"], ["partner_id", "ilike", "deco"],
+                         ["client_order_ref", "ilike", "deco"]]),
+    ("categories", "parent_id=2", [["parent_id", "=", 2]]),
+    ("categories", "name_like=furn", [["name", "ilike", "furn"]]),
+    ("countries", "code=US", [["code", "=", "US"]]),
+    ("countries", "q=uni", ["|", ["name", "ilike", "uni"], ["code", "ilike", "uni"]]),
+]
+
+
+@pytest.mark.parametrize("res,query,domain", FILTERS, ids=[r + "?" + q for r, q, _ in FILTERS])
+def test_filter_matches_odoo(sim, api, odoo, res, query, domain):
+    want = odoo.search(res, domain)
+    everything = odoo.count(res, context={"active_test": False})
+    assert 0 < len(want) < everything, "a filter that cannot fail: %d of %d" % (len(want), everything)
+    r = api.get(res, query)
+    assert total_of(r) == len(want)
+    assert sorted(ids_of(ok(r))) == sorted(want)
+    # The same filter with paging: the count still comes from Odoo.
+    r = api.get(res, query + "&page=1&limit=1")
+    d = ok(r)
+    assert d["total"] == len(want) == total_of(r)
+
+
+@pytest.mark.parametrize("res,query,param", [
+    ("products", "nope=1", "nope"),
+    ("products", "name_nope=1", "name_nope"),
+    ("products", "list_price_gte=abc", "list_price_gte"),
+    ("products", "list_price=1e999", "list_price"),
+    ("products", "sale_ok=maybe", "sale_ok"),
+    ("products", "sale_ok=", "sale_ok"),
+    ("products", "categ_id=abc", "categ_id"),
+    ("products", "categ_id=0", "categ_id"),
+    ("products", "name_gt=x", "name_gt"),
+    ("products", "sale_ok_like=x", "sale_ok_like"),
+    ("products", "write_date_gte=yesterday", "write_date_gte"),
+    ("products", "type=gadget", "type"),
+    ("products", "lines=1", "lines"),
+    ("suppliers", "customer_rank_gte=x", "customer_rank_gte"),
+    ("customers", "country_id=US", "country_id"),
+    ("sales", "date_order_gte=2026-13-01", "date_order_gte"),
+    ("sales", "validity_date=2026-02-30", "validity_date"),
+    ("sales", "state=bogus", "state"),
+    ("sales", "partner_id=abc", "partner_id"),
+    ("sales", "amount_total_lt=", "amount_total_lt"),
+    ("categories", "complete_name_gte=a", "complete_name_gte"),
+    ("countries", "nope_like=x", "nope_like"),
+    ("countries", "id=x", "id"),
+])
+def test_bad_filter_is_400_naming_the_parameter(sim, api, res, query, param):
+    d = error(api.get(res, query), 400)
+    assert list(d["errors"]) == [param], d
+
+
+def test_filters_and_base_domain(sim, api, odoo):
+    """A filter never widens a list beyond its base domain."""
+    only_customers = odoo.search("customers", [["supplier_rank", "=", 0]])
+    assert only_customers
+    r = api.get("suppliers", {"id": only_customers[0]})
+    assert ok(r) == [] and total_of(r) == 0
+    # getMany past LIST_MAX still gets every record it names.
+    some = odoo.search("products", limit=6)
+    r = api.get("products", [("id", i) for i in some], env=dict(api.env, LIST_MAX="2"))
+    assert sorted(ids_of(ok(r))) == sorted(some)
+
+
+# ------------------------------------------------------ Odoo round trips
+
+def execute_kw_calls(stats):
+    return sum(n for methods in stats["execute_kw"].values() for n in methods.values())
+
+
+@pytest.fixture
+def fcgi_bridge(clean_sim, workdir):
+    env = harness.bridge_env(clean_sim.url, workdir)
+    port = harness.free_port()
+    log = open(os.path.join(workdir, "bridge.log"), "w")
+    proc = subprocess.Popen(harness.BRIDGE_WRAPPER + [harness.BRIDGE, "--listen", "127.0.0.1:%d" % port,
+                                                      "--threads", "1"], env=env, stderr=log)
+    harness.wait_for(lambda: harness.port_open(port), what="bridge --listen")
+    yield "127.0.0.1:%d" % port
+    harness.stop(proc)
+    log.close()
+
+
+def fcgi_get(connect, path, query, token):
+    """GET through libfcgi's cgi-fcgi client (test_cgi.cgi_fcgi sends no query string)."""
+    e = {"REQUEST_METHOD": "GET", "SCRIPT_NAME": "", "PATH_INFO": path, "QUERY_STRING": query,
+         "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1", "GATEWAY_INTERFACE": "CGI/1.1",
+         "HTTP_AUTHORIZATION": "Bearer " + token}
+    p = subprocess.run(["cgi-fcgi", "-bind", "-connect", connect], input=b"", env=e, capture_output=True, timeout=30)
+    return harness.CgiResult(p.stdout, p.stderr, p.returncode)
+
+
+def test_round_trips_per_page(clean_sim, fcgi_bridge, token, odoo):
+    def get(res, query=""):
+        r = fcgi_get(fcgi_bridge, "/api/v1/" + res, query, token)
+        assert total_of(r) == totals[res], (res, query)
+        return ok(r)
+
+    totals = {res: odoo.count(res) for res in ALL}
+    for res in ALL:        # warm up: service login and every schema
+        get(res, "page=1&limit=1")
+    cases = []
+    for res in ALL:
+        n = totals[res]
+        last = math.ceil(n / 7)
+        cases += [
+            (res, "", 1),                                  # short first page (all records)
+            (res, "page=1&limit=%d" % (n + 1), 1),         # short first page, envelope
+            (res, "_start=0&_end=%d" % (n + 5), 1),        # short first page, range
+            (res, "page=1&limit=7", 2),                    # full page: the count is asked
+            (res, "page=%d&limit=7" % last, None),         # last page
+            (res, "page=%d&limit=7" % (last + 2), None),   # past the end
+            (res, "_start=7&_end=14", None),
+            (res, "_start=%d&_end=%d" % (n - 1, n + 6), None),
+        ]
+    for res, query, want in cases:
+        clean_sim.reset_stats()
+        get(res, query)
+        s = clean_sim.stats()
+        calls = execute_kw_calls(s)
+        assert (calls == want) if want else (1 <= calls <= 2), (res, query, s)
+        assert not s["common"], "no new login once warm: %r" % s
+
+
+# --------------------------------------------------------------- one record
+
+@pytest.mark.parametrize("res", ALL)
+def test_get_one_as_odoo_has_it(sim, api, odoo, res):
+    for rid in odoo.search(res, limit=3, order="id desc"):
+        d = ok(api.get("%s/%d" % (res, rid)))
+        want = odoo.api_record(res, rid)
+        if res == "sales":
+            assert [x["id"] for x in d.pop("lines")] == odoo(
+                "sale.order", "read", [rid], fields=["order_line"])[0]["order_line"]
+        assert d == want
+        assert list(d) == FIELDS[res], "fields in table order"
+
+
+def test_get_product_45_as_design_shows(sim, api):
+    d = ok(api.get("products/45"))
+    assert d["name"] == "Customizable Desk" and d["default_code"] == "DESK0005"
+    assert d["barcode"] is None
+    assert d["categ_id"] == {"id": 8, "name": "All / Saleable / Office Furniture"}
+    assert d["uom_id"] == {"id": 1, "name": "Units"}
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", d["write_date"])
+    assert d["sale_ok"] is True and d["active"] is True
+
+
+@pytest.mark.parametrize("res", ALL)
+@pytest.mark.parametrize("rid", ["999999", "abc", "0", "-1", "1.0", "99999999999", "45x"])
+def test_get_missing_or_malformed_id_is_404(sim, api, res, rid):
+    assert error(api.get("%s/%s" % (res, rid)), 404)["detail"] == RECORD_NOT_FOUND
+
+
+def test_get_outside_base_domain_is_404(sim, api, odoo):
+    customer_only = odoo.search("customers", [["supplier_rank", "=", 0]], limit=1)[0]
+    supplier_only = odoo.search("suppliers", [["customer_rank", "=", 0]], limit=1)[0]
+    neither = odoo("res.partner", "search", [["customer_rank", "=", 0], ["supplier_rank", "=", 0]], limit=1)[0]
+    assert ok(api.get("customers/%d" % customer_only))["id"] == customer_only
+    error(api.get("suppliers/%d" % customer_only), 404)
+    assert ok(api.get("suppliers/%d" % supplier_only))["id"] == supplier_only
+    error(api.get("customers/%d" % supplier_only), 404)
+    for res in ("customers", "suppliers"):
+        error(api.get("%s/%d" % (res, neither)), 404)
+
+
+def test_unknown_resource_is_404(sim, api):
+    for path in ("nope", "nope/1", "sale_lines", "sale_lines/1"):
+        error(api.get(path), 404)
+    error(api("POST", "nope", body={"name": "x"}), 404)
+
+
+def test_archived_record_is_still_found(sim, api, odoo):
+    archived = odoo.search("products", [["active", "=", False]], limit=1)[0]
+    d = ok(api.get("products/%d" % archived))
+    assert d["active"] is False
+
+
+# ------------------------------------------------------------------- writes
+
+# resource -> (create body, update body, put body, the field whose value the update shows)
+WRITES = {
+    "products": ({"name": "E2E Widget", "default_code": "E2E-W1", "list_price": 12.5, "categ_id": 8,
+                  "type": "consu", "sale_ok": True, "description_sale": "A widget"},
+                 {"list_price": 15.25, "barcode": "8400000000017", "categ_id": {"id": 5, "name": "ignored"},
+                  "description_sale": None},
+                 {"name": "E2E Widget Mk II", "purchase_ok": False}),
+    "suppliers": ({"name": "E2E Supplier SL", "is_company": True, "email": "buy@e2e.example", "country_id": 233,
+                   "city": "Austin", "vat": "ESB00000000"},
+                  {"phone": "+34 600 000 000", "country_id": None, "website": "https://e2e.example"},
+                  {"name": "E2E Supplier SA", "comment": "prefers e-mail"}),
+    "customers": ({"name": "E2E Customer", "is_company": False, "email": "c@e2e.example", "street": "Calle 1",
+                   "zip": "28001"},
+                  {"mobile": "+34 611", "country_id": {"id": 233}, "active": False},
+                  {"name": "E2E Customer Renamed", "active": True}),
+}
+
+
+@pytest.mark.parametrize("res", list(WRITES))
+def test_create_update_put_delete(clean_sim, api, odoo, res):
+    create, update, put = WRITES[res]
+    model = RES[res][0]
+
+    r = api("POST", res, body=create)
+    d = ok(r, 201)
+    rid = d["id"]
+    assert r.headers["location"] == "/api/v1/%s/%d" % (res, rid)
+    assert d == odoo.api_record(res, rid), "the created record as read back"
+    for k, v in create.items():
+        assert (d[k]["id"] if isinstance(d[k], dict) else d[k]) == v, k
+    if res == "suppliers":
+        assert (d["supplier_rank"], d["customer_rank"]) == (1, 0)
+    if res == "customers":
+        assert (d["customer_rank"], d["supplier_rank"]) == (1, 0)
+    assert ok(api.get("%s/%d" % (res, rid))) == d
+    assert rid in ids_of(ok(api.get(res, {"id": rid})))
+
+    r = api("PATCH", "%s/%d" % (res, rid), body=update)
+    d = ok(r)
+    assert d == odoo.api_record(res, rid)
+    for k, v in update.items():
+        got = d[k]["id"] if isinstance(d[k], dict) else d[k]
+        assert got == (v["id"] if isinstance(v, dict) else v), k
+    assert d["name"] == create["name"], "PATCH changes only the given fields"
+
+    r = api("PUT", "%s/%d" % (res, rid), body=put)
+    d = ok(r)
+    assert d == odoo.api_record(res, rid)
+    for k, v in put.items():
+        assert d[k] == v
+    before = ok(api.get("%s/%d" % (res, rid)))
+
+    r = api("DELETE", "%s/%d" % (res, rid))
+    assert ok(r) == before, "DELETE answers the record as it was"
+    error(api.get("%s/%d" % (res, rid)), 404)
+    error(api("DELETE", "%s/%d" % (res, rid)), 404)
+    error(api("PATCH", "%s/%d" % (res, rid), body={"name": "ghost"}), 404)
+    assert odoo(model, "search_count", [["id", "=", rid]], context={"active_test": False}) == 0
+
+
+def test_patch_nothing_changes_nothing(clean_sim, api, odoo):
+    before = ok(api.get("products/45"))
+    clean_sim.reset_stats()
+    d = ok(api("PATCH", "products/45", body={}))
+    assert d == before
+    assert "write" not in clean_sim.stats()["execute_kw"].get("product.product", {})
+
+
+# resource -> (a body with a read-only field, that field)
+READ_ONLY_FIELDS = [
+    ("products", {"name": "x", "qty_available": 3}, "qty_available"),
+    ("products", {"name": "x", "write_date": "2026-01-01T00:00:00Z"}, "write_date"),
+    ("products", {"id": 45, "name": "x"}, "id"),
+    ("suppliers", {"name": "x", "supplier_rank": 5}, "supplier_rank"),
+    ("customers", {"name": "x", "customer_rank": 0}, "customer_rank"),
+    ("sales", {"partner_id": 10, "state": "sale"}, "state"),
+    ("sales", {"partner_id": 10, "amount_total": 1}, "amount_total"),
+    ("sales", {"partner_id": 10, "name": "S99999"}, "name"),
+]
+
+
+@pytest.mark.parametrize("res,body,field", READ_ONLY_FIELDS + [
+    ("products", {"name": "x", "nope": 1}, "nope"),
+    ("suppliers", {"name": "x", "customer": True}, "customer"),
+    ("sales", {"partner_id": 10, "order_line": []}, "order_line"),
+    ("products", {"name": "x", "list_price": "cheap"}, "list_price"),
+    ("products", {"name": "x", "type": "gadget"}, "type"),
+    ("products", {"name": "x", "sale_ok": "yes"}, "sale_ok"),
+    ("products", {"name": "x", "categ_id": "All"}, "categ_id"),
+    ("customers", {"name": 42}, "name"),
+    ("sales", {"partner_id": 10, "date_order": "yesterday"}, "date_order"),
+    ("sales", {"partner_id": 10, "validity_date": "2026-02-30"}, "validity_date"),
+])
+def test_bad_body_field_is_400_naming_it(clean_sim, api, odoo, res, body, field):
+    model = RES[res][0]
+    before = odoo(model, "search_count", [], context={"active_test": False})
+    d = error(api("POST", res, body=body), 400)
+    assert field in d["errors"], d
+    assert odoo(model, "search_count", [], context={"active_test": False}) == before, "nothing created"
+    rid = odoo.search(res, limit=1)[0]
+    before = odoo.api_record(res, rid)
+    d = error(api("PATCH", "%s/%d" % (res, rid), body=body), 400)
+    assert field in d["errors"], d
+    assert odoo.api_record(res, rid) == before, "nothing written"
+
+
+def test_every_bad_field_named_at_once(clean_sim, api):
+    d = error(api("POST", "products", body={"name": "x", "nope": 1, "qty_available": 2, "list_price": "x"}), 400)
+    assert set(d["errors"]) == {"nope", "qty_available", "list_price"}
+
+
+@pytest.mark.parametrize("res", WRITABLE)
+@pytest.mark.parametrize("raw", [b'{"name": ', b"[1, 2]", b"\"name\"", b"{'name': 'x'}", b'{"name": "x"} {}',
+                                 b'{"name": NaN}', b"", b'{"name": "\xff"}'])
+def test_malformed_json_is_400(sim, api, res, raw):
+    for method, path in (("POST", res), ("PATCH", res + "/1")):
+        r = api(method, path, raw=raw, content_type=JSON)
+        assert error(r, 400)["detail"] == BAD_BODY, (method, raw)
+
+
+@pytest.mark.parametrize("res", WRITABLE)
+@pytest.mark.parametrize("ctype", ["text/plain", FORM, "application/jsonp", None])
+def test_wrong_content_type_is_415(sim, api, res, ctype):
+    for method, path in (("POST", res), ("PATCH", res + "/1"), ("PUT", res + "/1")):
+        r = api(method, path, raw=b'{"name": "x"}', content_type=ctype)
+        error(r, 415)
+
+
+def test_json_content_type_with_charset_is_accepted(clean_sim, api):
+    r = api("POST", "customers", raw=b'{"name": "Charset"}', content_type="application/json; charset=utf-8")
+    ok(r, 201)
+
+
+def test_odoo_refusals_are_422_with_odoos_message(clean_sim, api, odoo):
+    # A partner that a sale order references cannot be deleted (sale_order_partner_id_fkey).
+    partner = odoo("sale.order", "read", [1], fields=["partner_id"])[0]["partner_id"][0]
+    assert odoo.count("customers", [["id", "=", partner]]) == 1
+    d = error(api("DELETE", "customers/%d" % partner), 422)
+    assert "another model requires the record being deleted" in d["detail"]
+    assert "sale_order_partner_id_fkey" in d["detail"]
+    assert "Traceback" not in d["detail"]
+    assert odoo.count("customers", [["id", "=", partner]]) == 1, "nothing deleted, nothing archived"
+    assert odoo("res.partner", "read", [partner], fields=["active"])[0]["active"] is True
+    # Contacts require a name.
+    d = error(api("POST", "customers", body={"name": ""}), 422)
+    assert d["detail"] == "The operation cannot be completed: Contacts require a name"
+    d = error(api("PATCH", "suppliers/%d" % odoo.search("suppliers", limit=1)[0], body={"name": None}), 422)
+    assert "Contacts require a name" in d["detail"]
+    # A product that sale lines reference cannot be deleted either.
+    product = odoo("sale.order.line", "read", [1], fields=["product_id"])[0]["product_id"][0]
+    d = error(api("DELETE", "products/%d" % product), 422)
+    assert "another model requires the record being deleted" in d["detail"]
+
+
+@pytest.mark.parametrize("res", READ_ONLY)
+def test_read_only_resources_refuse_writes_with_405(clean_sim, api, odoo, res):
+    rid = odoo.search(res, limit=1)[0]
+    clean_sim.reset_stats()
+    for method, path, body in (("POST", res, {"name": "x"}), ("PATCH", "%s/%d" % (res, rid), {"name": "x"}),
+                               ("PUT", "%s/%d" % (res, rid), {"name": "x"}), ("DELETE", "%s/%d" % (res, rid), None)):
+        r = api(method, path, body=body)
+        error(r, 405)
+        assert r.headers["allow"] == ALLOW_READ_ONLY, (method, r.headers)
+    assert execute_kw_calls(clean_sim.stats()) == 0, "refused without asking Odoo"
+    ok(api.get("%s/%d" % (res, rid)))
+
+
+def test_limited_service_account_gets_403_on_writes(clean_sim, api, odoo):
+    """Data calls run as the service account: a read-only one makes every write a 403."""
+    demo = dict(api.env, ODOO_USERNAME="demo", ODOO_PASSWORD="demo")
+    assert ok(api.get("products/45", env=demo))["id"] == 45, "reads work"
+    before = odoo.api_record("products", 45)
+    n = odoo.count("products")
+    for method, path, body in (("POST", "products", {"name": "Nope"}), ("PATCH", "products/45", {"list_price": 1}),
+                               ("PUT", "products/45", {"name": "Nope"}), ("DELETE", "products/45", None),
+                               ("POST", "customers", {"name": "Nope"}),
+                               ("POST", "sales", {"partner_id": 10, "lines": [{"product_id": 45}]})):
+        r = api(method, path, body=body, env=demo)
+        d = error(r, 403)
+        assert "Traceback" not in d["detail"]
+    assert odoo.api_record("products", 45) == before and odoo.count("products") == n
+
+
+def test_writes_are_logged_with_who_what_id_outcome(clean_sim, api, menv, odoo):
+    demo_token = login(menv, "demo", "demo")
+    r = api("POST", "customers", body={"name": "Logged"}, token=demo_token)
+    rid = ok(r, 201)["id"]
+    assert "create customers id=%d by demo: created" % rid in r.stderr, r.stderr
+    r = api("PATCH", "customers/%d" % rid, body={"city": "Sevilla"})
+    ok(r)
+    assert "update customers id=%d by admin: updated" % rid in r.stderr, r.stderr
+    r = api("DELETE", "customers/%d" % rid, token=demo_token)
+    ok(r)
+    assert "delete customers id=%d by demo: deleted" % rid in r.stderr, r.stderr
+    r = api("DELETE", "customers/10")
+    error(r, 422)
+    lines = [l for l in r.stderr.splitlines() if "delete customers id=10 by admin: " in l]
+    assert len(lines) == 1 and "deleted" not in lines[0], r.stderr
+    r = api("POST", "customers", body={"name": ""})
+    assert re.search(r"create customers id=0 by admin: \S", r.stderr), r.stderr
+    # A refused body is not a write: nothing to log as one.
+    r = api("POST", "customers", body={"nope": 1})
+    assert "create customers" not in r.stderr
