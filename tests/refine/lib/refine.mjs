@@ -125,7 +125,7 @@ export function stackForThisFile(options = {}, prepare = async () => {}) {
 	});
 	after(async () => {
 		const log = await s.stop?.();
-		// A sanitizer build (--enable-sanitizers) reports to stderr, which lighttpd logs.
+		// A sanitizer build (--enable-sanitizers) reports on the bridge's stderr.
 		const report = /^.*(Sanitizer|runtime error:).*$/m.exec(log ?? "");
 		if (report)
 			throw new Error(`the bridge logged a sanitizer report: ${report[0]}`);

@@ -132,7 +132,7 @@ function lighttpdConf(run, port) {
  * Starts the simulator and lighttpd -> odoo-bridge.  Returns
  * {baseUrl, apiUrl, simUrl, jwtSecret, odoo (admin XML-RPC client), simControl, stop}.
  * stop() ends both processes (SIGTERM, then SIGKILL), removes the run
- * directory and returns lighttpd's error log (the bridge's stderr included).
+ * directory and returns lighttpd's logs (the bridge's stderr included).
  */
 export async function startStack({ bridgeSettings = {} } = {}) {
 	if (!fs.existsSync(bridgeBin))
@@ -142,15 +142,17 @@ export async function startStack({ bridgeSettings = {} } = {}) {
 	fs.mkdirSync(path.join(run, "www"));
 	let sim = null;
 	let httpd = null;
-	// Returns lighttpd's error log, where the bridge processes' stderr goes too.
+	// Returns lighttpd's error log and stderr; the bridge processes inherit the latter.
 	const stop = async () => {
 		await stopProcess(httpd);
 		await stopProcess(sim);
 		let log = "";
-		try {
-			log = fs.readFileSync(path.join(run, "lighttpd.log"), "utf8");
-		} catch {
-			// lighttpd never started
+		for (const f of ["lighttpd.log", "lighttpd.stderr"]) {
+			try {
+				log += fs.readFileSync(path.join(run, f), "utf8");
+			} catch {
+				// lighttpd never started
+			}
 		}
 		if (!process.env.REFINE_KEEP_RUN)
 			fs.rmSync(run, { recursive: true, force: true });
