@@ -82,6 +82,13 @@ def wrapper_words(valgrind):
     return list(VALGRIND) if valgrind else []
 
 
+def sanitized(path):
+    """Whether the binary was built with AddressSanitizer, which cannot run
+    under valgrind."""
+    with open(path, "rb") as f:
+        return b"__asan_init" in f.read()
+
+
 def valgrind_problems(logdir):
     """Reads every vg.*.log in logdir; returns one line per log with an
     error, a definite leak, or no final summary (a process that did not end

@@ -296,6 +296,8 @@ def test_valgrind_lighttpd(sim, clean_sim):
         pytest.skip("ODOO_BRIDGE_WRAPPER is set: every server above ran under it")
     if not shutil.which("valgrind"):
         pytest.skip("valgrind is not installed (tools/install-deps installs it)")
+    if servers.sanitized(harness.BRIDGE):
+        pytest.skip("built with sanitizers, which do not run under valgrind")
     d = start_deployment("lighttpd", sim, valgrind=True)
     try:
         d.start()
