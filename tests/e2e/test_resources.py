@@ -7,9 +7,7 @@ in test_sales.py."""
 
 import json
 import math
-import os
 import re
-import subprocess
 import xmlrpc.client
 from urllib.parse import urlencode
 
@@ -437,29 +435,14 @@ def execute_kw_calls(stats):
 
 @pytest.fixture
 def fcgi_bridge(clean_sim, workdir):
-    env = harness.bridge_env(clean_sim.url, workdir)
-    port = harness.free_port()
-    log = open(os.path.join(workdir, "bridge.log"), "w")
-    proc = subprocess.Popen(harness.BRIDGE_WRAPPER + [harness.BRIDGE, "--listen", "127.0.0.1:%d" % port,
-                                                      "--threads", "1"], env=env, stderr=log)
-    harness.wait_for(lambda: harness.port_open(port), what="bridge --listen")
-    yield "127.0.0.1:%d" % port
-    harness.stop(proc)
-    log.close()
-
-
-def fcgi_get(connect, path, query, token):
-    """GET through libfcgi's cgi-fcgi client (test_cgi.cgi_fcgi sends no query string)."""
-    e = {"REQUEST_METHOD": "GET", "SCRIPT_NAME": "", "PATH_INFO": path, "QUERY_STRING": query,
-         "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1", "GATEWAY_INTERFACE": "CGI/1.1",
-         "HTTP_AUTHORIZATION": "Bearer " + token}
-    p = subprocess.run(["cgi-fcgi", "-bind", "-connect", connect], input=b"", env=e, capture_output=True, timeout=30)
-    return harness.CgiResult(p.stdout, p.stderr, p.returncode)
+    b = harness.ListeningBridge(harness.bridge_env(clean_sim.url, workdir), workdir)
+    yield b
+    b.stop()
 
 
 def test_round_trips_per_page(clean_sim, fcgi_bridge, token, odoo):
     def get(res, query=""):
-        r = fcgi_get(fcgi_bridge, "/api/v1/" + res, query, token)
+        r = fcgi_bridge.request("GET", "/api/v1/" + res, query=query, headers={"Authorization": "Bearer " + token})
         assert total_of(r) == totals[res], (res, query)
         return ok(r)
 
