@@ -42,8 +42,9 @@ static const struct setting settings[] = {
 	{ "MAX_BODY",                K_SIZE,    "1048576", 1024, 67108864, OFF(max_body) },
 	{ "LOG_LEVEL",               K_LEVEL,   "info", 0, 0, OFF(log_level) },
 	{ "LIST_MAX",                K_LONG,    "1000", 1, 10000, OFF(list_max) },
-	{ "LOGIN_MAX_FAILURES",      K_LONG,    "5", 1, 1000, OFF(login_max_failures) },
-	{ "LOGIN_MAX_FAILURES_ADDR", K_LONG,    "20", 1, 100000, OFF(login_max_failures_addr) },
+	/* At most 64: the throttle keeps the last 64 failure times per slot. */
+	{ "LOGIN_MAX_FAILURES",      K_LONG,    "5", 1, 64, OFF(login_max_failures) },
+	{ "LOGIN_MAX_FAILURES_ADDR", K_LONG,    "20", 1, 64, OFF(login_max_failures_addr) },
 	{ "LOGIN_WINDOW",            K_LONG,    "300", 1, 86400, OFF(login_window) },
 	{ "THROTTLE_FILE",           K_PATH,    "", 0, 0, OFF(throttle_file) },
 };

@@ -174,8 +174,13 @@ run_listen(const char *addr, long threads, long backlog)
 		}
 	}
 	fcgi_loop(&args[0]);
-	for (i = 1; i < threads; i++)
-		pthread_join(args[i].tid, NULL);
+	/*
+	 * Stopping: the other threads may sit in accept(2), which libfcgi
+	 * restarts, so they are not joined; wait (bounded) for the requests in
+	 * progress to finish, then let exit() end them all.
+	 */
+	for (i = 0; i < 2 * (g_app.cfg.odoo_timeout_ms / 10 + 100) && atomic_load(&g_active) > 0; i++)
+		usleep(10000);
 	free(args);
 	return 0;
 }

@@ -200,3 +200,26 @@ def test_fastcgi_on_fd0_spawned(env, workdir):
         assert r.status == 200
     finally:
         harness.stop(proc)
+
+
+def test_sigterm_finishes_request_in_progress(clean_sim, env, workdir):
+    """SIGTERM during a request: the answer is still sent, then the process
+    exits 0 even though its other threads sit in accept()."""
+    import threading
+    import signal
+    import time
+    b = harness.ListeningBridge(env, workdir, threads=3)
+    try:
+        assert b.request("GET", "/health").status == 200
+        clean_sim.control("latency", {"ms": 800})
+        result = {}
+        t = threading.Thread(target=lambda: result.setdefault("r", b.request("GET", "/health")))
+        t.start()
+        time.sleep(0.3)
+        b.proc.send_signal(signal.SIGTERM)
+        t.join(10)
+        assert result["r"].status == 200, result["r"].raw
+        b.proc.wait(5)
+        assert b.proc.returncode == 0
+    finally:
+        b.stop()

@@ -59,6 +59,8 @@ static const struct bad_case bad_cases[] = {
 	{ { "ODOO_PASSWORD=x", SECRET, "CORS_ORIGINS=https://a.example/app" }, "CORS_ORIGINS: 'https://a.example/app' is not an origin" },
 	{ { "ODOO_PASSWORD=x", SECRET, "LIST_MAX=0" }, "LIST_MAX: '0' is not a whole number from 1 to 10000" },
 	{ { "ODOO_PASSWORD=x", SECRET, "LOGIN_WINDOW=abc" }, "LOGIN_WINDOW: 'abc' is not a whole number" },
+	{ { "ODOO_PASSWORD=x", SECRET, "LOGIN_MAX_FAILURES=65" }, "LOGIN_MAX_FAILURES: '65' is not a whole number from 1 to 64" },
+	{ { "ODOO_PASSWORD=x", SECRET, "LOGIN_MAX_FAILURES_ADDR=0" }, "LOGIN_MAX_FAILURES_ADDR: '0' is not a whole number from 1 to 64" },
 };
 
 ParameterizedTestParameters(config, invalid_values)
