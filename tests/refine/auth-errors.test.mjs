@@ -130,6 +130,15 @@ describe("HttpError from the bridge's error body", () => {
 		assert.ok(e.message.length > 0);
 	});
 
+	test("English messages for a browser that prefers English (Accept-Language)", async () => {
+		const e = await httpError(s.dataProvider.getOne({ resource: "products", id: 987654321,
+			meta: { headers: { "Accept-Language": "en-GB,en;q=0.9,es;q=0.5" } } }));
+		assert.equal(e.statusCode, 404);
+		assert.equal(e.message, "Record not found");
+		const es = await httpError(s.dataProvider.getOne({ resource: "products", id: 987654321 }));
+		assert.equal(es.message, "Registro no encontrado");
+	});
+
 	test("404 for an unknown resource", async () => {
 		const e = await httpError(s.dataProvider.getList({ resource: "invoices" }));
 		assert.equal(e.statusCode, 404);
@@ -155,6 +164,12 @@ describe("HttpError from the bridge's error body", () => {
 		assert.equal(e.statusCode, 400);
 		assert.ok(e.message.length > 0);
 		assert.ok(e.errors && Array.isArray(e.errors.no_such_field), `errors: ${JSON.stringify(e.errors)}`);
+	});
+
+	test("400: a number sent as a string (a form input's raw value), with errors for the field", async () => {
+		const e = await httpError(s.dataProvider.create({ resource: "products", variables: { name: "X", list_price: "12.5" } }));
+		assert.equal(e.statusCode, 400);
+		assert.deepEqual(Object.keys(e.errors), ["list_price"]);
 	});
 
 	test("400: writing a read-only field", async () => {

@@ -130,6 +130,16 @@ describe("getList: sorters", () => {
 		assert.ok(new Set(r.data.map((x) => x.type)).size > 1, "the first key has several values");
 	});
 
+	test("products by categ_id desc: a many2one sorts as Odoo sorts the categories", async () => {
+		const r = await s.dataProvider.getList({
+			resource: "products",
+			pagination: { currentPage: 2, pageSize: 10 },
+			sorters: [{ field: "categ_id", order: "desc" }],
+		});
+		assert.deepEqual(r.data.map((x) => x.id),
+			await s.sim.ids("products", [], { order: "categ_id desc,id asc", offset: 10, limit: 10 }));
+	});
+
 	test("two sorters: customers by name desc, id asc", async () => {
 		const r = await s.dataProvider.getList({
 			resource: "customers",
@@ -268,6 +278,12 @@ describe("getList: filters", () => {
 		const rows = await checkFilter("customers", [{ field: "name", operator: "contains", value: word }],
 			[["name", "ilike", word]]);
 		assert.ok(rows.every((r) => r.customer_rank > 0));
+	});
+
+	test("contains on a many2one matches the related record's name (categ_id_like)", async () => {
+		const categ = products.find((p) => p.categ_id).categ_id[1].split(" / ").pop().toLowerCase();
+		await checkFilter("products", [{ field: "categ_id", operator: "contains", value: categ }],
+			[["categ_id", "ilike", categ]]);
 	});
 
 	test("an array value (operator 'in') goes out as a repeated key and means 'in'", async () => {

@@ -131,6 +131,12 @@ describe("sales with lines", () => {
 		assert.ok(Math.abs(odoo.amount_untaxed - 2 * p.list_price) < 0.005);
 	});
 
+	test("update: a datetime with an offset is stored in UTC, read back as RFC 3339 Z", async () => {
+		const { data } = await s.dataProvider.update({ resource: "sales", id, variables: { date_order: "2026-11-01T10:30:00+02:00" } });
+		assert.equal(data.date_order, "2026-11-01T08:30:00Z");
+		assert.equal((await s.sim.read("sale.order", id, ["date_order"])).date_order, "2026-11-01 08:30:00");
+	});
+
 	test("update: change a line's quantity and add a line in one PATCH", async () => {
 		const { data: before } = await s.dataProvider.getOne({ resource: "sales", id });
 		const first = before.lines[0];
