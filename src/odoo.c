@@ -1439,8 +1439,17 @@ odoo_service_uid(struct odoo *o, struct odoo_error *err)
 	if (o->uid > 0)
 		return o->uid;
 	if (odoo_authenticate(o, o->username, o->password, &uid, err) != ODOO_OK) {
-		log_error("odoo: the service account \"%s\" could not log in: %s",
-		          o->username, odoo_strerror(err->code));
+		log_error("odoo: the service account \"%s\" could not log in to database \"%s\": %s: %s",
+		          o->username, o->db, odoo_strerror(err->code), err->message);
+		/*
+		 * A fault (not a transport error) on the service account's own login
+		 * is a misconfiguration, e.g. ODOO_DB naming no database, which Odoo
+		 * answers with a psycopg2 traceback (fault 1): 503, as for a wrong
+		 * password (DESIGN.md section 3), not 502.
+		 */
+		if (err->code == ODOO_E_SERVER || err->code == ODOO_E_USER ||
+		    err->code == ODOO_E_ACCESS || err->code == ODOO_E_MISSING)
+			err->code = ODOO_E_LOGIN;
 		return 0;
 	}
 	if (uid == 0) {

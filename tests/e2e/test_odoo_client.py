@@ -145,3 +145,16 @@ def test_uid_and_schema_cached_per_process(clean_sim, env, fcgi_bridge):
     assert s["execute_kw"]["product.product"].get("fields_get", 0) == 1, s
     # one authenticate for the user's /token, one for the service account
     assert s["common"].get("authenticate", 0) == 2, s
+
+
+def test_unknown_database_is_503(clean_sim, env):
+    """ODOO_DB naming no database: Odoo answers the service login with a
+    traceback (fault 1); that is a misconfiguration (503), not a bad answer."""
+    token = login(env)
+    e = dict(env, ODOO_DB="no_such_db")
+    r = api(e, token, "/api/v1/products")
+    assert r.status == 503, r.raw
+    assert "no_such_db" in r.stderr, "the log says which database"
+    r = run_cgi(e, path="/health")
+    assert r.status == 503
+    assert r.json()["odoo"]["reachable"] is True and r.json()["odoo"]["login"] is False
