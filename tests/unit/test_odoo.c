@@ -1477,7 +1477,7 @@ static const struct scenario scenarios[] = {
 	{ "service login refused", { { A_REPLY, "authenticate_wrong_password.response.xml" } }, 1,
 	  true, 2000, ODOO_E_LOGIN, 1, 0 },
 	{ "service login on a missing db", { { A_REPLY, "authenticate_unknown_db.response.xml" } }, 1,
-	  true, 2000, ODOO_E_SERVER, 1, 0 },
+	  true, 2000, ODOO_E_LOGIN, 1, 0 },  /* a misconfiguration: 503 */
 	{ "write not repeated after a drop", { AUTH_OK, { A_DROP, "" }, PRODUCTS }, 3,
 	  false, 2000, ODOO_E_UNREACHABLE, 1, 1 },
 	{ "read repeated after a drop", { AUTH_OK, { A_DROP, "" }, PRODUCTS }, 3,
