@@ -368,11 +368,8 @@ def _scalar(model, left, ftype, operator, right):
         def hit(rid):
             value = get(rid)
             return (not _null(value) and value in wanted) or (want_null and _null(value))
-        if not negative:
-            return hit
-        if want_null:
-            return lambda rid: not hit(rid)
-        return lambda rid: _null(get(rid)) or not hit(rid)
+        # Negated, NULL is in unless the list names False: Odoo's "OR IS NULL".
+        return _negate(negative, hit)
     if positive in LIKE_OPS:
         if _null(right):
             return _negate(not negative, lambda rid: not _null(get(rid)))
