@@ -130,9 +130,9 @@ class Deployment:
         self.error_log = os.path.join(self.dir, "logs", "error.log")
         self.wrapper = wrapper_words(valgrind)
         self.vg_dir = os.path.join(self.dir, "vg")
-        for sub in ("run", "logs"):
+        self.vg_target = None
+        for sub in ("run", "logs", "vg"):   # written by the servers' user
             self._give(os.path.join(self.dir, sub))
-        self._give(self.vg_dir)
         self.bin = self._install_binary()
         self.conf = self._write_bridge_conf(settings or {})
         text = shipped(KINDS[kind])
@@ -158,7 +158,6 @@ class Deployment:
         if not self.wrapper:
             return real
         words = []
-        self.vg_target = None
         for w in self.wrapper:
             if w.startswith("--log-file="):
                 # Where the caller wants the logs; a copy goes there when the
@@ -409,7 +408,7 @@ http {
                 except ProcessLookupError:
                     pass
             time.sleep(0.2)
-        target = getattr(self, "vg_target", None)
+        target = self.vg_target
         if target and os.path.isdir(target):
             for path in self.vg_logs():
                 # vg.<pid>.log -> vg.<kind>-<pid>.log
