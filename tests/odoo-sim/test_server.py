@@ -10,7 +10,7 @@ import xmlrpc.client
 
 import pytest
 
-from conftest import ADMIN, DATABASE, Process
+from conftest import ADMIN, DATABASE, FIXTURES, Process
 from odoosim import server
 
 VERSION_CALL = xmlrpc.client.dumps((), "version").encode()
@@ -293,3 +293,25 @@ def test_http_client_sends_host(sim):
     assert response.status == 200
     assert response.getheader("Connection") == "close"
     conn.close()
+
+
+def test_internal_error_is_http_500(monkeypatch, capsys):
+    """A bug in the simulator answers 500 (as Odoo's server would), never a dropped socket."""
+    simulator = server.Simulator(FIXTURES, quiet=True)
+    listener = server.Listener(simulator, "127.0.0.1", 0)
+    thread = threading.Thread(target=listener.run)
+    thread.start()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated bug")
+    monkeypatch.setattr(server.rpc, "handle", broken)
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", listener.port, timeout=5)
+        conn.request("POST", "/xmlrpc/2/common", VERSION_CALL, {"Content-Type": "text/xml"})
+        assert conn.getresponse().status == 500
+        conn.close()
+    finally:
+        simulator.commands.put(("stop",))
+        thread.join(10)
+    assert not thread.is_alive()
+    assert "simulated bug" in capsys.readouterr().err

@@ -7,6 +7,7 @@ codes (legacy /xmlrpc).
 """
 
 import datetime
+import traceback
 import xmlrpc.client
 
 from . import errors
@@ -67,11 +68,12 @@ def call(database, service, method, params):
     raise ServerError("KeyError", repr(service), errors.UNKNOWN_SERVICE)
 
 
-def handle(database, service, body, legacy, on_call=None):
+def handle(database, service, body, legacy, on_call=None, log=None):
     """The response body for a POSTed XML-RPC body.
 
     on_call(service, method, params) is told about every call that parsed,
-    before it runs (the simulator counts calls with it).  Returns (body,
+    before it runs (the simulator counts calls with it); log(text), if given,
+    gets the real Python traceback behind each faultCode 1.  Returns (body,
     fault code or None).
     """
     try:
@@ -80,6 +82,9 @@ def handle(database, service, body, legacy, on_call=None):
             on_call(service, method, params)
         result = call(database, service, method, params)
     except (UserError, AccessDenied, ServerError) as exc:
+        if log is not None and exc.__cause__ is not None:
+            log("odoo-sim: faultCode 1 from:\n" + "".join(
+                traceback.format_exception(exc.__cause__)))
         return fault_body(exc, legacy), _code(exc)
     try:
         return dumps((result,)), None

@@ -21,6 +21,7 @@ import socketserver
 import sys
 import threading
 import time
+import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import rpc
@@ -273,7 +274,14 @@ class Handler(BaseHTTPRequestHandler):
                 content_type, garbage = GARBAGE[sim.garbage_kind]
                 self._send(200, garbage, content_type)
             return
-        response, code = rpc.handle(sim.database, service, body, legacy, sim.stats.call)
+        try:
+            response, code = rpc.handle(sim.database, service, body, legacy, sim.stats.call,
+                                        sys.stderr.write if sim.verbose else None)
+        except Exception:
+            # A bug of the simulator itself: say so, as Odoo's server would.
+            sys.stderr.write("odoo-sim: internal error:\n" + traceback.format_exc())
+            self._send(500, HTML_500)
+            return
         if code is not None:
             sim.stats.count("faults", str(code))
         self._send(200, response, b"text/xml; charset=utf-8")
