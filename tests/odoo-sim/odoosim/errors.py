@@ -208,33 +208,37 @@ SEARCH_OVERRIDES = {
                              "return super()._search(domain, offset, limit, order)", "super"),
 }
 
+def _expression(line, func, code, caret=None):
+    return frame(ODOO + "/osv/expression.py", line, func, code, caret)
+
+
 WHERE_CALC = (
     _models(5736, "_search", "query = self._where_calc(domain)", "self.")
     + _models(5487, "_where_calc", "return expression.expression(domain, self).query",
               "expression", "self)"))
 
 DOMAIN_FIELD = (
-    frame(ODOO + "/osv/expression.py", 781, "__init__",
+    _expression(781, "__init__",
           "self.expression = domain_combine_anies(domain, model)", "domain_combine_anies")
-    + frame(ODOO + "/osv/expression.py", 599, "domain_combine_anies",
+    + _expression(599, "domain_combine_anies",
             "domain_any = _anyfy_leaves(domain, model)", "_anyfy_leaves")
-    + frame(ODOO + "/osv/expression.py", 374, "_anyfy_leaves",
+    + _expression(374, "_anyfy_leaves",
             'raise ValueError(f"Invalid field {model._name}.{path[0]} in leaf {item}")'))
 
 DOMAIN_LEAF = (
-    frame(ODOO + "/osv/expression.py", 787, "__init__", "self.parse()")
-    + frame(ODOO + "/osv/expression.py", 952, "parse",
+    _expression(787, "__init__", "self.parse()")
+    + _expression(952, "parse",
             "push(leaf, self.root_model, self.root_alias)")
-    + frame(ODOO + "/osv/expression.py", 939, "push", "check_leaf(leaf)")
-    + frame(ODOO + "/osv/expression.py", 739, "check_leaf",
+    + _expression(939, "push", "check_leaf(leaf)")
+    + _expression(739, "check_leaf",
             'raise ValueError("Invalid leaf %s" % str(element))'))
 
 DOMAIN_SYNTAX = (
-    frame(ODOO + "/osv/expression.py", 778, "__init__",
+    _expression(778, "__init__",
           "self.expression = domain_combine_anies(domain, model)", "domain_combine_anies")
-    + frame(ODOO + "/osv/expression.py", 592, "domain_combine_anies",
+    + _expression(592, "domain_combine_anies",
             "domain = normalize_domain(domain)", "normalize_domain")
-    + frame(ODOO + "/osv/expression.py", 215, "normalize_domain",
+    + _expression(215, "normalize_domain",
             "raise ValueError(f'Domain {domain} is syntactically not correct.')"))
 
 ORDER_FIELD = (

@@ -1002,9 +1002,7 @@ def _to_date(value):
     """Odoo's Date.to_date, stored as text."""
     if not value:
         return False
-    if isinstance(value, datetime.datetime):
-        return value.strftime(DATE_FORMAT)
-    if isinstance(value, datetime.date):
+    if isinstance(value, datetime.date):          # datetime.datetime too
         return value.strftime(DATE_FORMAT)
     return datetime.datetime.strptime(value[:10], DATE_FORMAT).strftime(DATE_FORMAT)
 
