@@ -749,13 +749,14 @@ Test(auth, me_for_a_deleted_user_is_401)
 }
 
 /* The service account's authenticate fails with the unknown-database traceback (fault 1). */
-Test(auth, me_when_odoo_faults_is_502_without_the_traceback)
+/* ODOO_DB naming no database: the service login faults (a traceback), which is a misconfiguration. */
+Test(auth, me_when_service_database_missing_is_503_without_the_traceback)
 {
 	struct exchange x;
 
 	app_init(&x, "no_such_db", port, 5000);
 	me(&x, 2);
-	assert_error(&x, 502, "Odoo devolvió una respuesta no válida");
+	assert_error(&x, 503, "Odoo no está disponible");
 	cr_assert(strstr(json_object_to_json_string(x.res.body), "Traceback") == NULL);
 	done(&x);
 	app_free(&x);
