@@ -205,12 +205,14 @@ def test_stats(sim):
     sim.call("sale.order", "read", [1], ["name"])
     with pytest.raises(xmlrpc.client.Fault):
         sim.call("res.partner", "write", [999999999], {"name": "x"})
+    sim.raw(post("/xmlrpc/2/object", b"<methodCall>", sim.port))
     stats = sim.stats()
-    assert stats["total"] == 6
+    assert stats["total"] == 7
+    assert stats["other"] == {"object (not XML-RPC)": 1}
+    assert stats["faults"] == {"1": 1, "2": 1}
     assert stats["common"] == {"version": 1, "authenticate": 1}
     assert stats["execute_kw"] == {"product.product": {"search_read": 2},
                                    "sale.order": {"read": 1}, "res.partner": {"write": 1}}
-    assert stats["faults"] == {"2": 1}
     assert sim.control("stats/reset") == (200, {"ok": True})
     assert sim.stats()["total"] == 0
 

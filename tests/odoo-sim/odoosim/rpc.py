@@ -77,7 +77,12 @@ def handle(database, service, body, legacy, on_call=None, log=None):
     fault code or None).
     """
     try:
-        params, method = parse(body)
+        try:
+            params, method = parse(body)
+        except ServerError:
+            if on_call is not None:
+                on_call(service, None, ())
+            raise
         if on_call is not None:
             on_call(service, method, params)
         result = call(database, service, method, params)

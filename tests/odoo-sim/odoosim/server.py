@@ -88,6 +88,9 @@ class Stats:
                 name = params[4] if len(params) > 4 and isinstance(params[4], str) else "?"
                 per_model = data[method].setdefault(model, {})
                 per_model[name] = per_model.get(name, 0) + 1
+            elif method is None:
+                key = "%s (not XML-RPC)" % service
+                data["other"][key] = data["other"].get(key, 0) + 1
             else:
                 bucket = data.get(service) if service in ("common", "db") else data["other"]
                 key = str(method) if service in ("common", "db") else "%s.%s" % (service, method)
@@ -166,6 +169,8 @@ class Handler(BaseHTTPRequestHandler):
     sys_version = "Python/3.11.2"
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
+    # A client that connects and never sends would hold a thread forever.
+    timeout = 60
 
     @property
     def sim(self):
@@ -265,9 +270,9 @@ class Handler(BaseHTTPRequestHandler):
             sim.stats.count("injected", injection)
             try:
                 params, method = rpc.parse(body)
-                sim.stats.call(service, method, params)
             except Exception:
-                pass
+                params, method = (), None
+            sim.stats.call(service, method, params)
             if injection == "http500":
                 self._send(500, HTML_500)
             else:
