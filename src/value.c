@@ -18,6 +18,7 @@ static const char *const verr_texts[VE__COUNT][2] = {
 	[VE_NOT_BOOLEAN]    = { "Debe ser true o false", "Must be true or false" },
 	[VE_NOT_INTEGER]    = { "Debe ser un número entero", "Must be an integer" },
 	[VE_NOT_NUMBER]     = { "Debe ser un número", "Must be a number" },
+	[VE_OUT_OF_RANGE]   = { "Número fuera de rango", "Number out of range" },
 	[VE_NOT_STRING]     = { "Debe ser un texto", "Must be a string" },
 	[VE_BAD_DATE]       = { "Fecha inválida (AAAA-MM-DD)", "Invalid date (YYYY-MM-DD)" },
 	[VE_BAD_DATETIME]   = { "Fecha y hora inválida (RFC 3339, p. ej. 2025-01-31T10:00:00Z)",
@@ -322,6 +323,9 @@ record_from_odoo(const struct rschema *s, json_object *rec)
 
 /* ------------------------------------------------------------ API -> Odoo */
 
+/* The largest integer below which every integer is exact in a double (2^53). */
+#define DOUBLE_EXACT_MAX ((int64_t)1 << 53)
+
 /* A JSON string without NUL bytes (PostgreSQL text cannot hold them). */
 static bool
 clean_string(json_object *in)
@@ -344,7 +348,15 @@ number_to_odoo(const struct xfield *f, json_object *in, json_object **out)
 		}
 		if (f->type == FT_INTEGER)
 			return VE_NOT_INTEGER;
-		/* Too wide for XML-RPC <int>: a float field takes it as a double. */
+		/*
+		 * Too wide for XML-RPC <int>: a float field takes it as a double,
+		 * while the double holds it exactly.  Past 2^53 it would not, and
+		 * json-c parses integers past 64 bits as INT64_MIN/INT64_MAX (or
+		 * UINT64_MAX, which json_object_get_int64 reads as INT64_MAX)
+		 * without an error: Odoo would get another number than the one sent.
+		 */
+		if (n < -DOUBLE_EXACT_MAX || n > DOUBLE_EXACT_MAX)
+			return VE_OUT_OF_RANGE;
 		*out = json_object_new_double((double)n);
 		return VE_OK;
 	}

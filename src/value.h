@@ -17,6 +17,7 @@ enum verr {
 	VE_NOT_BOOLEAN,
 	VE_NOT_INTEGER,
 	VE_NOT_NUMBER,
+	VE_OUT_OF_RANGE,     /* a number a double cannot hold exactly (json-c saturates past 64 bits) */
 	VE_NOT_STRING,       /* also a string holding NUL */
 	VE_BAD_DATE,
 	VE_BAD_DATETIME,
