@@ -75,13 +75,53 @@ fcgx_write(void *out, const char *buf, size_t n)
 	return FCGX_PutStr(buf, (int)n, (FCGX_Stream *)out) == (int)n ? 0 : -1;
 }
 
+/* Standard input of a CGI request, counting what was read of the body. */
+struct cgi_in {
+	FILE    *f;
+	uint64_t consumed;
+};
+
 static int
 stdio_read(void *in, char *buf, int n)
 {
-	size_t got = fread(buf, 1, (size_t)n, (FILE *)in);
-	if (got == 0 && ferror((FILE *)in))
+	struct cgi_in *ci = in;
+	size_t got = fread(buf, 1, (size_t)n, ci->f);
+
+	if (got == 0 && ferror(ci->f))
 		return -1;
+	ci->consumed += got;
 	return (int)got;
+}
+
+/*
+ * Reads and drops what is left of a CGI request's body (CONTENT_LENGTH
+ * minus what was read).  Apache's mod_cgid gives the program one socket for
+ * stdin and stdout; closing it with unread input makes the kernel reset the
+ * connection, and the client then loses the answer (a 413, a 401 to a POST).
+ * Bounded by CONTENT_LENGTH and by DRAIN_MAX; the web server's own timeout
+ * covers a client that stops sending.
+ */
+#define DRAIN_MAX ((uint64_t)256 << 20)
+
+static void
+cgi_drain_body(struct cgi_in *ci)
+{
+	const char *cl = getenv("CONTENT_LENGTH");
+	char chunk[16384];
+	int64_t len;
+	uint64_t left;
+
+	if (cl == NULL || !parse_int64(cl, 0, INT64_MAX, &len) || (uint64_t)len <= ci->consumed)
+		return;
+	left = (uint64_t)len - ci->consumed;
+	if (left > DRAIN_MAX)
+		return;
+	while (left > 0) {
+		size_t got = fread(chunk, 1, left < sizeof chunk ? (size_t)left : sizeof chunk, ci->f);
+		if (got == 0)
+			break;
+		left -= got;
+	}
 }
 
 static int
@@ -129,7 +169,15 @@ fcgi_loop(void *argp)
 		io.out = fr.out;
 		server_handle(&w, fr.envp, &io);
 		FCGX_Finish_r(&fr);
-		atomic_fetch_sub(&g_active, 1);
+		/*
+		 * The last request in progress when SIGTERM came: end the process
+		 * here, from whichever thread it is; the others sit in accept(2),
+		 * which libfcgi restarts, so waiting for them could take forever.
+		 */
+		if (atomic_fetch_sub(&g_active, 1) == 1 && g_stop) {
+			worker_free(&w);
+			exit(0);
+		}
 	}
 	FCGX_Free(&fr, 1);
 	worker_free(&w);
@@ -140,13 +188,13 @@ static int
 run_cgi(void)
 {
 	struct worker w;
-	struct io_ops io = { stdio_read, stdio_write, stdin, stdout };
-	int status;
+	struct cgi_in in = { stdin, 0 };
+	struct io_ops io = { stdio_read, stdio_write, &in, stdout };
 
 	worker_init(&w, &g_app);
-	status = server_handle(&w, environ, &io);
+	server_handle(&w, environ, &io);
 	worker_free(&w);
-	(void)status;
+	cgi_drain_body(&in);
 	return 0;
 }
 
@@ -173,14 +221,10 @@ run_listen(const char *addr, long threads, long backlog)
 			return 1;
 		}
 	}
+	/* Returns only when stopping; the thread that ends the last request exits. */
 	fcgi_loop(&args[0]);
-	/*
-	 * Stopping: the other threads may sit in accept(2), which libfcgi
-	 * restarts, so they are not joined; wait (bounded) for the requests in
-	 * progress to finish, then let exit() end them all.
-	 */
-	for (i = 0; i < 2 * (g_app.cfg.odoo_timeout_ms / 10 + 100) && atomic_load(&g_active) > 0; i++)
-		usleep(10000);
+	while (atomic_load(&g_active) > 0)
+		pause();
 	free(args);
 	return 0;
 }

@@ -202,20 +202,25 @@ def test_fastcgi_on_fd0_spawned(env, workdir):
         harness.stop(proc)
 
 
-def test_sigterm_finishes_request_in_progress(clean_sim, env, workdir):
+@pytest.mark.parametrize("attempt", range(2))
+def test_sigterm_finishes_request_in_progress(clean_sim, env, workdir, attempt):
     """SIGTERM during a request: the answer is still sent, then the process
-    exits 0 even though its other threads sit in accept()."""
+    exits 0 even though its other threads sit in accept(). Repeated, so
+    that the request lands on the main thread and on the others."""
     import threading
     import signal
     import time
     b = harness.ListeningBridge(env, workdir, threads=3)
     try:
         assert b.request("GET", "/health").status == 200
-        clean_sim.control("latency", {"ms": 800})
+        clean_sim.control("latency", {"ms": 2500})
         result = {}
         t = threading.Thread(target=lambda: result.setdefault("r", b.request("GET", "/health")))
         t.start()
-        time.sleep(0.3)
+        # Signal while the request is inside the bridge, waiting on Odoo
+        # (the simulator counts a call only after its latency).
+        time.sleep(0.8)
+        assert t.is_alive()
         b.proc.send_signal(signal.SIGTERM)
         t.join(10)
         assert result["r"].status == 200, result["r"].raw

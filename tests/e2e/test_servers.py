@@ -226,14 +226,9 @@ def test_unknown_route_is_the_bridges_404(http):
     check_not_found(http)
 
 
-def test_body_over_max_body_is_the_bridges_413(http, deployment, request):
-    if deployment.kind == "apache-cgi":
-        # Known bug, strict so that the fix shows: as a CGI program the
-        # bridge exits without reading a body it refuses; under mod_cgid
-        # stdin and stdout are one socket, and closing it with unread input
-        # resets it, so Apache loses the answer (client sees a truncated or
-        # empty reply).  Fix: run_cgi drains stdin before exiting.
-        request.node.add_marker(pytest.mark.xfail(strict=True, reason="CGI mode does not drain an unread body"))
+def test_body_over_max_body_is_the_bridges_413(http):
+    # Under mod_cgid stdin and stdout are one socket: a CGI bridge that
+    # refused a body without reading it used to lose its 413 to a reset.
     check_body_over_max_body(http)
 
 
