@@ -150,15 +150,17 @@ crud_resolve(struct ctx *c, bool need_id, bool writing, struct target *t)
 }
 
 bool
-crud_load_schema(struct ctx *c, struct target *t)
+crud_load_schema(struct ctx *c, struct target *t, bool lines)
 {
 	struct odoo_error err;
 
+	lines = lines && t->res->lines != NULL;
 	memset(&err, 0, sizeof(err));
-	t->s = schema_cache_get(c->w->schemas, t->res, schema_fetch, c, &err);
-	if (t->s != NULL && t->res->lines != NULL)
+	if (t->s == NULL)
+		t->s = schema_cache_get(c->w->schemas, t->res, schema_fetch, c, &err);
+	if (t->s != NULL && lines)
 		t->ls = schema_cache_get(c->w->schemas, t->res->lines->child, schema_fetch, c, &err);
-	if (t->s == NULL || (t->res->lines != NULL && t->ls == NULL)) {
+	if (t->s == NULL || (lines && t->ls == NULL)) {
 		crud_odoo_error(c, &err, "fields_get");
 		return false;
 	}
@@ -218,7 +220,7 @@ enum odoo_err
 crud_read(struct ctx *c, const struct target *t, json_object **api, json_object **raw_lines,
           struct odoo_error *err)
 {
-	const char *lf = t->res->lines != NULL ? t->res->lines->field : NULL;
+	const char *lf = t->res->lines != NULL && t->ls != NULL ? t->res->lines->field : NULL;
 	json_object *args, *kwargs, *ctx, *out = NULL, *rec, *ids, *lines = NULL;
 	enum odoo_err e;
 
@@ -343,7 +345,7 @@ crud_list(struct ctx *c)
 
 	memset(&q, 0, sizeof(q));
 	memset(&err, 0, sizeof(err));
-	if (!crud_resolve(c, false, false, &t) || !crud_load_schema(c, &t))
+	if (!crud_resolve(c, false, false, &t) || !crud_load_schema(c, &t, false))
 		return;
 	qe = query_parse(t.s, &c->req->query, c->cfg->list_max, &q, &qerr);
 	if (qe != Q_OK) {
@@ -395,7 +397,7 @@ crud_get(struct ctx *c)
 	struct target t;
 	json_object *rec = NULL;
 
-	if (crud_resolve(c, true, false, &t) && crud_load_schema(c, &t) && crud_find(c, &t, &rec, NULL))
+	if (crud_resolve(c, true, false, &t) && crud_load_schema(c, &t, true) && crud_find(c, &t, &rec, NULL))
 		response_json(c->res, 200, rec);
 }
 
@@ -483,7 +485,7 @@ crud_create(struct ctx *c)
 	memset(&err, 0, sizeof(err));
 	if (!crud_resolve(c, false, true, &t) || (body = read_body(c)) == NULL)
 		return;
-	if (!crud_load_schema(c, &t) || (vals = body_vals(c, &t, body, true, NULL)) == NULL)
+	if (!crud_load_schema(c, &t, true) || (vals = body_vals(c, &t, body, true, NULL)) == NULL)
 		goto out;
 	args = array1(json_object_get(vals));
 	/* Not idempotent: a create that timed out is reported, never repeated. */
@@ -523,7 +525,7 @@ crud_update(struct ctx *c)
 	memset(&err, 0, sizeof(err));
 	if (!crud_resolve(c, true, true, &t) || (body = read_body(c)) == NULL)
 		return;
-	if (!crud_load_schema(c, &t))
+	if (!crud_load_schema(c, &t, true))
 		goto out;
 	/* The record must exist inside the base domain; its lines are what the body's list replaces. */
 	if (!crud_find(c, &t, &cur, &cur_lines))
@@ -561,7 +563,7 @@ crud_delete(struct ctx *c)
 
 	memset(&err, 0, sizeof(err));
 	/* Read first: the answer is the record as it was, and the base domain is enforced. */
-	if (!crud_resolve(c, true, true, &t) || !crud_load_schema(c, &t) || !crud_find(c, &t, &rec, NULL))
+	if (!crud_resolve(c, true, true, &t) || !crud_load_schema(c, &t, true) || !crud_find(c, &t, &rec, NULL))
 		return;
 	args = id_args(t.id, NULL);
 	/* Odoo's refusal (a partner with orders, a confirmed sale) is a 422; nothing is archived instead. */

@@ -42,16 +42,20 @@ struct target {
  */
 bool crud_resolve(struct ctx *c, bool need_id, bool writing, struct target *t);
 
-/* Loads t->s (and t->ls) through the worker's schema cache; answers Odoo's failure and returns false. */
-bool crud_load_schema(struct ctx *c, struct target *t);
+/*
+ * Loads t->s (and, with lines, t->ls when the resource has nested lines)
+ * through the worker's schema cache; answers Odoo's failure and returns
+ * false.  A list never needs the lines' schema: in CGI mode each one is a
+ * fields_get round trip.
+ */
+bool crud_load_schema(struct ctx *c, struct target *t, bool lines);
 
 /* Answers a failed Odoo call: 422 with Odoo's message, 404, 403, 502/503/504 (logged, never sent). */
 void crud_odoo_error(struct ctx *c, const struct odoo_error *err, const char *what);
 
 /*
  * Reads record t->id within the resource's base domain (archived records
- * included), converted for the API, with its lines when the resource has
- * them.  *api is NULL when the record does not exist or is outside the
+ * included), converted for the API, with its lines when t->ls is loaded.  *api is NULL when the record does not exist or is outside the
  * base domain.  *raw_lines (when not NULL) receives the lines as Odoo read
  * them (for lines_to_commands).  Both new references.
  */

@@ -60,7 +60,8 @@ sales_action(struct ctx *c)
 		response_error(c->res, c->req->lang, 404, MSG_NOT_FOUND, NULL);
 		return;
 	}
-	if (!crud_load_schema(c, &t) || !crud_find(c, &t, &rec, NULL))
+	/* The record must exist inside the base domain; its lines are read once, for the answer. */
+	if (!crud_load_schema(c, &t, false) || !crud_find(c, &t, &rec, NULL))
 		return;
 	json_object_put(rec);
 	rec = NULL;
@@ -80,7 +81,7 @@ sales_action(struct ctx *c)
 		response_error(c->res, c->req->lang, 422, MSG_ODOO_REJECTED, NULL);
 		goto out;
 	}
-	if (!crud_find(c, &t, &rec, NULL))
+	if (!crud_load_schema(c, &t, true) || !crud_find(c, &t, &rec, NULL))
 		goto out;
 	if (!state_is(rec, a->state)) {
 		crud_log_write(c, a->name, t.res, t.id, "Odoo accepted but the state did not change");

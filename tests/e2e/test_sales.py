@@ -81,6 +81,22 @@ def test_list_has_no_lines(sim, api):
     assert items and all("lines" not in x and list(x) == FIELDS["sales"] for x in items)
 
 
+def test_odoo_calls_of_a_list_and_an_action(clean_sim, api):
+    """In CGI mode every request fetches its schema: a list must not fetch the lines' too,
+    and an action reads the lines once, for its answer."""
+    clean_sim.reset_stats()
+    ok(api.get("sales", "page=1&limit=3"))
+    s = clean_sim.stats()["execute_kw"]
+    assert "sale.order.line" not in s, s
+    assert s["sale.order"] == {"fields_get": 1, "search_read": 1, "search_count": 1}, s
+    clean_sim.reset_stats()
+    check = ok(api("POST", "sales/1/confirm"))
+    s = clean_sim.stats()["execute_kw"]
+    assert s["sale.order.line"] == {"fields_get": 1, "read": 1}, s
+    assert s["sale.order"] == {"fields_get": 1, "search_read": 2, "action_confirm": 1}, s
+    assert len(check["lines"]) == 3
+
+
 # ------------------------------------------------------------------ writing
 
 def test_lifecycle(clean_sim, api, odoo):

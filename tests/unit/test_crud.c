@@ -799,8 +799,13 @@ Test(crud, sale_actions)
 	sale_state_after = 1;
 	run(&x, sales_action, "POST", "", NULL, NULL, "sales", "1", "confirm");
 	cr_assert_eq(x.res.status, 200, "%s", json_object_to_json_string(x.res.body));
-	c = call_at(2, "sale.order", "action_confirm");
+	/* The order is looked up (base domain, 404), acted on, read back with its lines once. */
+	call_at(0, "sale.order", "search_read");
+	c = call_at(1, "sale.order", "action_confirm");
 	assert_json(member(c, "args"), "[[1]]", "confirm args");
+	call_at(2, "sale.order", "search_read");
+	call_at(3, "sale.order.line", "read");
+	cr_assert_eq(json_object_array_length(calls), 4, "%s", json_object_to_json_string(calls));
 	cr_assert_str_eq(json_object_get_string(member(x.res.body, "state")), "sale");
 	cr_assert_eq(json_object_array_length(member(x.res.body, "lines")), 3);
 	done(&x);
