@@ -8,6 +8,7 @@ in test_sales.py."""
 import json
 import math
 import re
+import subprocess
 import xmlrpc.client
 from urllib.parse import urlencode
 
@@ -740,3 +741,31 @@ def test_writes_are_logged_with_who_what_id_outcome(clean_sim, api, menv, odoo):
     # A refused body is not a write: nothing to log as one.
     r = api("POST", "customers", body={"nope": 1})
     assert "create customers" not in r.stderr
+
+
+def test_list_headers_cors_head_and_english(sim, api, odoo):
+    total = odoo.count("products")
+    r = api.get("products", "_start=0&_end=2", headers={"Origin": "http://localhost:5173"})
+    assert total_of(r) == total
+    assert "X-Total-Count" in r.headers["access-control-expose-headers"]
+    r = api("HEAD", "products", "page=1&limit=2")
+    assert r.status == 200 and r.body == b"" and total_of(r) == total
+    d = error(api.get("products", "nope=1&page=1", headers={"Accept-Language": "en"}), 400)
+    assert d["detail"] == "Invalid query parameter" and d["errors"] == {"nope": ["Unknown parameter"]}
+    d = error(api.get("products", "page=0", headers={"Accept-Language": "en"}), 400)
+    assert d["detail"] == "Invalid pagination parameters"
+    d = error(api("POST", "products", body={"qty_available": 1}, headers={"Accept-Language": "en"}), 400)
+    assert d["errors"] == {"qty_available": ["Read-only field"]}
+
+
+def test_location_under_a_prefix(clean_sim, api):
+    """Mounted under /erp (SCRIPT_NAME), the Location of a created record keeps the prefix."""
+    body = json.dumps({"name": "Prefixed"}).encode()
+    cgi = harness.cgi_env(api.env, "POST", "/api/v1/customers", "", body,
+                          {"Authorization": "Bearer " + api.token}, JSON)
+    cgi["SCRIPT_NAME"] = "/erp"
+    p = subprocess.run(harness.BRIDGE_WRAPPER + [harness.BRIDGE], input=body, env=cgi, capture_output=True,
+                       timeout=30)
+    r = harness.CgiResult(p.stdout, p.stderr, p.returncode)
+    d = ok(r, 201)
+    assert r.headers["location"] == "/erp/api/v1/customers/%d" % d["id"]
