@@ -110,18 +110,14 @@ run_once(char **argv, char *out, size_t *outlen, int64_t *cpu_ns)
 		char sink[4096];
 
 		if (left <= 0) {
-			fprintf(stderr, "cgi-start: run timed out\n");
-			kill(pid, SIGKILL);
-			goto reap;
+			errno = ETIMEDOUT;
+			goto give_up;
 		}
 		rc = poll(&p, 1, (int)(left / 1000000) + 1);
 		if (rc < 0 && errno == EINTR)
 			continue;
-		if (rc < 0) {
-			perror("cgi-start: poll");
-			kill(pid, SIGKILL);
-			goto reap;
-		}
+		if (rc < 0)
+			goto give_up;
 		if (rc == 0)
 			continue;
 		if (len < OUT_MAX - 1)
@@ -130,11 +126,8 @@ run_once(char **argv, char *out, size_t *outlen, int64_t *cpu_ns)
 			n = read(pfd[0], sink, sizeof sink);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			perror("cgi-start: read");
-			kill(pid, SIGKILL);
-			goto reap;
-		}
+		if (n < 0)
+			goto give_up;
 		if (n == 0)
 			break;
 		if (len < OUT_MAX - 1)
@@ -153,7 +146,9 @@ run_once(char **argv, char *out, size_t *outlen, int64_t *cpu_ns)
 		elapsed = -1;
 	}
 	goto out;
-reap:
+give_up:
+	perror("cgi-start: reading the answer");
+	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 	pid = -1;
 out:
