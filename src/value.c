@@ -722,10 +722,18 @@ lines_to_commands(const struct rschema *ls, const char *key, json_object *lines,
 
 /* ----------------------------------------------------------------- bodies */
 
+/* Whether d[i] (i may be out of [0, len)) is a decimal digit. */
+static bool
+digit_at(const char *d, size_t len, size_t i)
+{
+	return i < len && d[i] >= '0' && d[i] <= '9';
+}
+
 /*
- * json-c's strict mode still takes 'single quotes', NaN, Infinity and raw
- * control characters in strings; RFC 8259 does not.  This lexical pass
- * refuses them before json-c parses the rest.
+ * json-c's strict mode still takes 'single quotes', NaN, Infinity, raw
+ * control characters in strings and a '.' without digits on both sides
+ * ("1.", "-.5"); RFC 8259 does not.  This lexical pass refuses them before
+ * json-c parses the rest.
  */
 static bool
 rfc8259_lexically(const char *d, size_t len)
@@ -746,6 +754,9 @@ rfc8259_lexically(const char *d, size_t len)
 		} else if (c == '"') {
 			in_string = true;
 		} else if (c == '\0' || strchr(outside, c) == NULL) {
+			return false;
+		} else if (c == '.' && (i == 0 || !digit_at(d, len, i - 1) || !digit_at(d, len, i + 1))) {
+			/* Outside strings a '.' is only ever inside a number (RFC 8259 section 6). */
 			return false;
 		}
 	}

@@ -651,7 +651,8 @@ def test_every_bad_field_named_at_once(clean_sim, api):
 
 @pytest.mark.parametrize("res", WRITABLE)
 @pytest.mark.parametrize("raw", [b'{"name": ', b"[1, 2]", b"\"name\"", b"{'name': 'x'}", b'{"name": "x"} {}',
-                                 b'{"name": NaN}', b"", b'{"name": "\xff"}'])
+                                 b'{"name": NaN}', b"", b'{"name": "\xff"}', b'{"list_price": 1.}',
+                                 b'{"list_price": -.5}'])
 def test_malformed_json_is_400(sim, api, res, raw):
     for method, path in (("POST", res), ("PATCH", res + "/1")):
         r = api(method, path, raw=raw, content_type=JSON)

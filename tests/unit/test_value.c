@@ -568,6 +568,15 @@ static const struct parse_case parse_cases[] = {
 	{ "{\"a\": \"tab\\there\"}", true },
 	{ "{\"a\": \"quote \\\" and 'single'\"}", true },
 	{ "{\"a\": [true, false, null, -1.5e3]}", true },
+	/* RFC 8259 numbers: a fraction and an exponent need digits. */
+	{ "[0.5, -0, 1E2, 2e-3, 1.0e+2, 10]", true },
+	{ "{\"a\": 1.}", false },
+	{ "{\"a\": 1.e5}", false },
+	{ "{\"a\": [1.]}", false },
+	{ "{\"a\": 1e}", false },
+	{ "{\"a\": 1e+}", false },
+	{ "{\"a\": -.5}", false },
+	{ "{\"a\": \"1. is fine in a string\"}", true },
 };
 
 ParameterizedTestParameters(value, json_parse_body)
