@@ -20,6 +20,8 @@ static const char *const verr_texts[VE__COUNT][2] = {
 	[VE_NOT_NUMBER]     = { "Debe ser un número", "Must be a number" },
 	[VE_OUT_OF_RANGE]   = { "Número fuera de rango", "Number out of range" },
 	[VE_NOT_STRING]     = { "Debe ser un texto", "Must be a string" },
+	[VE_NOT_BMP]        = { "Contiene caracteres no admitidos (p. ej. emojis)",
+	                        "Contains unsupported characters (e.g. emoji)" },
 	[VE_BAD_DATE]       = { "Fecha inválida (AAAA-MM-DD)", "Invalid date (YYYY-MM-DD)" },
 	[VE_BAD_DATETIME]   = { "Fecha y hora inválida (RFC 3339, p. ej. 2025-01-31T10:00:00Z)",
 	                        "Invalid date-time (RFC 3339, e.g. 2025-01-31T10:00:00Z)" },
@@ -334,6 +336,24 @@ clean_string(json_object *in)
 	       strlen(json_object_get_string(in)) == (size_t)json_object_get_string_len(in);
 }
 
+/*
+ * Whether the (valid UTF-8) string has a character past U+FFFF, i.e. a
+ * 4-byte sequence.  xmlrpc-c 1.33 refuses those in every answer it parses
+ * ("not in the Basic Multilingual Plane"), so a record holding one would
+ * answer 502 to every read, including the one before a DELETE: it must not
+ * be written through the API in the first place.
+ */
+static bool
+has_non_bmp(json_object *in)
+{
+	const unsigned char *p = (const unsigned char *)json_object_get_string(in);
+
+	for (; *p != '\0'; p++)
+		if (*p >= 0xF0)
+			return true;
+	return false;
+}
+
 static enum verr
 number_to_odoo(const struct xfield *f, json_object *in, json_object **out)
 {
@@ -462,6 +482,8 @@ value_to_odoo(const struct xfield *f, json_object *in, json_object **out)
 	case FT_HTML:
 		if (!clean_string(in))
 			return VE_NOT_STRING;
+		if (has_non_bmp(in))
+			return VE_NOT_BMP;
 		break;
 	case FT_SELECTION:
 		if (!clean_string(in) || !selection_has(f, json_object_get_string(in)))

@@ -281,6 +281,11 @@ static const struct to_case to_cases[] = {
 	{ "products", "name", "\"Mesa de café\"", VE_OK, "\"Mesa de café\"" },
 	{ "products", "name", "5", VE_NOT_STRING, "" },
 	{ "products", "name", "\"a\\u0000b\"", VE_NOT_STRING, "" },
+	/* xmlrpc-c cannot read characters past U+FFFF back: escaped or raw, they are refused. */
+	{ "products", "name", "\"a \\ud83d\\ude00\"", VE_NOT_BMP, "" },
+	{ "customers", "comment", "\"\xf0\x9f\x91\x8d\"", VE_NOT_BMP, "" },
+	{ "products", "name", "\"\xef\xbf\xbd \xe2\x82\xac \xe4\xb8\xad\"", VE_OK,
+	  "\"\xef\xbf\xbd \xe2\x82\xac \xe4\xb8\xad\"" },
 	{ "products", "name", "{\"es\": \"x\"}", VE_NOT_STRING, "" },
 	{ "products", "name", "null", VE_OK, "false" },
 	{ "products", "description_sale", "\"line 1\\nline 2\"", VE_OK, "\"line 1\\nline 2\"" },
