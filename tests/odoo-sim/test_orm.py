@@ -381,3 +381,19 @@ def test_execute_positional(local):
     """The older execute(db, uid, password, model, method, *args)."""
     assert local.rpc("object", "execute", DATABASE, 2, "admin", "res.partner", "search_count",
                      [("id", "=", 15)]) == 1
+
+
+def test_order_follows_writes_and_rollbacks(local):
+    """Sorted results are kept between calls: a change, or a rollback, must show at once."""
+    def first():
+        return local.call("res.partner", "search", [], limit=1)      # by complete_name
+    assert first() == [39]                                           # Anna Becker
+    local.call("res.partner", "write", [53], {"name": "AAA Taller"})
+    assert first() == [53]
+    # The (3, 999) command sorts the partners, with the new name, then fails.
+    fault = local.fault("res.partner", "write", [15], {"name": "AAA Aardvark",
+                                                       "child_ids": [[3, 999, 0]]})
+    assert fault.string == MISSING % ("res.partner(999,)", 2)        # rolled back
+    assert first() == [53]
+    local.call("res.partner", "unlink", [53])
+    assert first() == [39]

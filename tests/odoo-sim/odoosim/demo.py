@@ -388,6 +388,9 @@ class Store:
         self.next_id = {name: 1 for name in model_names}
         self.sequences = {"sale.order": 1}
         self.passwords = {}
+        # Bumped on every change: sort_cache entries of older versions are stale.
+        self.version = 0
+        self.sort_cache = {}
 
     def snapshot(self):
         """A copy of the tables to roll a failed call back to (sequences are not rolled back)."""
@@ -397,6 +400,7 @@ class Store:
     def restore(self, snapshot):
         """Put the tables back as snapshot() saw them."""
         self.tables = snapshot
+        self.version += 1
 
 
 def build(registry):

@@ -125,6 +125,11 @@ class Env:
         self.getters = {}
         self.now = now_text()
 
+    def invalidate(self):
+        """Forget what was computed from the data: it just changed."""
+        self.cache.clear()
+        self.store.version += 1
+
     def __getitem__(self, model):
         return self.registry.models[model](self, ())
 
@@ -295,12 +300,11 @@ class BaseModel:
         if index is None:
             comodel = self.env[comodel_name]
             index = {}
-            ids = comodel._all_ids()
-            if comodel._field("active") is not None:
-                ids = [i for i in ids if comodel._value(i, "active")]
-            for child in comodel._sorted(ids, comodel._order):
-                parent = comodel._value(child, inverse)
-                if parent:
+            active = comodel._getter("active") if comodel._field("active") else None
+            get = comodel._getter(inverse)
+            for child in comodel._all_sorted(comodel._order):
+                parent = get(child)
+                if parent and (active is None or active(child)):
                     index.setdefault(parent, []).append(child)
             self.env.cache[key] = index
         return list(index.get(rid, ()))
@@ -378,15 +382,20 @@ class BaseModel:
         """Odoo's _search: matching ids, ordered, sliced; errors carry frames in front."""
         prefix = frames + errors.SEARCH_OVERRIDES.get(self._name, "")
         try:
-            ids = self._search_ids(domain)
+            active_test = self.env.context.get("active_test", True)
+            predicate = domains.compile_domain(self, domain, active_test)
         except ServerError as exc:
             raise with_frames(exc, prefix + errors.WHERE_CALC) from None
         except (TypeError, ValueError, AttributeError, AssertionError, KeyError) as exc:
             raise with_frames(exc, prefix + errors.WHERE_CALC) from None
         try:
-            ids = self._sorted(ids, order, check=True) if order else self._sorted(ids, self._order)
+            if order:
+                self._parse_order(order, check=True)
+            ordered = self._all_sorted(order or self._order)
         except ServerError as exc:
             raise with_frames(exc, prefix) from None
+        # Filtering the (stably) sorted records gives what sorting the matches would.
+        ids = [rid for rid in ordered if predicate(rid)]
         offset = offset or 0
         if offset < 0:
             raise ServerError("psycopg2.errors.InvalidRowCountInResultOffsetClause",
@@ -459,6 +468,16 @@ class BaseModel:
             terms.append((fname, desc, nulls_last))
         return terms
 
+    def _all_sorted(self, order):
+        """Every id of the model in this order; kept until the data changes."""
+        store = self.env.store
+        key = (self._name, order)
+        cached = store.sort_cache.get(key)
+        if cached is None or cached[0] != store.version:
+            cached = store.sort_cache[key] = (store.version,
+                                              self._sorted(self._all_ids(), order))
+        return cached[1]
+
     def _sorted(self, ids, order, check=False):
         """ids ordered by an Odoo order spec (PostgreSQL NULL placement, C collation)."""
         ids = list(ids)
@@ -500,7 +519,7 @@ class BaseModel:
         ranks = self.env.cache.get(key)
         if ranks is None:
             self.env.cache[key] = {}          # a model ordered through itself
-            ordered = comodel._sorted(comodel._all_ids(), comodel._order)
+            ordered = comodel._all_sorted(comodel._order)
             ranks = {rid: i for i, rid in enumerate(ordered)}
             self.env.cache[key] = ranks
         return ranks
@@ -643,7 +662,7 @@ class BaseModel:
         self._fk_check(row)
         self._check_row(rid, row)
         self._table[rid] = row
-        self.env.cache.clear()
+        self.env.invalidate()
         record = self._browse([rid])
         for fname, value in inverses.items():
             getattr(record, "_inverse_" + fname)(rid, value)
@@ -671,7 +690,7 @@ class BaseModel:
             for parent, link in self._inherits.items():
                 if parents.get(parent) and new.get(link):
                     self.env[parent]._browse([new[link]])._update(parents[parent])
-        self.env.cache.clear()
+        self.env.invalidate()
         for rid in self._ids:
             for fname, value in inverses.items():
                 getattr(self, "_inverse_" + fname)(rid, value)
@@ -695,7 +714,7 @@ class BaseModel:
                 self._o2m_command(fname, comodel, rid, code, command)
             else:
                 self._m2m_command(fname, comodel, rid, code, command)
-        self.env.cache.clear()
+        self.env.invalidate()
 
     def _o2m_command(self, fname, comodel, rid, code, command):
         _comodel_name, inverse = self._o2m[fname]
@@ -708,6 +727,8 @@ class BaseModel:
             comodel._browse([command[1]])._unlink_checked()
         elif code in (3, 5, 6):
             current = self._o2m_ids(rid, fname)
+            if code == 3:
+                comodel._browse([command[1]])._check_exist()
             keep = [int(i) for i in command[2]] if code == 6 else []
             drop = [command[1]] if code == 3 else [i for i in current if i not in keep]
             if comodel._ondelete_of(inverse) == "cascade":
@@ -787,7 +808,7 @@ class BaseModel:
             self._table.pop(rid, None)
         for parent, link in self._inherits.items():
             self.env[parent]._drop_orphans(link, self._name)
-        self.env.cache.clear()
+        self.env.invalidate()
 
     def _drop_references(self, fname, ids, target):
         """Apply fname's ondelete to the rows pointing to ids (which target deletes)."""

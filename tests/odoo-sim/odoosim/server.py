@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 import traceback
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 from . import rpc
 from .services import DATABASE, Database, default_fixtures
@@ -382,10 +382,12 @@ def _number(args, key, default=None):
     return value
 
 
-class Server(ThreadingHTTPServer):
-    """The listening socket; one thread per connection, as Odoo's threaded server."""
+class Server(HTTPServer):
+    """The listening socket; each connection runs in a thread of its own, as in
+    Odoo's threaded server.  Threads are kept and reused (starting one costs
+    more than answering a call); there are always enough for every connection
+    in progress, so injected latency never queues calls behind each other."""
 
-    daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128
 
@@ -393,6 +395,9 @@ class Server(ThreadingHTTPServer):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.simulator = simulator
+        self._pool_lock = threading.Lock()
+        self._idle = 0
+        self._jobs = queue.SimpleQueue()
         super().__init__(address, Handler)
 
     def server_bind(self):
@@ -400,6 +405,36 @@ class Server(ThreadingHTTPServer):
         # can stall; nothing here needs it.
         socketserver.TCPServer.server_bind(self)
         self.server_name, self.server_port = self.server_address[:2]
+
+    def process_request(self, request, client_address):
+        with self._pool_lock:
+            reuse = self._idle > 0
+            if reuse:
+                self._idle -= 1
+        if reuse:
+            self._jobs.put((request, client_address))
+        else:
+            threading.Thread(target=self._work, args=(request, client_address),
+                             daemon=True).start()
+
+    def _work(self, request, client_address):
+        while request is not None:
+            try:
+                self.finish_request(request, client_address)
+            except Exception:
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
+            with self._pool_lock:
+                self._idle += 1
+            request, client_address = self._jobs.get()
+
+    def server_close(self):
+        super().server_close()
+        with self._pool_lock:
+            idle, self._idle = self._idle, 0
+        for _worker in range(idle):
+            self._jobs.put((None, None))
 
 
 class Listener:
