@@ -20,8 +20,8 @@ static const char *const verr_texts[VE__COUNT][2] = {
 	[VE_NOT_NUMBER]     = { "Debe ser un número", "Must be a number" },
 	[VE_OUT_OF_RANGE]   = { "Número fuera de rango", "Number out of range" },
 	[VE_NOT_STRING]     = { "Debe ser un texto", "Must be a string" },
-	[VE_NOT_BMP]        = { "Contiene caracteres no admitidos (p. ej. emojis)",
-	                        "Contains unsupported characters (e.g. emoji)" },
+	[VE_BAD_CHARS]      = { "Contiene caracteres no admitidos (emojis o caracteres de control)",
+	                        "Contains unsupported characters (emoji or control characters)" },
 	[VE_BAD_DATE]       = { "Fecha inválida (AAAA-MM-DD)", "Invalid date (YYYY-MM-DD)" },
 	[VE_BAD_DATETIME]   = { "Fecha y hora inválida (RFC 3339, p. ej. 2025-01-31T10:00:00Z)",
 	                        "Invalid date-time (RFC 3339, e.g. 2025-01-31T10:00:00Z)" },
@@ -337,20 +337,28 @@ clean_string(json_object *in)
 }
 
 /*
- * Whether the (valid UTF-8) string has a character past U+FFFF, i.e. a
- * 4-byte sequence.  xmlrpc-c 1.33 refuses those in every answer it parses
- * ("not in the Basic Multilingual Plane"), so a record holding one would
- * answer 502 to every read, including the one before a DELETE: it must not
- * be written through the API in the first place.
+ * Whether the string (valid UTF-8: json_parse_body checked it) has a
+ * character that cannot make the round trip through XML-RPC:
+ *  - C0 controls other than tab, LF and CR, and U+FFFE/U+FFFF: XML 1.0
+ *    cannot carry them at all (odoo.c would refuse the call, after the
+ *    write was logged as attempted);
+ *  - anything past U+FFFF (a 4-byte sequence, e.g. emoji): Odoo takes it,
+ *    but xmlrpc-c 1.33 refuses it in every answer it parses ("not in the
+ *    Basic Multilingual Plane"), so the record would answer 502 to every
+ *    read, list page and the read before a DELETE.
  */
 static bool
-has_non_bmp(json_object *in)
+has_bad_chars(json_object *in)
 {
 	const unsigned char *p = (const unsigned char *)json_object_get_string(in);
 
-	for (; *p != '\0'; p++)
-		if (*p >= 0xF0)
+	for (; *p != '\0'; p++) {
+		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p >= 0xF0)
 			return true;
+		/* U+FFFE and U+FFFF are EF BF BE and EF BF BF. */
+		if (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF))
+			return true;
+	}
 	return false;
 }
 
@@ -482,8 +490,8 @@ value_to_odoo(const struct xfield *f, json_object *in, json_object **out)
 	case FT_HTML:
 		if (!clean_string(in))
 			return VE_NOT_STRING;
-		if (has_non_bmp(in))
-			return VE_NOT_BMP;
+		if (has_bad_chars(in))
+			return VE_BAD_CHARS;
 		break;
 	case FT_SELECTION:
 		if (!clean_string(in) || !selection_has(f, json_object_get_string(in)))

@@ -19,7 +19,8 @@ enum verr {
 	VE_NOT_NUMBER,
 	VE_OUT_OF_RANGE,     /* a number a double cannot hold exactly (json-c saturates past 64 bits) */
 	VE_NOT_STRING,       /* also a string holding NUL */
-	VE_NOT_BMP,          /* a character past U+FFFF (emoji): xmlrpc-c could not read it back */
+	VE_BAD_CHARS,        /* a character XML-RPC cannot carry (C0 control, U+FFFE/U+FFFF) or that
+	                        xmlrpc-c cannot read back (past U+FFFF: emoji) */
 	VE_BAD_DATE,
 	VE_BAD_DATETIME,
 	VE_BAD_SELECTION,

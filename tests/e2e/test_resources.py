@@ -772,20 +772,23 @@ def test_location_under_a_prefix(clean_sim, api):
     assert r.headers["location"] == "/erp/api/v1/customers/%d" % d["id"]
 
 
-def test_characters_outside_the_bmp_are_refused_in_bodies(clean_sim, api, odoo):
-    """xmlrpc-c cannot read them back (see the next test): a record holding one would answer 502
-    to every read, list page and even the DELETE that could remove it.  Refused before Odoo."""
+def test_characters_xml_rpc_cannot_carry_are_refused_in_bodies(clean_sim, api, odoo):
+    """Characters past U+FFFF: xmlrpc-c cannot read them back (see the next test), so a record
+    holding one would answer 502 to every read, list page and even the DELETE that could remove
+    it.  Control characters: XML 1.0 cannot carry them at all.  A 400 naming the field, before Odoo."""
     rid = odoo.search("customers", limit=1)[0]
     before = odoo.api_record("customers", rid)
-    for body, key in (({"name": "Caf\u00e9 \U0001F600"}, "name"), ({"comment": "\U0001F44D"}, "comment")):
+    for body, key in (({"name": "Caf\u00e9 \U0001F600"}, "name"), ({"comment": "\U0001F44D"}, "comment"),
+                      ({"street": "a\u0001b"}, "street"), ({"city": "esc\u001b[0m"}, "city"),
+                      ({"zip": "\ufffe"}, "zip")):
         d = error(api("PATCH", "customers/%d" % rid, body=body), 400)
         assert list(d["errors"]) == [key], d
     d = error(api("POST", "sales", body={"partner_id": rid, "lines": [{"product_id": 5, "name": "\U0001F600"}]}), 400)
     assert list(d["errors"]) == ["lines.0.name"]
     assert odoo.api_record("customers", rid) == before
     # Accented letters and other BMP characters are fine.
-    d = ok(api("PATCH", "customers/%d" % rid, body={"name": "Lucía Ñandú \u20ac\u4e2d"}))
-    assert d["name"] == "Lucía Ñandú \u20ac\u4e2d"
+    d = ok(api("PATCH", "customers/%d" % rid, body={"name": "Lucía Ñandú \u20ac\u4e2d", "comment": "a\tb\nc"}))
+    assert d["name"] == "Lucía Ñandú \u20ac\u4e2d" and d["comment"] == "a\tb\nc"
 
 
 @pytest.mark.xfail(strict=True, reason="src/odoo.c: xmlrpc-c 1.33 refuses UTF-8 outside the BMP in answers "

@@ -281,9 +281,15 @@ static const struct to_case to_cases[] = {
 	{ "products", "name", "\"Mesa de café\"", VE_OK, "\"Mesa de café\"" },
 	{ "products", "name", "5", VE_NOT_STRING, "" },
 	{ "products", "name", "\"a\\u0000b\"", VE_NOT_STRING, "" },
+	/* XML 1.0 cannot carry C0 controls but tab, LF, CR, nor U+FFFE/U+FFFF. */
+	{ "products", "name", "\"a\\u0001b\"", VE_BAD_CHARS, "" },
+	{ "products", "name", "\"\\u001b[0m\"", VE_BAD_CHARS, "" },
+	{ "products", "name", "\"\\ufffe\"", VE_BAD_CHARS, "" },
+	{ "products", "name", "\"\xef\xbf\xbf\"", VE_BAD_CHARS, "" },
+	{ "products", "description_sale", "\"a\\tb\\r\\nc\"", VE_OK, "\"a\\tb\\r\\nc\"" },
 	/* xmlrpc-c cannot read characters past U+FFFF back: escaped or raw, they are refused. */
-	{ "products", "name", "\"a \\ud83d\\ude00\"", VE_NOT_BMP, "" },
-	{ "customers", "comment", "\"\xf0\x9f\x91\x8d\"", VE_NOT_BMP, "" },
+	{ "products", "name", "\"a \\ud83d\\ude00\"", VE_BAD_CHARS, "" },
+	{ "customers", "comment", "\"\xf0\x9f\x91\x8d\"", VE_BAD_CHARS, "" },
 	{ "products", "name", "\"\xef\xbf\xbd \xe2\x82\xac \xe4\xb8\xad\"", VE_OK,
 	  "\"\xef\xbf\xbd \xe2\x82\xac \xe4\xb8\xad\"" },
 	{ "products", "name", "{\"es\": \"x\"}", VE_NOT_STRING, "" },
