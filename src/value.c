@@ -337,29 +337,30 @@ clean_string(json_object *in)
 }
 
 /*
- * Whether the string (valid UTF-8: json_parse_body checked it) has a
- * character that cannot make the round trip through XML-RPC:
+ * Characters that cannot make the round trip through XML-RPC:
  *  - C0 controls other than tab, LF and CR, and U+FFFE/U+FFFF: XML 1.0
- *    cannot carry them at all (odoo.c would refuse the call, after the
- *    write was logged as attempted);
+ *    cannot carry them at all (odoo.c would refuse the whole call, which
+ *    then looked like Odoo's refusal: a 422);
  *  - anything past U+FFFF (a 4-byte sequence, e.g. emoji): Odoo takes it,
  *    but xmlrpc-c 1.33 refuses it in every answer it parses ("not in the
- *    Basic Multilingual Plane"), so the record would answer 502 to every
- *    read, list page and the read before a DELETE.
+ *    Basic Multilingual Plane"), so a record holding one would answer 502
+ *    to every read, list page and the read before a DELETE.
  */
-static bool
-has_bad_chars(json_object *in)
+bool
+text_carriable(const char *s, bool stored)
 {
-	const unsigned char *p = (const unsigned char *)json_object_get_string(in);
+	const unsigned char *p = (const unsigned char *)s;
 
 	for (; *p != '\0'; p++) {
-		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p >= 0xF0)
-			return true;
+		if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+			return false;
+		if (stored && *p >= 0xF0)
+			return false;
 		/* U+FFFE and U+FFFF are EF BF BE and EF BF BF. */
 		if (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF))
-			return true;
+			return false;
 	}
-	return false;
+	return true;
 }
 
 static enum verr
@@ -490,7 +491,7 @@ value_to_odoo(const struct xfield *f, json_object *in, json_object **out)
 	case FT_HTML:
 		if (!clean_string(in))
 			return VE_NOT_STRING;
-		if (has_bad_chars(in))
+		if (!text_carriable(json_object_get_string(in), true))
 			return VE_BAD_CHARS;
 		break;
 	case FT_SELECTION:

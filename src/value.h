@@ -97,6 +97,14 @@ bool datetime_from_odoo(const char *s, char out[21]);
 /* Whether s is a valid calendar date "YYYY-MM-DD" (years 1..9999). */
 bool date_valid(const char *s);
 
+/*
+ * Whether the UTF-8 text s can travel to Odoo and back through XML-RPC:
+ * no C0 control but tab, LF and CR, no U+FFFE/U+FFFF (XML 1.0 cannot carry
+ * them); when stored (a value Odoo keeps and answers later), nothing past
+ * U+FFFF either, since xmlrpc-c refuses those in answers.
+ */
+bool text_carriable(const char *s, bool stored);
+
 /* A positive id that fits Odoo's 32-bit integer ids, from a JSON value; false otherwise. */
 bool json_to_id(json_object *v, int64_t *id);
 
