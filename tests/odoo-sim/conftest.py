@@ -1,4 +1,4 @@
-"""conftest.py: what the odoo-sim tests share: paths, an in-process database, a simulator process."""
+"""conftest.py: what the odoo-sim tests share: paths, an in-process database, a process."""
 
 import json
 import os

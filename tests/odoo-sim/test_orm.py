@@ -20,7 +20,8 @@ def test_read_values_have_odoo_shapes(local):
     values = local.call("product.product", "read", [45], ["barcode", "categ_id", "list_price",
                                                           "product_variant_ids", "active",
                                                           "write_date", "qty_available"])[0]
-    assert values == {"id": 45, "barcode": False, "categ_id": [8, "All / Saleable / Office Furniture"],
+    assert values == {"id": 45, "barcode": False,
+                      "categ_id": [8, "All / Saleable / Office Furniture"],
                       "list_price": 750.0, "product_variant_ids": [45, 46, 9, 10, 11],
                       "active": True, "write_date": "2026-11-26 20:28:20", "qty_available": 65.0}
     bare = local.call("product.product", "read", [45], ["categ_id"], load="")[0]

@@ -1,1 +1,1 @@
-"""odoosim: an Odoo 18 XML-RPC simulator, faithful to the captures in tests/fixtures/odoo-captures."""
+"""odoosim: an Odoo 18 XML-RPC simulator, faithful to tests/fixtures/odoo-captures."""

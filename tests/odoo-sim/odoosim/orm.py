@@ -29,7 +29,8 @@ _LISTS = ("one2many", "many2many", "properties")
 _ORDER_SPEC = re.compile(r"""
     ^
     (\s*
-        (?P<term>((?P<field>[a-z0-9_]+|"[a-z0-9_]+")(\.(?P<property>[a-z0-9_]+))?(:(?P<func>[a-z_]+))?))
+        (?P<term>((?P<field>[a-z0-9_]+|"[a-z0-9_]+")
+                  (\.(?P<property>[a-z0-9_]+))?(:(?P<func>[a-z_]+))?))
         (\s+(?P<direction>desc|asc))?
         (\s+(?P<nulls>nulls\ first|nulls\ last))?
         \s*
@@ -38,8 +39,8 @@ _ORDER_SPEC = re.compile(r"""
     (?<!,)
     $
 """, re.IGNORECASE | re.VERBOSE)
-_ORDER_TERM = re.compile(r'\s*"?(\w+)"?(?:\.\w+)?(?::\w+)?(?:\s+(asc|desc))?(?:\s+nulls\s+(first|last))?\s*$',
-                         re.IGNORECASE)
+_ORDER_TERM = re.compile(r'\s*"?(\w+)"?(?:\.\w+)?(?::\w+)?'
+                         r'(?:\s+(asc|desc))?(?:\s+nulls\s+(first|last))?\s*$', re.IGNORECASE)
 
 NOT_NULL = ("The operation cannot be completed:\n"
             "- Create/update: a mandatory field is not set.\n"
@@ -366,8 +367,8 @@ class BaseModel:
             return [f for f in self._schema if f != "id"]
         for fname in fields:
             if fname not in self._schema:
-                raise ServerError("ValueError", "Invalid field %r on model %r" % (fname, self._name),
-                                  frames + errors.DETERMINE_FIELDS)
+                raise ServerError("ValueError", "Invalid field %r on model %r"
+                                  % (fname, self._name), frames + errors.DETERMINE_FIELDS)
         return list(fields)
 
     # ---- searching --------------------------------------------------------
@@ -540,8 +541,8 @@ class BaseModel:
                 return value
             if not value:
                 return False
-            raise ServerError("ValueError", "Wrong value for %s.%s: %r" % (self._name, fname, value),
-                              frames + errors.SELECTION_VALUE)
+            raise ServerError("ValueError", "Wrong value for %s.%s: %r"
+                              % (self._name, fname, value), frames + errors.SELECTION_VALUE)
         if ftype == "boolean":
             return bool(value)
         if ftype == "integer":
@@ -571,7 +572,8 @@ class BaseModel:
                 if create:
                     raise ServerError("ValueError", "Invalid field %r in %r" % (fname, self._name),
                                       errors.CREATE_FIELD)
-                raise ServerError("ValueError", "Invalid field %r on model %r" % (fname, self._name),
+                raise ServerError("ValueError", "Invalid field %r on model %r"
+                                  % (fname, self._name),
                                   errors.WRITE_OVERRIDES.get(self._name, "") + errors.WRITE_FIELD)
 
     def _split_vals(self, vals, frames):
@@ -997,7 +999,8 @@ class BaseModel:
             elif ftype in ("one2many", "many2many") and spec and "fields" in spec:
                 comodel = self._comodel(fname)
                 wanted = [i for vals in values_list for i in vals[fname][:spec.get("limit")]]
-                data = {vals["id"]: vals for vals in comodel._browse(wanted).web_read(spec["fields"])}
+                read = comodel._browse(wanted).web_read(spec["fields"])
+                data = {vals["id"]: vals for vals in read}
                 for vals in values_list:
                     vals[fname] = [data.get(i) or {"id": i} for i in vals[fname]]
         return values_list
