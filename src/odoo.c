@@ -123,43 +123,6 @@ must(json_object *j)
 /* -------------------------------------------------------------- text */
 
 /*
- * Decodes one UTF-8 sequence at s (n > 0 bytes available).  Returns its
- * length and stores the code point, or 0 for an invalid sequence
- * (overlong, surrogate, past U+10FFFF, truncated).
- */
-static size_t
-utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c = s[0], min;
-	size_t len, i;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2; c &= 0x1f; min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3; c &= 0x0f; min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4; c &= 0x07; min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-/*
  * Copies up to n bytes of src into dst (cap bytes, NUL-terminated) for a
  * message: invalid UTF-8 becomes '?', control characters other than
  * newline and tab are dropped, and when it does not fit it is cut on a
@@ -173,7 +136,7 @@ copy_text(char *dst, size_t cap, const char *src, size_t n)
 
 	while (i < n) {
 		uint32_t c = 0;
-		size_t l = utf8_next(s + i, n - i, &c);
+		size_t l = utf8_decode(s + i, n - i, &c);
 		const unsigned char *rep = s + i;
 		size_t rl = l;
 
@@ -398,7 +361,7 @@ put_text(struct buf *b, const char *s, size_t n)
 
 	while (i < n) {
 		uint32_t c;
-		size_t l = utf8_next(p + i, n - i, &c);
+		size_t l = utf8_decode(p + i, n - i, &c);
 		const char *esc;
 
 		if (l == 0 || !xml_char_ok(c))

@@ -20,45 +20,6 @@ hexval(char c)
 	return -1;
 }
 
-/* Whether s[0..len) is well-formed UTF-8 (no overlongs, no surrogates). */
-static bool
-utf8_valid(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = s[i];
-		size_t n, k;
-		uint32_t cp;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			n = 1;
-			cp = c & 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			n = 2;
-			cp = c & 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
-			return false;
-		}
-		for (k = 1; k <= n; k++) {
-			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		i += n + 1;
-	}
-	return true;
-}
-
 /* Decodes one urlencoded component into a fresh string. */
 static enum qs_err
 decode(const char *s, size_t len, char **out)
@@ -88,7 +49,7 @@ decode(const char *s, size_t len, char **out)
 		}
 	}
 	d[o] = '\0';
-	if (!utf8_valid((const unsigned char *)d, o)) {
+	if (!utf8_valid(d, o)) {
 		free(d);
 		return QS_BAD_UTF8;
 	}

@@ -49,6 +49,15 @@ bool parse_int64(const char *s, int64_t min, int64_t max, int64_t *out);
 /* Strict finite double parsing of the whole string. */
 bool parse_double(const char *s, double *out);
 
+/*
+ * Decodes one UTF-8 sequence at s (n > 0 bytes available).  Returns its
+ * length and stores the code point in *cp, or returns 0 for an invalid
+ * sequence (overlong, surrogate, past U+10FFFF, truncated).
+ */
+size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+/* Whether s[0..n) is well-formed UTF-8 (every sequence decodes). */
+bool utf8_valid(const char *s, size_t n);
+
 /* Case-insensitive ASCII comparisons (locale independent). */
 int ascii_casecmp(const char *a, const char *b);
 int ascii_ncasecmp(const char *a, const char *b, size_t n);

@@ -90,3 +90,26 @@ Test(util, log_level_parse)
 	cr_assert(log_level_parse("WARN", &l) && l == LOG_WARN);
 	cr_assert(!log_level_parse("verbose", &l));
 }
+
+Test(util, utf8)
+{
+	uint32_t cp = 0;
+
+	cr_assert_eq(utf8_decode((const unsigned char *)"A", 1, &cp), 1);
+	cr_assert_eq(cp, 'A');
+	cr_assert_eq(utf8_decode((const unsigned char *)"\xc3\xb1", 2, &cp), 2);
+	cr_assert_eq(cp, 0xf1);
+	cr_assert_eq(utf8_decode((const unsigned char *)"\xe2\x82\xac", 3, &cp), 3);
+	cr_assert_eq(cp, 0x20ac);
+	cr_assert_eq(utf8_decode((const unsigned char *)"\xf0\x9f\x98\x80", 4, &cp), 4);
+	cr_assert_eq(cp, 0x1f600);
+	cr_assert_eq(utf8_decode((const unsigned char *)"\xc0\x80", 2, &cp), 0, "overlong");
+	cr_assert_eq(utf8_decode((const unsigned char *)"\xe0\x80\xaf", 3, &cp), 0, "overlong");
+	cr_assert_eq(utf8_decode((const unsigned char *)"\xed\xa0\x80", 3, &cp), 0, "surrogate");
+	cr_assert_eq(utf8_decode((const unsigned char *)"\xf4\x90\x80\x80", 4, &cp), 0, "past U+10FFFF");
+	cr_assert_eq(utf8_decode((const unsigned char *)"\xe2\x82", 2, &cp), 0, "truncated");
+	cr_assert_eq(utf8_decode((const unsigned char *)"\x80", 1, &cp), 0, "lone continuation");
+	cr_assert(utf8_valid("se\xc3\xb1or", 6));
+	cr_assert(!utf8_valid("se\xc3or", 5));
+	cr_assert(utf8_valid("", 0));
+}
