@@ -65,6 +65,12 @@ match_pattern(const char *pattern, char **seg, size_t nseg, const char **caps, s
 	return i == nseg;
 }
 
+static bool
+method_applies(const struct route *r, const struct request *req, const char *method)
+{
+	return r->method_ok == NULL || r->method_ok(req->route_params, method);
+}
+
 void
 router_match(const struct route *table, size_t n, const char *method, const char *path,
              struct request *req, struct route_match *m)
@@ -101,6 +107,8 @@ router_match(const struct route *table, size_t n, const char *method, const char
 
 	for (j = 0; j < ROUTE_MAX_METHODS && r->methods[j].method; j++) {
 		size_t used = strlen(m->allow);
+		if (!method_applies(r, req, r->methods[j].method))
+			continue;
 		snprintf(m->allow + used, sizeof m->allow - used, "%s%s", used ? ", " : "", r->methods[j].method);
 		if (strcmp(r->methods[j].method, "GET") == 0)
 			has_get = true;
@@ -120,6 +128,8 @@ router_match(const struct route *table, size_t n, const char *method, const char
 	}
 	for (j = 0; j < ROUTE_MAX_METHODS && r->methods[j].method; j++) {
 		const char *rm = r->methods[j].method;
+		if (!method_applies(r, req, rm))
+			continue;
 		if (strcmp(rm, method) == 0 || (strcmp(method, "HEAD") == 0 && strcmp(rm, "GET") == 0)) {
 			m->fn = r->methods[j].fn;
 			m->head = strcmp(method, "HEAD") == 0;

@@ -24,6 +24,12 @@ struct route {
 	const char         *pattern;
 	bool                auth;       /* a valid bearer token is required */
 	struct route_method methods[ROUTE_MAX_METHODS];
+	/*
+	 * Optional: whether method applies to the path captured in params (e.g.
+	 * no writes on a read-only resource).  A method it refuses is left out
+	 * of Allow and answered 405.  NULL: every listed method applies.
+	 */
+	bool              (*method_ok)(const char *const *params, const char *method);
 };
 
 enum route_status { ROUTE_OK = 0, ROUTE_NOT_FOUND, ROUTE_METHOD_NOT_ALLOWED, ROUTE_OPTIONS };

@@ -1,25 +1,38 @@
 /* routes.c: the application's route table (DESIGN.md section 3). */
 #include "autoconfig.h"
 
+#include <string.h>
+
 #include "auth.h"
 #include "crud.h"
 #include "health.h"
+#include "resource.h"
 #include "sales.h"
 #include "server.h"
+
+/* A read-only resource (categories, countries) takes GET only. */
+static bool
+resource_method_ok(const char *const *params, const char *method)
+{
+	const struct resource *r = resource_find(params[0]);
+
+	/* An unknown resource keeps every method: its handler answers 404. */
+	return r == NULL || !r->read_only || strcmp(method, "GET") == 0;
+}
 
 /*
  * Order matters: the first pattern that matches a path decides its route,
  * so literal paths come before the ":res" captures they would also match.
  */
 const struct route app_routes[] = {
-	{ "/token", false, { { "POST", auth_token } } },
-	{ "/health", false, { { "GET", health_handler } } },
-	{ "/api/v1/me", true, { { "GET", auth_me } } },
-	{ "/api/v1/:res", true, { { "GET", crud_list }, { "POST", crud_create } } },
+	{ "/token", false, { { "POST", auth_token } }, NULL },
+	{ "/health", false, { { "GET", health_handler } }, NULL },
+	{ "/api/v1/me", true, { { "GET", auth_me } }, NULL },
+	{ "/api/v1/:res", true, { { "GET", crud_list }, { "POST", crud_create } }, resource_method_ok },
 	{ "/api/v1/:res/:id", true, {
 		{ "GET", crud_get }, { "PUT", crud_update }, { "PATCH", crud_update },
-		{ "DELETE", crud_delete } } },
-	{ "/api/v1/:res/:id/:action", true, { { "POST", sales_action } } },
+		{ "DELETE", crud_delete } }, resource_method_ok },
+	{ "/api/v1/:res/:id/:action", true, { { "POST", sales_action } }, NULL },
 };
 
 const size_t app_routes_count = sizeof app_routes / sizeof app_routes[0];

@@ -703,10 +703,11 @@ def test_read_only_resources_refuse_writes_with_405(clean_sim, api, odoo, res):
     rid = odoo.search(res, limit=1)[0]
     clean_sim.reset_stats()
     for method, path, body in (("POST", res, {"name": "x"}), ("PATCH", "%s/%d" % (res, rid), {"name": "x"}),
-                               ("PUT", "%s/%d" % (res, rid), {"name": "x"}), ("DELETE", "%s/%d" % (res, rid), None)):
+                               ("PUT", "%s/%d" % (res, rid), {"name": "x"}), ("DELETE", "%s/%d" % (res, rid), None),
+                               ("PUT", res, {"name": "x"}), ("POST", "%s/%d" % (res, rid), {"name": "x"})):
         r = api(method, path, body=body)
         error(r, 405)
-        assert r.headers["allow"] == ALLOW_READ_ONLY, (method, r.headers)
+        assert r.headers["allow"] == ALLOW_READ_ONLY, (method, path, r.headers)
     assert execute_kw_calls(clean_sim.stats()) == 0, "refused without asking Odoo"
     ok(api.get("%s/%d" % (res, rid)))
 

@@ -18,12 +18,12 @@ static void h_delete(struct ctx *c) { (void)c; }
 static void h_action(struct ctx *c) { (void)c; }
 
 static const struct route table[] = {
-	{ "/token", false, { { "POST", h_token } } },
-	{ "/health", false, { { "GET", h_health } } },
-	{ "/api/v1/me", true, { { "GET", h_me } } },
-	{ "/api/v1/:res", true, { { "GET", h_list }, { "POST", h_create } } },
-	{ "/api/v1/:res/:id", true, { { "GET", h_get }, { "PUT", h_update }, { "PATCH", h_update }, { "DELETE", h_delete } } },
-	{ "/api/v1/:res/:id/:action", true, { { "POST", h_action } } },
+	{ "/token", false, { { "POST", h_token } }, NULL },
+	{ "/health", false, { { "GET", h_health } }, NULL },
+	{ "/api/v1/me", true, { { "GET", h_me } }, NULL },
+	{ "/api/v1/:res", true, { { "GET", h_list }, { "POST", h_create } }, NULL },
+	{ "/api/v1/:res/:id", true, { { "GET", h_get }, { "PUT", h_update }, { "PATCH", h_update }, { "DELETE", h_delete } }, NULL },
+	{ "/api/v1/:res/:id/:action", true, { { "POST", h_action } }, NULL },
 };
 
 enum hid { H_NONE, H_TOKEN, H_HEALTH, H_ME, H_LIST, H_CREATE, H_GET, H_UPDATE, H_DELETE, H_ACTION };
@@ -121,5 +121,40 @@ Test(router, auth_flag_follows_route)
 	cr_assert(m.route->auth);
 	router_match(table, sizeof table / sizeof table[0], "POST", "/token", &req, &m);
 	cr_assert(!m.route->auth);
+	request_free(&req);
+}
+
+/* A method filter, as the application uses for read-only resources. */
+static bool
+no_writes_on_lookups(const char *const *params, const char *method)
+{
+	return strcmp(params[0], "countries") != 0 || strcmp(method, "GET") == 0;
+}
+
+static const struct route filtered[] = {
+	{ "/api/v1/:res", true, { { "GET", h_list }, { "POST", h_create } }, no_writes_on_lookups },
+	{ "/api/v1/:res/:id", true, { { "GET", h_get }, { "PATCH", h_update }, { "DELETE", h_delete } },
+	  no_writes_on_lookups },
+};
+
+Test(router, method_filter_narrows_allow_and_405)
+{
+	struct request req;
+	struct route_match m;
+	size_t n = sizeof filtered / sizeof filtered[0];
+
+	memset(&req, 0, sizeof req);
+	router_match(filtered, n, "POST", "/api/v1/countries", &req, &m);
+	cr_assert_eq(m.status, ROUTE_METHOD_NOT_ALLOWED);
+	cr_assert_str_eq(m.allow, "GET, HEAD, OPTIONS");
+	router_match(filtered, n, "OPTIONS", "/api/v1/countries/233", &req, &m);
+	cr_assert_eq(m.status, ROUTE_OPTIONS);
+	cr_assert_str_eq(m.allow, "GET, HEAD, OPTIONS");
+	router_match(filtered, n, "GET", "/api/v1/countries/233", &req, &m);
+	cr_assert_eq(m.status, ROUTE_OK);
+	cr_assert_eq(which(m.fn), H_GET);
+	router_match(filtered, n, "DELETE", "/api/v1/products/1", &req, &m);
+	cr_assert_eq(m.status, ROUTE_OK);
+	cr_assert_str_eq(m.allow, "GET, PATCH, DELETE, HEAD, OPTIONS");
 	request_free(&req);
 }
