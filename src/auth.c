@@ -85,6 +85,7 @@ answer_odoo_error(struct ctx *c, enum odoo_err rc, const struct odoo_error *err,
 	static const struct { int status; enum msg m; } by_status[] = {
 		{ 502, MSG_ODOO_BAD_ANSWER }, { 503, MSG_ODOO_UNAVAILABLE }, { 504, MSG_ODOO_TIMEOUT },
 		{ 403, MSG_FORBIDDEN }, { 404, MSG_RECORD_NOT_FOUND }, { 422, MSG_ODOO_REJECTED },
+		{ 400, MSG_VALIDATION },   /* ODOO_E_REQUEST: a login XML cannot carry, never sent */
 	};
 	int status = odoo_http_status(rc);
 	enum msg m = MSG_INTERNAL;

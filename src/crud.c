@@ -106,6 +106,11 @@ crud_odoo_error(struct ctx *c, const struct odoo_error *err, const char *what)
 	case ODOO_E_MISSING:
 		response_error(c->res, lang, status, MSG_RECORD_NOT_FOUND, NULL);
 		return;
+	case ODOO_E_REQUEST:
+		/* Text XML cannot carry and the like: the client's data, never sent. */
+		log_info("%s: not sent to Odoo: %s", what, err->message);
+		response_error(c->res, lang, status, MSG_VALIDATION, NULL);
+		return;
 	case ODOO_E_ACCESS:
 		log_warn("%s: Odoo denied access: %s", what, err->message);
 		response_error(c->res, lang, status, MSG_FORBIDDEN, NULL);

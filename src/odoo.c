@@ -61,6 +61,7 @@ static const struct {
 	[ODOO_E_USER]         = { 422, "rejected by Odoo" },
 	[ODOO_E_MISSING]      = { 404, "record does not exist" },
 	[ODOO_E_SERVER]       = { 502, "Odoo server error" },
+	[ODOO_E_REQUEST]      = { 400, "request Odoo cannot be sent" },
 };
 
 int
@@ -568,6 +569,196 @@ base64_encode(const unsigned char *p, size_t n, size_t *outlen)
 }
 
 /*
+ * xmlrpc-c 1.33 refuses every character past U+FFFF wherever it makes a
+ * string ("not in the Basic Multilingual Plane"), written as UTF-8 or as a
+ * character reference alike, so one emoji typed in Odoo's UI made every
+ * answer holding that record a 502.  Before xmlrpc-c sees an answer, each
+ * such character becomes two characters of the Private Use Area that it
+ * takes, WIDE_HI + (c - 0x10000) / 1024 and WIDE_LO + (c - 0x10000) % 1024
+ * (the shape of a UTF-16 surrogate pair), and restore_wide() turns them
+ * back in every text read out of xmlrpc-c.  So that no text can pass for a
+ * placeholder, every character of the block WIDE_HI..WIDE_ESC the answer
+ * holds is swapped too, for WIDE_ESC followed by itself.
+ */
+#define WIDE_HI  0xe000u   /* U+E000..U+E3FF: the high ten bits */
+#define WIDE_LO  0xe400u   /* U+E400..U+E7FF: the low ten bits */
+#define WIDE_ESC 0xe800u   /* the next character stands for itself */
+
+/*
+ * The most an answer of n bytes can grow to before xmlrpc-c reads it: a
+ * placeholder is at most twice the bytes it replaces (three-byte
+ * characters of the block; four-byte ones grow by half, references
+ * shrink), the index of a double is never longer than twice its text
+ * (take_doubles() caps that at a half anyway), and no byte is in both.
+ */
+#define WIDE_GROWTH(n) (2 * (n) + 128)
+
+static bool
+wide_reserved(uint32_t c)
+{
+	return c >= WIDE_HI && c <= WIDE_ESC;
+}
+
+/* Writes c (U+0800..U+FFFF) as three bytes of UTF-8. */
+static void
+put_utf8_3(char *o, uint32_t c)
+{
+	o[0] = (char)(0xe0 | (c >> 12));
+	o[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+	o[2] = (char)(0x80 | (c & 0x3f));
+}
+
+/* Appends the placeholder of c, past U+FFFF or in the reserved block. */
+static bool
+put_wide(struct buf *b, uint32_t c)
+{
+	char u[6];
+
+	if (c > 0xffff) {
+		put_utf8_3(u, WIDE_HI + ((c - 0x10000) >> 10));
+		put_utf8_3(u + 3, WIDE_LO + ((c - 0x10000) & 0x3ff));
+	} else {
+		put_utf8_3(u, WIDE_ESC);
+		put_utf8_3(u + 3, c);
+	}
+	return buf_append(b, u, sizeof u);
+}
+
+/*
+ * The character reference at p ("&#...;", n bytes available): its length,
+ * with the code point in *c, or 0 when it is not a well-formed one (left
+ * to xmlrpc-c, which refuses it).
+ */
+static size_t
+char_ref(const char *p, size_t n, uint32_t *c)
+{
+	size_t i = 2, start;
+	bool hex = n > 2 && p[2] == 'x';
+	uint32_t v = 0;
+
+	if (hex)
+		i++;
+	for (start = i; i < n; i++) {
+		int d;
+
+		if (p[i] >= '0' && p[i] <= '9')
+			d = p[i] - '0';
+		else if (hex && p[i] >= 'a' && p[i] <= 'f')
+			d = p[i] - 'a' + 10;
+		else if (hex && p[i] >= 'A' && p[i] <= 'F')
+			d = p[i] - 'A' + 10;
+		else
+			break;
+		v = v * (hex ? 16 : 10) + (uint32_t)d;
+		if (v > 0x10ffff)
+			return 0;
+	}
+	if (i == start || i >= n || p[i] != ';')
+		return 0;
+	*c = v;
+	return i + 1;
+}
+
+/*
+ * Swaps characters past U+FFFF and those of the reserved block for their
+ * placeholders.  On success out holds the rewritten body, or stays empty
+ * when there was nothing to swap; on failure returns a reason for the log.
+ */
+static const char *
+take_wide(const char *xml, size_t len, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)xml;
+	size_t i = 0, run = 0, l;
+	uint32_t c;
+
+	while (i < len) {
+		if (p[i] == '&' && i + 1 < len && p[i + 1] == '#')
+			l = char_ref(xml + i, len - i, &c);
+		else if (p[i] == 0xee || (p[i] >= 0xf0 && p[i] <= 0xf4))
+			l = utf8_decode(p + i, len - i, &c);
+		else
+			l = 0;
+		if (l == 0 || (c <= 0xffff && !wide_reserved(c))) {
+			i += l ? l : 1;
+			continue;
+		}
+		if (!buf_append(out, xml + run, i - run) || !put_wide(out, c))
+			return "too many characters past U+FFFF";
+		i += l;
+		run = i;
+	}
+	if (run > 0 && !buf_append(out, xml + run, len - run))
+		return "too many characters past U+FFFF";
+	return NULL;
+}
+
+/*
+ * Undoes take_wide() in n bytes of text read out of xmlrpc-c.  Returns a
+ * new NUL-terminated string (caller frees; its length in *outlen), or NULL
+ * when the text holds a placeholder take_wide() cannot have written.
+ */
+static char *
+restore_wide(const char *s, size_t n, size_t *outlen)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *out = xmalloc(n + 1), *o = out;
+	size_t i = 0, l, l2;
+	uint32_t c, c2;
+
+	while (i < n) {
+		l = utf8_decode(p + i, n - i, &c);
+		if (l == 0 || !wide_reserved(c)) {
+			l = l ? l : 1;
+			memcpy(o, s + i, l);
+			o += l;
+			i += l;
+			continue;
+		}
+		/* a placeholder is always two characters of the block */
+		l2 = i + l < n ? utf8_decode(p + i + l, n - i - l, &c2) : 0;
+		if (l2 == 0 || !wide_reserved(c2))
+			goto bad;
+		if (c == WIDE_ESC) {
+			memcpy(o, s + i + l, l2);
+			o += l2;
+		} else if (c < WIDE_LO && c2 >= WIDE_LO && c2 < WIDE_ESC) {
+			c = 0x10000 + ((c - WIDE_HI) << 10) + (c2 - WIDE_LO);
+			*o++ = (char)(0xf0 | (c >> 18));
+			*o++ = (char)(0x80 | ((c >> 12) & 0x3f));
+			*o++ = (char)(0x80 | ((c >> 6) & 0x3f));
+			*o++ = (char)(0x80 | (c & 0x3f));
+		} else {
+			goto bad;
+		}
+		i += l + l2;
+	}
+	*o = '\0';
+	*outlen = (size_t)(o - out);
+	return out;
+bad:
+	free(out);
+	return NULL;
+}
+
+/*
+ * A text read out of xmlrpc-c (n bytes at s, which it allocated) with its
+ * placeholders undone: s itself when it holds none, else a new string and
+ * s is freed.  NULL (s freed) for a placeholder take_wide() cannot have
+ * written.
+ */
+static const char *
+unswap(const char *s, size_t *n)
+{
+	char *r;
+
+	if (memchr(s, 0xee, *n) == NULL)
+		return s;
+	r = restore_wide(s, *n, n);
+	free((void *)s);
+	return r;
+}
+
+/*
  * State of one conversion: the doubles of the answer, read apart (see
  * take_doubles), and what went wrong, for the log.
  */
@@ -582,7 +773,8 @@ static bool to_json(struct conv *cv, xmlrpc_value *v, int depth, json_object **o
 /*
  * xmlrpc-c does not promise what its output pointers hold when it fails
  * (xmlrpc_parse_value_xml() was seen to leave 0x2 in one): these take an
- * output only on success, so that a failure never frees garbage.
+ * output only on success, so that a failure never frees garbage.  Every
+ * text comes out through xv_string(), which undoes take_wide().
  */
 static const char *
 xv_string(xmlrpc_env *env, xmlrpc_value *v, size_t *n)
@@ -590,7 +782,12 @@ xv_string(xmlrpc_env *env, xmlrpc_value *v, size_t *n)
 	const char *s = NULL;
 
 	xmlrpc_read_string_lp(env, v, n, &s);
-	return env->fault_occurred ? NULL : s;
+	if (env->fault_occurred)
+		return NULL;
+	s = unswap(s, n);
+	if (s == NULL)
+		xmlrpc_env_set_fault(env, XMLRPC_PARSE_ERROR, "a stray placeholder");
+	return s;
 }
 
 static xmlrpc_value *
@@ -988,11 +1185,13 @@ odoo_parse_response(const char *xml, size_t len, json_object **out, struct odoo_
 	const char *fault_string = NULL, *why;
 	struct conv cv = { NULL, 0, NULL };
 	double *doubles = NULL;
-	struct buf rw;
+	struct buf rw, rw2;
 
 	*out = NULL;
 	clear_err(err);
 	buf_init(&rw, len + len / 2 + 64);   /* an index is never much longer than a double's text */
+	/* A placeholder is at most twice what it stands for (see WIDE_GROWTH). */
+	buf_init(&rw2, WIDE_GROWTH(len));
 	xmlrpc_env_init(&env);
 	if (len == 0) {
 		set_err(err, ODOO_E_BAD_RESPONSE, "empty answer");
@@ -1010,6 +1209,15 @@ odoo_parse_response(const char *xml, size_t len, json_object **out, struct odoo_
 		xml = rw.data;
 		len = rw.len;
 	}
+	why = take_wide(xml, len, &rw2);
+	if (why != NULL) {
+		set_err(err, ODOO_E_BAD_RESPONSE, "answer has %s", why);
+		goto out;
+	}
+	if (rw2.len > 0) {
+		xml = rw2.data;
+		len = rw2.len;
+	}
 	{
 		xmlrpc_value *r = NULL;
 		const char *fs = NULL;
@@ -1019,9 +1227,15 @@ odoo_parse_response(const char *xml, size_t len, json_object **out, struct odoo_
 			fault_string = fs;
 		}
 	}
+	if (fault_string != NULL) {
+		size_t n = strlen(fault_string);
+		fault_string = unswap(fault_string, &n);
+	}
 	if (env.fault_occurred) {
 		if (!parse_fault_alone(xml, len, err))
 			set_err(err, ODOO_E_BAD_RESPONSE, "not XML-RPC: %.200s", env.fault_string);
+	} else if (result == NULL && fault_string == NULL) {
+		set_err(err, ODOO_E_BAD_RESPONSE, "answer has a fault with a stray placeholder");
 	} else if (fault_string != NULL) {
 		classify(fault_code, fault_string, false, err);
 	} else if (!to_json(&cv, result, 1, out)) {
@@ -1031,6 +1245,7 @@ out:
 	free((void *)fault_string);
 	free(doubles);
 	buf_free(&rw);
+	buf_free(&rw2);
 	if (result)
 		xmlrpc_DECREF(result);
 	xmlrpc_env_clean(&env);
@@ -1221,7 +1436,7 @@ rpc(struct odoo *o, enum endpoint ep, const char *method, json_object *params,
 	buf_init(&body, MAX_REQUEST);
 	se = ser_call(&body, method, params);
 	if (se != SER_OK) {
-		set_err(err, ODOO_E_USER, "The request holds %s.", ser_messages[se]);
+		set_err(err, ODOO_E_REQUEST, "The request holds %s.", ser_messages[se]);
 		log_info("odoo: %s: not sent: %s", what, err->message);
 		rc = err->code;
 		goto out;
@@ -1283,8 +1498,8 @@ odoo_new(const struct odoo_config *cfg)
 	o->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : DEFAULT_TIMEOUT_MS;
 	o->max_response = cfg->max_response > 0 ? cfg->max_response : DEFAULT_MAX_RESPONSE;
 	buf_init(&o->resp, o->max_response);
-	/* take_doubles() may lengthen a body by up to half. */
-	raise_xml_limit(o->max_response + o->max_response / 2 + 64);
+	/* What xmlrpc-c is given after take_doubles() and take_wide(). */
+	raise_xml_limit(WIDE_GROWTH(o->max_response));
 
 	o->headers = curl_slist_append(NULL, "Content-Type: text/xml");
 	/* No "Expect: 100-continue" round trip before bodies over 1 KiB. */
@@ -1408,10 +1623,13 @@ odoo_service_uid(struct odoo *o, struct odoo_error *err)
 		 * A fault (not a transport error) on the service account's own login
 		 * is a misconfiguration, e.g. ODOO_DB naming no database, which Odoo
 		 * answers with a psycopg2 traceback (fault 1): 503, as for a wrong
-		 * password (DESIGN.md section 3), not 502.
+		 * password (DESIGN.md section 3), not 502.  So are credentials
+		 * or a database name XML cannot carry: they come from the
+		 * configuration, not from the client.
 		 */
 		if (err->code == ODOO_E_SERVER || err->code == ODOO_E_USER ||
-		    err->code == ODOO_E_ACCESS || err->code == ODOO_E_MISSING)
+		    err->code == ODOO_E_ACCESS || err->code == ODOO_E_MISSING ||
+		    err->code == ODOO_E_REQUEST)
 			err->code = ODOO_E_LOGIN;
 		return 0;
 	}

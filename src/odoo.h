@@ -31,6 +31,13 @@ enum odoo_err {
 	ODOO_E_USER,          /* fault 2 UserError / ValidationError: 422 with Odoo's message */
 	ODOO_E_MISSING,       /* fault 2 MissingError: 404 */
 	ODOO_E_SERVER,        /* fault 1 (traceback) or other fault: 502 */
+	/*
+	 * The arguments cannot be written as XML-RPC (see odoo_serialize_call:
+	 * text XML cannot carry, a number out of range, nesting too deep, a
+	 * call too large): nothing was sent.  The caller's data is at fault,
+	 * not Odoo: 400.  The message is for the log.
+	 */
+	ODOO_E_REQUEST,
 };
 
 struct odoo_error {
@@ -72,6 +79,7 @@ enum odoo_err odoo_version(struct odoo *o, json_object **out, long *latency_ms, 
 /*
  * common.authenticate(db, login, password, {}).  *uid is the user id, or 0
  * when Odoo answered False (wrong login or password: that is ODOO_OK).
+ * A login or password XML cannot carry is ODOO_E_REQUEST, nothing sent.
  */
 enum odoo_err odoo_authenticate(struct odoo *o, const char *login, const char *password,
                                 long *uid, struct odoo_error *err);
@@ -87,7 +95,7 @@ enum odoo_err odoo_authenticate(struct odoo *o, const char *login, const char *p
  * args (a JSON array) and kwargs (object or NULL) are not consumed.
  * On ODOO_OK *out receives the result as JSON (caller puts; may be NULL
  * only if Odoo sent <nil/>, which Odoo 18 never does).  Arguments that
- * cannot be sent (see odoo_serialize_call) give ODOO_E_USER, nothing sent.
+ * cannot be sent (see odoo_serialize_call) give ODOO_E_REQUEST, nothing sent.
  */
 enum odoo_err odoo_execute_kw(struct odoo *o, const char *model, const char *method,
                               json_object *args, json_object *kwargs, bool idempotent,
@@ -135,7 +143,9 @@ char *odoo_serialize_call(const char *method, json_object *params, size_t *len);
  * Parses an XML-RPC response body.  On success *out is the JSON value
  * (caller puts; NULL for <nil/>): boolean, int (int/i4/i8), double (its
  * JSON text is the shortest that reads back exactly, e.g. 750.0,
- * 14.930000000000007), string, array, object; dateTime.iso8601 and base64
+ * 14.930000000000007), string (any character, those past U+FFFF such as
+ * emoji included, as UTF-8 or as a character reference), array, object
+ * (member names alike); dateTime.iso8601 and base64
  * become strings (base64 stays base64 text).  On a fault, err is classified
  * from faultCode/faultString as Odoo 18's /xmlrpc/2 endpoint emits them
  * (integer codes), or the legacy /xmlrpc endpoint (string codes), and the

@@ -7,11 +7,8 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
-#include <errno.h>
 #include <math.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,56 +17,17 @@
 
 #include <xmlrpc-c/base.h>
 
+#include "mock_odoo.h"
 #include "odoo.h"
 #include "util.h"
 
 /* ------------------------------------------------------------ fixtures */
 
-static void
-fixture_path(char *out, size_t cap, const char *name)
-{
-	const char *top = getenv("top_srcdir");
-
-	if (top && *top) {
-		snprintf(out, cap, "%s/tests/fixtures/odoo-captures/raw/%s", top, name);
-	} else {
-		/* Run by hand: find the fixtures next to this source file. */
-		const char *slash = strrchr(__FILE__, '/');
-		int dirlen = slash ? (int)(slash - __FILE__) : 1;
-		snprintf(out, cap, "%.*s/../fixtures/odoo-captures/raw/%s",
-		         dirlen, slash ? __FILE__ : ".", name);
-	}
-}
-
-/* Reads a capture; the test fails if it is missing.  Caller frees. */
-static char *
-read_fixture(const char *name, size_t *len)
-{
-	char path[1024];
-	FILE *f;
-	char *data;
-	long n;
-
-	fixture_path(path, sizeof path, name);
-	f = fopen(path, "rb");
-	cr_assert_not_null(f, "cannot open %s: %s", path, strerror(errno));
-	cr_assert_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	cr_assert_geq(n, 0);
-	rewind(f);
-	data = xmalloc((size_t)n + 1);
-	cr_assert_eq(fread(data, 1, (size_t)n, f), (size_t)n);
-	data[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return data;
-}
-
 static enum odoo_err
 parse_fixture(const char *name, json_object **out, struct odoo_error *err)
 {
 	size_t len;
-	char *xml = read_fixture(name, &len);
+	char *xml = mock_capture(name, &len);
 	enum odoo_err rc = odoo_parse_response(xml, len, out, err);
 
 	free(xml);
@@ -206,7 +164,7 @@ Test(captures, all_in_table)
 	struct dirent *e;
 	int seen = 0;
 
-	fixture_path(path, sizeof path, "x");
+	mock_capture_path(path, sizeof path, "x");
 	slash = strrchr(path, '/');
 	*slash = '\0';
 	d = opendir(path);
@@ -418,6 +376,196 @@ Test(results, other_types)
 	json_object_put(out);
 }
 
+/* ------------------------------------- characters past U+FFFF (emoji) */
+
+/* s with every occurrence of from replaced by to (which must occur).  Caller frees. */
+static char *
+edited(const char *s, const char *from, const char *to)
+{
+	struct buf b;
+	const char *p = s, *q;
+	int n = 0;
+
+	buf_init(&b, 1 << 22);
+	while ((q = strstr(p, from)) != NULL) {
+		buf_append(&b, p, (size_t)(q - p));
+		buf_puts(&b, to);
+		p = q + strlen(from);
+		n++;
+	}
+	buf_puts(&b, p);
+	cr_assert_gt(n, 0, "\"%s\" is not in the capture", from);
+	return b.data;
+}
+
+/* Sets key of o to the string want (the expected value of an edited field). */
+static void
+expect_string(json_object *o, const char *key, const char *want)
+{
+	json_object_object_add(o, key, json_object_new_string(want));
+}
+
+#define GRIN  "\xf0\x9f\x98\x80"   /* U+1F600 */
+#define THUMB "\xf0\x9f\x91\x8d"   /* U+1F44D */
+#define PUA_E000 "\xee\x80\x80"
+#define PUA_E03D "\xee\x80\xbd"    /* with PUA_E600: what GRIN is swapped for */
+#define PUA_E600 "\xee\x98\x80"
+#define PUA_E800 "\xee\xa0\x80"
+
+/*
+ * Odoo's answer with emoji where people type them (Odoo's UI takes them),
+ * as UTF-8 and as character references, next to text that looks like the
+ * placeholders odoo.c swaps them for: everything reads back as sent, and
+ * the records left alone read as in the untouched capture.
+ */
+Test(wide, captured_customers_with_emoji)
+{
+	size_t len;
+	char *cap = mock_capture("search_read_partner_customers_sample.response.xml", &len), *a, *b, *c, *xml;
+	json_object *out, *want;
+	struct odoo_error err;
+
+	a = edited(cap, "<string>Azure Interior</string>", "<string>Azure " GRIN " Interior " THUMB "</string>");
+	b = edited(a, "<string>Fremont</string>",
+	           "<string>" PUA_E03D PUA_E600 " " PUA_E800 PUA_E000 " " PUA_E600 " " PUA_E800 "</string>");
+	c = edited(b, "<string>4557 De Silva St</string>", "<string>&#128512;&#x1F44D;&#57344;&#59392; &#233;</string>");
+	xml = edited(c, "<name>zip</name>", "<name>zip" GRIN "</name>");
+	cr_assert_eq(parse_str(xml, &out, &err), ODOO_OK, "%s", err.message);
+	cr_assert_eq(parse_fixture("search_read_partner_customers_sample.response.xml", &want, &err), ODOO_OK);
+	{
+		json_object *r0 = json_object_array_get_idx(want, 0);
+		size_t i;
+
+		expect_string(r0, "name", "Azure " GRIN " Interior " THUMB);
+		expect_string(r0, "city", PUA_E03D PUA_E600 " " PUA_E800 PUA_E000 " " PUA_E600 " " PUA_E800);
+		expect_string(r0, "street", GRIN THUMB PUA_E000 PUA_E800 " \xc3\xa9");
+		/* the member name changed in every record */
+		for (i = 0; i < json_object_array_length(want); i++) {
+			json_object *r = json_object_array_get_idx(want, i), *zip = NULL;
+			cr_assert(json_object_object_get_ex(r, "zip", &zip));
+			json_object_object_add(r, "zip" GRIN, json_object_get(zip));
+			json_object_object_del(r, "zip");
+		}
+	}
+	/* member order aside (json_object_equal ignores it), the same values */
+	cr_assert(json_object_equal(out, want), "got %s\nwant %s",
+	          json_object_to_json_string(out), json_object_to_json_string(want));
+	cr_assert_str_eq(json_object_get_string(at(json_object_array_get_idx(out, 0), "name")),
+	                 "Azure " GRIN " Interior " THUMB);
+	json_object_put(out);
+	json_object_put(want);
+	free(xml);
+	free(c);
+	free(b);
+	free(a);
+	free(cap);
+}
+
+/* Both rewrites of an answer together: doubles read apart, emoji swapped. */
+Test(wide, with_doubles)
+{
+	size_t len;
+	char *cap = mock_capture("search_read_product_sample.response.xml", &len), *xml;
+	json_object *out, *p;
+	struct odoo_error err;
+
+	xml = edited(cap, "<string>Customizable Desk</string>", "<string>Desk " GRIN "</string>");
+	cr_assert_eq(parse_str(xml, &out, &err), ODOO_OK, "%s", err.message);
+	p = json_object_array_get_idx(out, 0);
+	cr_assert_str_eq(json_object_get_string(at(p, "name")), "Desk " GRIN);
+	cr_assert_str_eq(json_object_to_json_string(at(p, "list_price")), "750.0");
+	cr_assert(json_object_get_double(at(json_object_array_get_idx(out, 1), "qty_available")) == 70.0);
+	cr_assert_str_eq(json_object_get_string(at(json_object_array_get_idx(out, 1), "name")), "Desk " GRIN);
+	json_object_put(out);
+	free(xml);
+	free(cap);
+}
+
+/* Odoo's messages quote what people typed: a fault keeps its emoji, on both endpoints. */
+Test(wide, in_faults)
+{
+	static const char *const files[] = { "create_partner_no_name.response.xml",
+	                                     "legacy__create_partner_no_name.response.xml" };
+	size_t i, len;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		char *cap = mock_capture(files[i], &len), *xml;
+		json_object *out = NULL;
+		struct odoo_error err;
+
+		xml = edited(cap, "require a name", "require a name " GRIN " " PUA_E03D PUA_E600);
+		cr_assert_eq(parse_str(xml, &out, &err), ODOO_E_USER, "%s: %s", files[i], err.message);
+		cr_assert_null(out);
+		cr_assert_str_eq(err.message, "The operation cannot be completed: Contacts require a name "
+		                 GRIN " " PUA_E03D PUA_E600, "%s", files[i]);
+		free(xml);
+		free(cap);
+	}
+}
+
+/* What is not a character stays refused (xmlrpc-c's own verdict, not a placeholder's). */
+Test(wide, bad_characters_stay_bad)
+{
+	static const char *const bad[] = {
+		RESPONSE("<string>\xf0\x9f\x98</string>"),          /* truncated */
+		RESPONSE("<string>\xf4\x90\x80\x80</string>"),      /* past U+10FFFF */
+		RESPONSE("<string>\xed\xa0\xbd\xed\xb8\x80</string>"), /* a surrogate pair in UTF-8 */
+		RESPONSE("<string>&#x110000;</string>"),
+		RESPONSE("<string>&#xD83D;&#xDE00;</string>"),
+		RESPONSE("<string>&#65535;</string>"),
+		RESPONSE("<string>&#x;</string>"),
+		RESPONSE("<string>&#128512</string>"),
+		RESPONSE("<int>" GRIN "</int>"),
+		RESPONSE("<double>1" GRIN "</double>"),
+		RESPONSE("<dateTime.iso8601>20261126T20:28:20" GRIN "</dateTime.iso8601>"),
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		json_object *out = NULL;
+		struct odoo_error err;
+
+		cr_assert_eq(parse_str(bad[i], &out, &err), ODOO_E_BAD_RESPONSE, "case %zu: %s", i, err.message);
+		cr_assert_null(out);
+	}
+}
+
+/* Every character past U+FFFF, at both ends of the planes, by UTF-8 and by reference. */
+Test(wide, every_plane_boundary)
+{
+	static const uint32_t cps[] = { 0x10000, 0x103ff, 0x10400, 0x1f600, 0x1ffff, 0xeffff, 0x10fffe, 0x10ffff,
+	                                0xe000, 0xe3ff, 0xe400, 0xe7ff, 0xe800, 0xe801, 0xefff, 0xf8ff, 0xfffd };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cps); i++) {
+		char u[5] = { 0 }, xml[256], ref[256];
+		uint32_t c = cps[i];
+		json_object *out = NULL;
+		struct odoo_error err;
+
+		if (c > 0xffff) {
+			u[0] = (char)(0xf0 | (c >> 18));
+			u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+			u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+			u[3] = (char)(0x80 | (c & 0x3f));
+		} else {
+			u[0] = (char)(0xe0 | (c >> 12));
+			u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+			u[2] = (char)(0x80 | (c & 0x3f));
+		}
+		snprintf(xml, sizeof xml, RESPONSE("<string>a%sb</string>"), u);
+		cr_assert_eq(parse_str(xml, &out, &err), ODOO_OK, "U+%04X: %s", c, err.message);
+		cr_assert_eq(json_object_get_string_len(out), (int)strlen(u) + 2, "U+%04X", c);
+		cr_assert(memcmp(json_object_get_string(out) + 1, u, strlen(u)) == 0, "U+%04X", c);
+		json_object_put(out);
+		snprintf(ref, sizeof ref, RESPONSE("<string>a&#x%X;b&#%u;</string>"), c, c);
+		cr_assert_eq(parse_str(ref, &out, &err), ODOO_OK, "&#x%X;: %s", c, err.message);
+		snprintf(xml, sizeof xml, "a%sb%s", u, u);
+		cr_assert_str_eq(json_object_get_string(out), xml, "&#x%X;", c);
+		json_object_put(out);
+	}
+}
+
 static char *
 nested(int depth)
 {
@@ -585,6 +733,7 @@ Test(classify, status_table)
 		{ ODOO_OK, 200 }, { ODOO_E_UNREACHABLE, 503 }, { ODOO_E_TIMEOUT, 504 },
 		{ ODOO_E_BAD_RESPONSE, 502 }, { ODOO_E_LOGIN, 503 }, { ODOO_E_ACCESS, 403 },
 		{ ODOO_E_USER, 422 }, { ODOO_E_MISSING, 404 }, { ODOO_E_SERVER, 502 },
+		{ ODOO_E_REQUEST, 400 },
 	};
 	size_t i, j;
 
@@ -765,7 +914,7 @@ Test(serialize, captured_requests_round_trip)
 	struct dirent *e;
 	int done = 0;
 
-	fixture_path(path, sizeof path, "x");
+	mock_capture_path(path, sizeof path, "x");
 	slash = strrchr(path, '/');
 	*slash = '\0';
 	d = opendir(path);
@@ -779,7 +928,7 @@ Test(serialize, captured_requests_round_trip)
 
 		if (n < 12 || strcmp(e->d_name + n - 12, ".request.xml") != 0)
 			continue;
-		xml = read_fixture(e->d_name, &len);
+		xml = mock_capture(e->d_name, &len);
 		parse_call(xml, len, &m1, &p1);
 		j = xv_to_json(p1);
 		mine = odoo_serialize_call(m1, j, &mine_len);
@@ -811,7 +960,7 @@ Test(serialize, create_sale_order_like_capture)
 		" \"name\": \"custom description line\", \"tax_id\": [[6, 0, [1]]]}]]}]]";
 	json_object *j = json_tokener_parse(json);
 	size_t len, mlen;
-	char *cap = read_fixture("create_sale_order_with_lines.request.xml", &len);
+	char *cap = mock_capture("create_sale_order_with_lines.request.xml", &len);
 	char *mine = odoo_serialize_call("execute_kw", j, &mlen);
 	const char *m1, *m2;
 	xmlrpc_value *p1, *p2;
@@ -1028,204 +1177,48 @@ struct step {
 	char     file[480];   /* capture name, or the body for A_INLINE */
 };
 
+/* A mock Odoo playing a script: request i gets step i (the last one from then on). */
 struct server {
-	int lfd, port, stop[2];
-	pthread_t th;
+	struct mock_odoo *m;
+	int port;
 	const struct step *script;
 	size_t nsteps;
-	bool keepalive;
-	/* what was seen */
-	int connections, requests, auth, exec, version, without_host;
-	char path[256], ctype[128], method[64];
+	struct mock_seen seen;   /* what it saw, filled by server_stop() */
 };
 
-static ssize_t
-read_request(int fd, char *req, size_t cap, size_t *hdr_len)
-{
-	size_t got = 0, need = 0;
-
-	for (;;) {
-		char *end;
-		ssize_t r = read(fd, req + got, cap - 1 - got);
-		if (r <= 0)
-			return -1;
-		got += (size_t)r;
-		req[got] = '\0';
-		end = strstr(req, "\r\n\r\n");
-		if (end && need == 0) {
-			char *cl = strcasestr(req, "\r\nContent-Length:");
-			int64_t v = 0;
-			*hdr_len = (size_t)(end + 4 - req);
-			if (cl) {
-				char num[32];
-				size_t k = strspn(cl + 17, " ");
-				size_t m = strspn(cl + 17 + k, "0123456789");
-				snprintf(num, sizeof num, "%.*s", (int)m, cl + 17 + k);
-				cr_assert(parse_int64(num, 0, 1 << 24, &v));
-			}
-			need = *hdr_len + (size_t)v;
-		}
-		if (need && got >= need)
-			return (ssize_t)got;
-		cr_assert_lt(got, cap - 1, "request too big for the test server");
-	}
-}
-
 static void
-write_all(int fd, const char *p, size_t n)
+scripted(void *ud, const struct mock_request *rq, struct mock_answer *a)
 {
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
-}
+	const struct server *s = ud;
+	const struct step *st = &s->script[(size_t)rq->n - 1 < s->nsteps ? (size_t)rq->n - 1 : s->nsteps - 1];
 
-static void
-note_request(struct server *s, const char *req, size_t hdr_len)
-{
-	const char *sp = strchr(req, ' '), *m;
-	const char *ct = strcasestr(req, "\r\nContent-Type:");
-
-	s->requests++;
-	if (strcasestr(req, "\r\nHost:") == NULL || strcasestr(req, "\r\nHost:") > req + hdr_len)
-		s->without_host++;
-	if (sp)
-		snprintf(s->path, sizeof s->path, "%.*s", (int)strcspn(sp + 1, " "), sp + 1);
-	if (ct)
-		snprintf(s->ctype, sizeof s->ctype, "%.*s", (int)strcspn(ct + 15, "\r"), ct + 15);
-	m = strstr(req + hdr_len, "<methodName>");
-	s->method[0] = '\0';
-	if (m)
-		snprintf(s->method, sizeof s->method, "%.*s", (int)strcspn(m + 12, "<"), m + 12);
-	if (strcmp(s->method, "authenticate") == 0)
-		s->auth++;
-	else if (strcmp(s->method, "execute_kw") == 0)
-		s->exec++;
-	else if (strcmp(s->method, "version") == 0)
-		s->version++;
-}
-
-/* Waits until the client goes away or the test ends. */
-static void
-hang(struct server *s, int fd)
-{
-	struct pollfd p[2] = { { fd, POLLIN, 0 }, { s->stop[0], POLLIN, 0 } };
-	char c;
-
-	while (poll(p, 2, -1) < 0 && errno == EINTR)
-		;
-	if (p[0].revents && read(fd, &c, 1) < 0)
-		return;
-}
-
-/* Answers one request; returns whether the connection stays open. */
-static bool
-answer(struct server *s, int fd, const struct step *st, const char *req)
-{
-	char head[256], *body = NULL;
-	size_t len = 0;
-
-	/* As Odoo: no Host header is a 500 from werkzeug, whatever the script says. */
-	if (strcasestr(req, "\r\nHost:") == NULL) {
-		body = read_fixture("http__no_host_header.response.txt", &len);
-		write_all(fd, body, len);
-		free(body);
-		return false;
-	}
 	switch (st->act) {
 	case A_HANG:
-		hang(s, fd);
-		return false;
+		a->act = MOCK_HANG;
+		break;
 	case A_DROP:
-		return false;
-	case A_RAW:
-		body = read_fixture(st->file, &len);
-		write_all(fd, body, len);
-		free(body);
-		return false;
-	case A_REPLY:
-	case A_NOLEN:
+		a->act = MOCK_DROP;
+		break;
 	case A_INLINE:
-		if (st->act == A_INLINE) {
-			body = xstrdup(st->file);
-			len = strlen(body);
-		} else {
-			body = read_fixture(st->file, &len);
-		}
-		if (st->act == A_NOLEN)
-			snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\n"
-			         "Connection: close\r\n\r\n");
-		else
-			snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\n"
-			         "Content-Length: %zu\r\n%s\r\n", len, s->keepalive ? "" : "Connection: close\r\n");
-		write_all(fd, head, strlen(head));
-		write_all(fd, body, len);
-		free(body);
-		return s->keepalive && st->act == A_REPLY;
+		mock_reply_text(a, st->file);
+		break;
+	case A_REPLY:
+	case A_RAW:
+	case A_NOLEN:
+		mock_reply_capture(a, st->file);
+		a->act = st->act == A_RAW ? MOCK_RAW : st->act == A_NOLEN ? MOCK_REPLY_NOLEN : MOCK_REPLY;
+		break;
 	}
-	return false;
-}
-
-static void *
-serve(void *arg)
-{
-	struct server *s = arg;
-	static char req[1 << 20];
-
-	for (;;) {
-		struct pollfd p[2] = { { s->lfd, POLLIN, 0 }, { s->stop[0], POLLIN, 0 } };
-		int fd;
-		bool open_;
-
-		if (poll(p, 2, -1) < 0)
-			continue;
-		if (p[1].revents)
-			break;
-		fd = accept(s->lfd, NULL, NULL);
-		if (fd < 0)
-			continue;
-		s->connections++;
-		do {
-			size_t hdr_len = 0;
-			const struct step *st;
-
-			if (read_request(fd, req, sizeof req, &hdr_len) < 0)
-				break;
-			note_request(s, req, hdr_len);
-			st = &s->script[(size_t)s->requests - 1 < s->nsteps ? (size_t)s->requests - 1 : s->nsteps - 1];
-			open_ = answer(s, fd, st, req);
-		} while (open_);
-		close(fd);
-	}
-	return NULL;
 }
 
 static void
 server_start_ka(struct server *s, const struct step *script, size_t n, bool keepalive)
 {
-	struct sockaddr_in a;
-	socklen_t alen = sizeof a;
-	int one = 1;
-
 	memset(s, 0, sizeof *s);
 	s->script = script;
 	s->nsteps = n;
-	s->keepalive = keepalive;
-	s->lfd = socket(AF_INET, SOCK_STREAM, 0);
-	cr_assert_geq(s->lfd, 0);
-	setsockopt(s->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	memset(&a, 0, sizeof a);
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	cr_assert_eq(bind(s->lfd, (struct sockaddr *)&a, sizeof a), 0);
-	cr_assert_eq(listen(s->lfd, 8), 0);
-	cr_assert_eq(getsockname(s->lfd, (struct sockaddr *)&a, &alen), 0);
-	s->port = ntohs(a.sin_port);
-	cr_assert_eq(pipe(s->stop), 0);
-	cr_assert_eq(pthread_create(&s->th, NULL, serve, s), 0);
+	s->m = mock_odoo_start(scripted, s, keepalive);
+	s->port = mock_odoo_port(s->m);
 }
 
 static void
@@ -1237,11 +1230,8 @@ server_start(struct server *s, const struct step *script, size_t n)
 static void
 server_stop(struct server *s)
 {
-	write_all(s->stop[1], "x", 1);
-	pthread_join(s->th, NULL);
-	close(s->lfd);
-	close(s->stop[0]);
-	close(s->stop[1]);
+	mock_odoo_stop(s->m, &s->seen);
+	s->m = NULL;
 }
 
 static struct odoo *
@@ -1293,7 +1283,7 @@ Test(transport, timeout_is_honoured_and_not_retried)
 	cr_assert_eq(odoo_http_status(err.code), 504);
 	odoo_free(o);
 	server_stop(&s);
-	cr_assert_eq(s.requests, 1, "a timed-out read was sent %d times", s.requests);
+	cr_assert_eq(s.seen.requests, 1, "a timed-out read was sent %d times", s.seen.requests);
 }
 
 Test(transport, refused_is_unreachable)
@@ -1339,7 +1329,7 @@ expect_bad(const struct step *script, size_t n, size_t max_response, const char 
 	cr_assert_eq(odoo_http_status(err.code), 502);
 	odoo_free(o);
 	server_stop(&s);
-	cr_assert_eq(s.requests, 1, "a bad answer is not retried");
+	cr_assert_eq(s.seen.requests, 1, "a bad answer is not retried");
 }
 
 Test(transport, http_500_is_bad_response)
@@ -1410,19 +1400,20 @@ Test(transport, host_path_and_content_type)
 	cr_assert_str_eq(json_object_get_string(at(out, "server_version")), "18.0");
 	cr_assert_geq(lat, 0);
 	json_object_put(out);
-	cr_assert_str_eq(s.path, "/odoo/xmlrpc/2/common");
+	mock_odoo_seen(s.m, &s.seen);
+	cr_assert_str_eq(s.seen.path, "/odoo/xmlrpc/2/common");
 	cr_assert_eq(search_read(o, true, &out, &err), ODOO_OK, "%s", err.message);
 	cr_assert_eq(json_object_array_length(out), 3);
 	json_object_put(out);
 	odoo_free(o);
 	server_stop(&s);
-	cr_assert_str_eq(s.path, "/odoo/xmlrpc/2/object");
-	cr_assert_str_eq(s.ctype, " text/xml");
-	cr_assert_eq(s.without_host, 0);
-	cr_assert_eq(s.requests, 3);
-	cr_assert_eq(s.version, 1);
-	cr_assert_eq(s.auth, 1);
-	cr_assert_eq(s.exec, 1);
+	cr_assert_str_eq(s.seen.path, "/odoo/xmlrpc/2/object");
+	cr_assert_str_eq(s.seen.ctype, " text/xml");
+	cr_assert_eq(s.seen.without_host, 0);
+	cr_assert_eq(s.seen.requests, 3);
+	cr_assert_eq(s.seen.version, 1);
+	cr_assert_eq(s.seen.authenticate, 1);
+	cr_assert_eq(s.seen.execute_kw, 1);
 }
 
 Test(transport, uid_is_kept)
@@ -1446,8 +1437,8 @@ Test(transport, uid_is_kept)
 	cr_assert_eq(odoo_service_uid(o, &err), 2);
 	odoo_free(o);
 	server_stop(&s);
-	cr_assert_eq(s.auth, 1);
-	cr_assert_eq(s.exec, 3);
+	cr_assert_eq(s.seen.authenticate, 1);
+	cr_assert_eq(s.seen.execute_kw, 3);
 }
 
 /*
@@ -1514,8 +1505,8 @@ ParameterizedTest(const struct scenario *c, transport, scenario)
 	odoo_free(o);
 	server_stop(&s);
 	cr_assert_eq(rc, c->want, "%s: got %s (%s)", c->name, odoo_strerror(rc), err.message);
-	cr_assert_eq(s.auth, c->auth, "%s: %d authenticate calls", c->name, s.auth);
-	cr_assert_eq(s.exec, c->exec, "%s: %d execute_kw calls", c->name, s.exec);
+	cr_assert_eq(s.seen.authenticate, c->auth, "%s: %d authenticate calls", c->name, s.seen.authenticate);
+	cr_assert_eq(s.seen.execute_kw, c->exec, "%s: %d execute_kw calls", c->name, s.seen.execute_kw);
 }
 
 Test(transport, user_login_checked)
@@ -1540,7 +1531,106 @@ Test(transport, user_login_checked)
 	cr_assert_eq(uid, 0);
 	odoo_free(o);
 	server_stop(&s);
-	cr_assert_eq(s.auth, 3);
+	cr_assert_eq(s.seen.authenticate, 3);
+}
+
+/*
+ * What XML cannot carry is the caller's fault, not Odoo's refusal: 400,
+ * and nothing reaches Odoo.  The client stays usable.
+ */
+Test(transport, unsendable_arguments_are_a_bad_request)
+{
+	static const struct step script[] = { AUTH_OK, PRODUCTS };
+	struct server s;
+	struct odoo *o;
+	struct odoo_error err;
+	json_object *out = NULL, *args = json_tokener_parse("[[[\"name\", \"=\", \"a\\u0001b\"]]]");
+	long uid = -1;
+
+	server_start(&s, script, ARRAY_SIZE(script));
+	o = client(s.port, "", 2000, 1 << 20);
+	cr_assert_eq(odoo_execute_kw(o, "product.product", "search_read", args, NULL, true, &out, &err),
+	             ODOO_E_REQUEST, "%s", odoo_strerror(err.code));
+	cr_assert_null(out);
+	cr_assert_eq(err.code, ODOO_E_REQUEST);
+	cr_assert_eq(odoo_http_status(err.code), 400);
+	cr_assert_not_null(strstr(err.message, "control characters"), "%s", err.message);
+	cr_assert_eq(odoo_authenticate(o, "ad\x1bmin", "admin", &uid, &err), ODOO_E_REQUEST);
+	cr_assert_eq(uid, 0);
+	cr_assert_eq(search_read(o, true, &out, &err), ODOO_OK, "%s", err.message);
+	json_object_put(out);
+	json_object_put(args);
+	odoo_free(o);
+	server_stop(&s);
+	cr_assert_eq(s.seen.authenticate, 1, "the service login only");
+	cr_assert_eq(s.seen.execute_kw, 1, "the good call only");
+}
+
+/* The service account's own credentials come from the configuration: unsendable ones are a failed login (503). */
+Test(transport, unsendable_service_credentials_are_a_login_failure)
+{
+	static const struct step script[] = { AUTH_OK, PRODUCTS };
+	struct server s;
+	struct odoo *o;
+	struct odoo_error err;
+	json_object *out = NULL;
+	char url[64];
+	struct odoo_config cfg = { .url = url, .db = "odoo_pelotazo", .username = "admin",
+	                           .password = "pass\x01word", .timeout_ms = 2000, .max_response = 1 << 20 };
+
+	server_start(&s, script, ARRAY_SIZE(script));
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", s.port);
+	o = odoo_new(&cfg);
+	cr_assert_not_null(o);
+	cr_assert_eq(search_read(o, true, &out, &err), ODOO_E_LOGIN, "%s", odoo_strerror(err.code));
+	cr_assert_eq(odoo_http_status(err.code), 503);
+	odoo_free(o);
+	server_stop(&s);
+	cr_assert_eq(s.seen.requests, 0);
+}
+
+/* Replies with the body given as ud. */
+static void
+reply_with(void *ud, const struct mock_request *rq, struct mock_answer *a)
+{
+	(void)rq;
+	mock_reply_text(a, ud);
+}
+
+/*
+ * An answer as large as max_response, all characters odoo.c swaps before
+ * xmlrpc-c reads them (which doubles their size): xmlrpc-c's own size
+ * limit is raised to match, so it still reads, exactly.
+ */
+Test(transport, swapped_answer_at_the_size_limit)
+{
+	struct buf b, want;
+	struct mock_odoo *m;
+	struct odoo *o;
+	struct odoo_error err;
+	json_object *out = NULL;
+	int i;
+
+	buf_init(&b, 1 << 22);
+	buf_init(&want, 1 << 22);
+	buf_puts(&b, "<?xml version=\"1.0\"?>\n<methodResponse>\n<params>\n<param>\n<value><struct>"
+	         "<member><name>server_version</name><value><string>");
+	for (i = 0; i < 100000; i++) {
+		const char *c = i % 50 == 0 ? GRIN : PUA_E000;
+		buf_puts(&b, c);
+		buf_puts(&want, c);
+	}
+	buf_puts(&b, "</string></value></member></struct></value>\n</param>\n</params>\n</methodResponse>\n");
+	buf_append(&want, "", 1);
+	m = mock_odoo_start(reply_with, b.data, false);
+	o = client(mock_odoo_port(m), "", 5000, b.len);
+	cr_assert_eq(odoo_version(o, &out, NULL, &err), ODOO_OK, "%s", err.message);
+	cr_assert_str_eq(json_object_get_string(at(out, "server_version")), want.data);
+	json_object_put(out);
+	odoo_free(o);
+	mock_odoo_stop(m, NULL);
+	buf_free(&b);
+	buf_free(&want);
 }
 
 Test(transport, faults_pass_through)
@@ -1567,7 +1657,7 @@ Test(transport, faults_pass_through)
 	odoo_get_stats(o, &st);
 	odoo_free(o);
 	server_stop(&s);
-	cr_assert_eq(s.exec, 4, "faults are answers: never repeated");
+	cr_assert_eq(s.seen.execute_kw, 4, "faults are answers: never repeated");
 	cr_assert_eq(st.calls, 5);
 	cr_assert_eq(st.failures, 4);
 	cr_assert_gt(st.total_us, 0);
@@ -1591,8 +1681,8 @@ Test(transport, connection_reused_when_kept_alive)
 	}
 	odoo_free(o);
 	server_stop(&s);
-	cr_assert_eq(s.requests, 3);
-	cr_assert_eq(s.connections, 1, "%d connections for 3 calls", s.connections);
+	cr_assert_eq(s.seen.requests, 3);
+	cr_assert_eq(s.seen.connections, 1, "%d connections for 3 calls", s.seen.connections);
 }
 
 /* The password never reaches the log, even at debug level, even inside a traceback. */
