@@ -4,8 +4,6 @@
 #include <criterion/criterion.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +12,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "mock_odoo.h"
 #include "odoo.h"
 #include "throttle.h"
 #include "token.h"
@@ -31,32 +30,18 @@
  * res.users read answers in the captures' read format (Odoo's False for an
  * empty email) and replays raw/read_nonexistent_id for an unknown id.
  */
-static int lfd = -1, stop_pipe[2];
-static pthread_t th;
+static struct mock_odoo *mock;
 static atomic_int n_authenticate;   /* authenticate calls seen */
 static atomic_bool hang;            /* read the request, never answer */
 
+/* A capture, byte for byte.  Caller frees. */
 static char *
 capture(const char *name)
 {
-	const char *top = getenv("top_srcdir");
-	char *path, *data;
-	FILE *f;
-	long len;
+	size_t len;
+	char *data = mock_capture(name, &len);
 
-	cr_assert_not_null(top, "top_srcdir is not set (run through make check)");
-	path = xasprintf("%s/tests/fixtures/odoo-captures/raw/%s", top, name);
-	f = fopen(path, "rb");
-	cr_assert_not_null(f, "cannot open %s", path);
-	cr_assert_eq(fseek(f, 0, SEEK_END), 0);
-	len = ftell(f);
 	cr_assert(len > 0);
-	rewind(f);
-	data = xmalloc((size_t)len + 1);
-	cr_assert_eq(fread(data, 1, (size_t)len, f), (size_t)len);
-	data[len] = '\0';
-	fclose(f);
-	free(path);
 	return data;
 }
 
@@ -117,75 +102,16 @@ answer(const char *body)
 }
 
 static void
-write_all(int fd, const char *p, size_t n)
+scripted(void *ud, const struct mock_request *rq, struct mock_answer *a)
 {
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-static void
-serve_one(int fd)
-{
-	static char req[1 << 16];
-	size_t got = 0, need = 0;
-	char head[256], *body;
-
-	for (;;) {
-		ssize_t r = read(fd, req + got, sizeof(req) - 1 - got);
-		char *end;
-
-		if (r <= 0)
-			return;
-		got += (size_t)r;
-		req[got] = '\0';
-		if (need == 0 && (end = strstr(req, "\r\n\r\n")) != NULL) {
-			const char *cl = strcasestr(req, "\r\nContent-Length:");
-			int64_t v = 0;
-			char num[32];
-
-			cr_assert_not_null(cl);
-			snprintf(num, sizeof(num), "%.*s", (int)strspn(cl + 18, "0123456789"), cl + 18);
-			cr_assert(parse_int64(num, 1, sizeof(req) / 2, &v));
-			need = (size_t)(end + 4 - req) + (size_t)v;
-		}
-		if (need && got >= need)
-			break;
-	}
+	(void)ud;
 	if (atomic_load(&hang)) {
-		struct pollfd p = { stop_pipe[0], POLLIN, 0 };
-		poll(&p, 1, 5000);
+		a->act = MOCK_HANG;
 		return;
 	}
-	body = answer(strstr(req, "\r\n\r\n") + 4);
-	snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\nServer: Werkzeug/2.2.2 Python/3.11.2\r\n"
-	         "Content-Type: text/xml; charset=utf-8\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
-	         strlen(body));
-	write_all(fd, head, strlen(head));
-	write_all(fd, body, strlen(body));
-	free(body);
-}
-
-static void *
-serve(void *arg)
-{
-	for (;;) {
-		struct pollfd p[2] = { { lfd, POLLIN, 0 }, { stop_pipe[0], POLLIN, 0 } };
-		int fd;
-
-		if (poll(p, 2, -1) < 0)
-			continue;
-		if (p[1].revents)
-			return arg;
-		if ((fd = accept(lfd, NULL, NULL)) < 0)
-			continue;
-		serve_one(fd);
-		close(fd);
-	}
+	a->act = MOCK_REPLY;
+	a->body = answer(rq->body);
+	a->len = strlen(a->body);
 }
 
 static int port;
@@ -193,29 +119,15 @@ static int port;
 static void
 odoo_up(void)
 {
-	struct sockaddr_in a;
-	socklen_t alen = sizeof(a);
-
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	cr_assert_eq(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
-	cr_assert_eq(listen(lfd, 8), 0);
-	cr_assert_eq(getsockname(lfd, (struct sockaddr *)&a, &alen), 0);
-	port = ntohs(a.sin_port);
-	cr_assert_eq(pipe(stop_pipe), 0);
-	cr_assert_eq(pthread_create(&th, NULL, serve, NULL), 0);
+	mock = mock_odoo_start(scripted, NULL, false);
+	port = mock_odoo_port(mock);
 }
 
 static void
 odoo_down(void)
 {
-	write_all(stop_pipe[1], "x", 1);
-	pthread_join(th, NULL);
-	close(lfd);
-	close(stop_pipe[0]);
-	close(stop_pipe[1]);
+	mock_odoo_stop(mock, NULL);
+	mock = NULL;
 }
 
 TestSuite(auth, .init = odoo_up, .fini = odoo_down);
@@ -563,6 +475,28 @@ Test(auth, odoo_traceback_is_502_and_not_counted)
 		done(&x);
 	}
 	cr_assert_eq(atomic_load(&n_authenticate), 3, "Odoo errors must not count as failed logins");
+	app_free(&x);
+}
+
+/*
+ * A login XML cannot carry never reaches Odoo: odoo.c refuses to send it,
+ * which is the client's fault (400), not Odoo's refusal (422), and not a
+ * failed login either.
+ */
+Test(auth, login_xml_cannot_carry_is_400_without_asking_odoo)
+{
+	struct exchange x;
+
+	app_init(&x, "odoo_pelotazo", port, 5000);
+	for (int i = 0; i < 3; i++) {
+		post_token(&x, FORM, "username=ad%01min&password=admin");
+		assert_error(&x, 400, "Datos inválidos");
+		done(&x);
+	}
+	cr_assert_eq(atomic_load(&n_authenticate), 0, "Odoo was asked");
+	post_token(&x, FORM, "username=admin&password=admin");
+	assert_token_answer(&x, "admin", 2);
+	done(&x);
 	app_free(&x);
 }
 
