@@ -3,17 +3,12 @@
 #include "autoconfig.h"
 
 #include <criterion/criterion.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "crud.h"
+#include "mock_odoo.h"
 #include "odoo.h"
 #include "res_fixture.h"
 #include "sales.h"
@@ -35,8 +30,7 @@ typedef json_object *(*responder_fn)(const char *model, const char *method, json
 
 static responder_fn responder;
 static json_object *calls;          /* [{"model", "method", "args", "kwargs"}], fields_get excluded */
-static int lfd = -1, port, stop_pipe[2];
-static pthread_t th;
+static struct mock_odoo *mock;
 
 /* methodCall params -> JSON, by reading them as the result array of a methodResponse. */
 static json_object *
@@ -116,75 +110,19 @@ dispatch(json_object *params, const char *method, struct fault *f)
 }
 
 static void
-write_all(int fd, const char *p, size_t n)
+scripted(void *ud, const struct mock_request *rq, struct mock_answer *a)
 {
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-static void
-serve_one(int fd)
-{
-	static char req[1 << 22];
-	size_t got = 0, need = 0;
-	char method[64], head[200], *body;
+	char method[64];
 	json_object *params, *result;
 	struct fault f = { 0, "" };
 
-	for (;;) {
-		ssize_t r = read(fd, req + got, sizeof(req) - 1 - got);
-		char *end;
-
-		if (r <= 0)
-			return;
-		got += (size_t)r;
-		req[got] = '\0';
-		if (need == 0 && (end = strstr(req, "\r\n\r\n")) != NULL) {
-			const char *cl = strcasestr(req, "\r\nContent-Length:");
-			int64_t v = 0;
-			char num[32];
-
-			cr_assert_not_null(cl);
-			snprintf(num, sizeof(num), "%.*s", (int)strspn(cl + 18, "0123456789"), cl + 18);
-			cr_assert(parse_int64(num, 1, 1 << 22, &v));
-			need = (size_t)(end + 4 - req) + (size_t)v;
-		}
-		if (need && got >= need)
-			break;
-	}
-	params = call_params(strstr(req, "\r\n\r\n") + 4, method, sizeof(method));
+	(void)ud;
+	params = call_params(rq->body, method, sizeof(method));
 	result = dispatch(params, method, &f);
-	body = answer_body(result, &f);
-	snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\n"
-	         "Content-Length: %zu\r\nConnection: close\r\n\r\n", strlen(body));
-	write_all(fd, head, strlen(head));
-	write_all(fd, body, strlen(body));
-	free(body);
+	a->act = MOCK_REPLY;
+	a->body = answer_body(result, &f);
+	a->len = strlen(a->body);
 	json_object_put(params);
-}
-
-static void *
-serve(void *arg)
-{
-	for (;;) {
-		struct pollfd p[2] = { { lfd, POLLIN, 0 }, { stop_pipe[0], POLLIN, 0 } };
-		int fd;
-
-		if (poll(p, 2, -1) < 0)
-			continue;
-		if (p[1].revents)
-			return arg;
-		if ((fd = accept(lfd, NULL, NULL)) < 0)
-			continue;
-		serve_one(fd);
-		close(fd);
-	}
 }
 
 static struct odoo *client;
@@ -199,23 +137,12 @@ ctx_odoo(struct ctx *c)
 static void
 odoo_up(void)
 {
-	struct sockaddr_in a;
-	socklen_t alen = sizeof(a);
 	char url[64];
 	struct odoo_config oc = { .url = url, .db = "odoo_pelotazo", .username = "admin", .password = "admin",
 	                          .timeout_ms = 5000, .max_response = 1 << 22 };
 
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	cr_assert_eq(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
-	cr_assert_eq(listen(lfd, 8), 0);
-	cr_assert_eq(getsockname(lfd, (struct sockaddr *)&a, &alen), 0);
-	port = ntohs(a.sin_port);
-	cr_assert_eq(pipe(stop_pipe), 0);
-	cr_assert_eq(pthread_create(&th, NULL, serve, NULL), 0);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
+	mock = mock_odoo_start(scripted, NULL, false);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", mock_odoo_port(mock));
 	client = odoo_new(&oc);
 	cr_assert_not_null(client);
 	calls = json_object_new_array();
@@ -224,11 +151,8 @@ odoo_up(void)
 static void
 odoo_down(void)
 {
-	write_all(stop_pipe[1], "x", 1);
-	pthread_join(th, NULL);
-	close(lfd);
-	close(stop_pipe[0]);
-	close(stop_pipe[1]);
+	mock_odoo_stop(mock, NULL);
+	mock = NULL;
 	odoo_free(client);
 	json_object_put(calls);
 }
@@ -785,6 +709,26 @@ Test(crud, odoo_refusals_map_to_statuses)
 	next_fault = (struct fault){ 2, "Some orders are not in a state requiring confirmation." };
 	run(&x, sales_action, "POST", "", NULL, NULL, "sales", "4", "confirm");
 	assert_error(&x, 422, "Some orders are not in a state requiring confirmation.");
+	done(&x);
+}
+
+/* What odoo.c refused to send (text XML cannot carry) is the client's data at fault. */
+static void
+unsendable(struct ctx *c)
+{
+	struct odoo_error err = { ODOO_E_REQUEST, 0, "The request holds text that is not valid UTF-8 or holds "
+	                          "control characters." };
+
+	crud_odoo_error(c, &err, "create");
+}
+
+Test(crud, unsendable_request_is_400_not_odoos_refusal)
+{
+	struct exchange x;
+
+	run(&x, unsendable, "POST", "", "application/json", "{}", "customers", NULL, NULL);
+	assert_error(&x, 400, "Datos inválidos");
+	cr_assert_null(strstr(json_object_to_json_string(x.res.body), "control characters"));
 	done(&x);
 }
 
