@@ -20,8 +20,8 @@ static const char *const verr_texts[VE__COUNT][2] = {
 	[VE_NOT_NUMBER]     = { "Debe ser un número", "Must be a number" },
 	[VE_OUT_OF_RANGE]   = { "Número fuera de rango", "Number out of range" },
 	[VE_NOT_STRING]     = { "Debe ser un texto", "Must be a string" },
-	[VE_BAD_CHARS]      = { "Contiene caracteres no admitidos (emojis o caracteres de control)",
-	                        "Contains unsupported characters (emoji or control characters)" },
+	[VE_BAD_CHARS]      = { "Contiene caracteres no admitidos (caracteres de control)",
+	                        "Contains unsupported characters (control characters)" },
 	[VE_BAD_DATE]       = { "Fecha inválida (AAAA-MM-DD)", "Invalid date (YYYY-MM-DD)" },
 	[VE_BAD_DATETIME]   = { "Fecha y hora inválida (RFC 3339, p. ej. 2025-01-31T10:00:00Z)",
 	                        "Invalid date-time (RFC 3339, e.g. 2025-01-31T10:00:00Z)" },
@@ -337,24 +337,23 @@ clean_string(json_object *in)
 }
 
 /*
- * Characters that cannot make the round trip through XML-RPC:
- *  - C0 controls other than tab, LF and CR, and U+FFFE/U+FFFF: XML 1.0
- *    cannot carry them at all (odoo.c would refuse the whole call, which
- *    then looked like Odoo's refusal: a 422);
- *  - anything past U+FFFF (a 4-byte sequence, e.g. emoji): Odoo takes it,
- *    but xmlrpc-c 1.33 refuses it in every answer it parses ("not in the
- *    Basic Multilingual Plane"), so a record holding one would answer 502
- *    to every read, list page and the read before a DELETE.
+ * Characters that cannot make the round trip through XML-RPC: C0 controls
+ * other than tab, LF and CR, and U+FFFE/U+FFFF.  XML 1.0 cannot carry them
+ * at all: odoo.c refuses the whole call (ODOO_E_REQUEST), and a 400 naming
+ * the field or parameter says more.  Characters past U+FFFF (emoji) do
+ * travel: xmlrpc-c 1.33 refuses them in answers, but odoo.c swaps them for
+ * placeholders before it parses, so a record holding one reads back as
+ * written.  stored no longer changes the answer (it refused those while
+ * they could not be read back).
  */
 bool
 text_carriable(const char *s, bool stored)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
+	(void)stored;
 	for (; *p != '\0'; p++) {
 		if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
-			return false;
-		if (stored && *p >= 0xF0)
 			return false;
 		/* U+FFFE and U+FFFF are EF BF BE and EF BF BF. */
 		if (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF))

@@ -19,8 +19,7 @@ enum verr {
 	VE_NOT_NUMBER,
 	VE_OUT_OF_RANGE,     /* a number a double cannot hold exactly (json-c saturates past 64 bits) */
 	VE_NOT_STRING,       /* also a string holding NUL */
-	VE_BAD_CHARS,        /* a character XML-RPC cannot carry (C0 control, U+FFFE/U+FFFF) or that
-	                        xmlrpc-c cannot read back (past U+FFFF: emoji) */
+	VE_BAD_CHARS,        /* a character XML-RPC cannot carry (C0 control, U+FFFE/U+FFFF) */
 	VE_BAD_DATE,
 	VE_BAD_DATETIME,
 	VE_BAD_SELECTION,
@@ -100,8 +99,9 @@ bool date_valid(const char *s);
 /*
  * Whether the UTF-8 text s can travel to Odoo and back through XML-RPC:
  * no C0 control but tab, LF and CR, no U+FFFE/U+FFFF (XML 1.0 cannot carry
- * them); when stored (a value Odoo keeps and answers later), nothing past
- * U+FFFF either, since xmlrpc-c refuses those in answers.
+ * them).  Characters past U+FFFF (emoji) can.  stored (a value Odoo keeps
+ * and answers later) no longer changes the answer: odoo.c reads such
+ * characters back since it works around xmlrpc-c's refusal of them.
  */
 bool text_carriable(const char *s, bool stored);
 

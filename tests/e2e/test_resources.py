@@ -779,17 +779,16 @@ def test_location_under_a_prefix(clean_sim, api):
 
 
 def test_characters_xml_rpc_cannot_carry_are_refused_in_bodies(clean_sim, api, odoo):
-    """Characters past U+FFFF: xmlrpc-c cannot read them back (see the next test), so a record
-    holding one would answer 502 to every read, list page and even the DELETE that could remove
-    it.  Control characters: XML 1.0 cannot carry them at all.  A 400 naming the field, before Odoo."""
+    """Control characters and U+FFFE/U+FFFF: XML 1.0 cannot carry them at all.  A 400 naming
+    the field, before Odoo."""
     rid = odoo.search("customers", limit=1)[0]
     before = odoo.api_record("customers", rid)
-    for body, key in (({"name": "Caf\u00e9 \U0001F600"}, "name"), ({"comment": "\U0001F44D"}, "comment"),
+    for body, key in (({"name": "Caf\u00e9 \U0001F600\u0007"}, "name"), ({"comment": "\U0001F44D\u0008"}, "comment"),
                       ({"street": "a\u0001b"}, "street"), ({"city": "esc\u001b[0m"}, "city"),
                       ({"zip": "\ufffe"}, "zip")):
         d = error(api("PATCH", "customers/%d" % rid, body=body), 400)
         assert list(d["errors"]) == [key], d
-    d = error(api("POST", "sales", body={"partner_id": rid, "lines": [{"product_id": 5, "name": "\U0001F600"}]}), 400)
+    d = error(api("POST", "sales", body={"partner_id": rid, "lines": [{"product_id": 5, "name": "\u0007"}]}), 400)
     assert list(d["errors"]) == ["lines.0.name"]
     assert odoo.api_record("customers", rid) == before
     # Accented letters and other BMP characters are fine.
@@ -797,10 +796,31 @@ def test_characters_xml_rpc_cannot_carry_are_refused_in_bodies(clean_sim, api, o
     assert d["name"] == "Lucía Ñandú \u20ac\u4e2d" and d["comment"] == "a\tb\nc"
 
 
-@pytest.mark.xfail(strict=True, reason="src/odoo.c: xmlrpc-c 1.33 refuses UTF-8 outside the BMP in answers "
-                                       "(\"not in the Basic Multilingual Plane\"), so any record Odoo holds "
-                                       "with an emoji reads as 502")
 def test_record_with_an_emoji_written_in_odoo_reads(clean_sim, api, odoo):
+    """xmlrpc-c 1.33 refuses characters past U+FFFF in answers ("not in the Basic Multilingual
+    Plane"): odoo.c swaps them for placeholders before it parses, so a record Odoo holds with
+    an emoji (typed in Odoo's own UI) reads as any other."""
     rid = odoo.search("customers", limit=1)[0]
     odoo("res.partner", "write", [rid], {"name": "Emoji \U0001F600"})
     assert ok(api.get("customers/%d" % rid))["name"] == "Emoji \U0001F600"
+
+
+def test_emoji_round_trip(clean_sim, api, odoo):
+    """A customer created with an emoji in its name reads back equal, through the API and in Odoo,
+    in its list page and its q search, and DELETE answers it as it was.  Next to it, text that
+    looks like odoo.c's placeholders (private-use characters) comes back unchanged."""
+    name = "Caf\u00e9 \U0001F600 \U0001F44D\U0010FFFF"
+    lookalike = "\ue03d\ue600 \ue800\ue000 \ue600"
+    d = ok(api("POST", "customers", body={"name": name, "comment": lookalike}), 201)
+    rid = d["id"]
+    assert (d["name"], d["comment"]) == (name, lookalike)
+    assert odoo.read("res.partner", [rid], ["name", "comment"])[0] == {"id": rid, "name": name, "comment": lookalike}
+    assert ok(api.get("customers/%d" % rid)) == d
+    page = ok(api.get("customers", {"q": "\U0001F600", "_start": 0, "_end": 50}))
+    assert [r["name"] for r in page if r["id"] == rid] == [name]
+    assert rid in ids_of(ok(api.get("customers", {"_start": 0, "_end": 10, "_sort": "id", "_order": "desc"})))
+    # Raw UTF-8 in the body (json.dumps above sent "\ud83d\ude00" escapes).
+    raw = json.dumps({"street": "Calle \U0001F3E0"}, ensure_ascii=False).encode()
+    d = ok(api("PATCH", "customers/%d" % rid, raw=raw, content_type=JSON))
+    assert d["street"] == "Calle \U0001F3E0" and d["name"] == name
+    assert ok(api("DELETE", "customers/%d" % rid)) == d

@@ -287,9 +287,12 @@ static const struct to_case to_cases[] = {
 	{ "products", "name", "\"\\ufffe\"", VE_BAD_CHARS, "" },
 	{ "products", "name", "\"\xef\xbf\xbf\"", VE_BAD_CHARS, "" },
 	{ "products", "description_sale", "\"a\\tb\\r\\nc\"", VE_OK, "\"a\\tb\\r\\nc\"" },
-	/* xmlrpc-c cannot read characters past U+FFFF back: escaped or raw, they are refused. */
-	{ "products", "name", "\"a \\ud83d\\ude00\"", VE_BAD_CHARS, "" },
-	{ "customers", "comment", "\"\xf0\x9f\x91\x8d\"", VE_BAD_CHARS, "" },
+	/* Characters past U+FFFF (emoji), escaped or raw, travel (odoo.c reads them back). */
+	{ "products", "name", "\"a \\ud83d\\ude00\"", VE_OK, "\"a \xf0\x9f\x98\x80\"" },
+	{ "customers", "comment", "\"\xf0\x9f\x91\x8d\"", VE_OK, "\"\xf0\x9f\x91\x8d\"" },
+	{ "customers", "name", "\"\xf4\x8f\xbf\xbf \xf0\x90\x80\x80\"", VE_OK, "\"\xf4\x8f\xbf\xbf \xf0\x90\x80\x80\"" },
+	/* ...but not beside what XML cannot carry */
+	{ "customers", "comment", "\"\xf0\x9f\x91\x8d\\u0002\"", VE_BAD_CHARS, "" },
 	{ "products", "name", "\"\xef\xbf\xbd \xe2\x82\xac \xe4\xb8\xad\"", VE_OK,
 	  "\"\xef\xbf\xbd \xe2\x82\xac \xe4\xb8\xad\"" },
 	{ "products", "name", "{\"es\": \"x\"}", VE_NOT_STRING, "" },
