@@ -585,11 +585,13 @@ base64_encode(const unsigned char *p, size_t n, size_t *outlen)
 #define WIDE_ESC 0xe800u   /* the next character stands for itself */
 
 /*
- * The most an answer of n bytes can grow to before xmlrpc-c reads it: a
- * placeholder is at most twice the bytes it replaces (three-byte
- * characters of the block; four-byte ones grow by half, references
- * shrink), the index of a double is never longer than twice its text
- * (take_doubles() caps that at a half anyway), and no byte is in both.
+ * The most an answer of n bytes can grow to before xmlrpc-c reads it.
+ * take_doubles() and take_wide() never rewrite the same bytes, and
+ * neither makes what it rewrites more than twice as long: a placeholder is
+ * at most twice the bytes it replaces (three-byte characters of the block;
+ * four-byte ones grow by half, references shrink), and an element
+ * <double>TEXT</double>, 18 bytes at least, gains at most the few more
+ * digits of its index (take_doubles() caps its growth at half anyway).
  */
 #define WIDE_GROWTH(n) (2 * (n) + 128)
 

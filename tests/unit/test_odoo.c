@@ -566,6 +566,95 @@ Test(wide, every_plane_boundary)
 	}
 }
 
+/* Appends c as UTF-8 to b. */
+static void
+put_cp(struct buf *b, uint32_t c)
+{
+	char u[4];
+	size_t n;
+
+	if (c < 0x80) {
+		u[0] = (char)c;
+		n = 1;
+	} else if (c < 0x800) {
+		u[0] = (char)(0xc0 | (c >> 6));
+		u[1] = (char)(0x80 | (c & 0x3f));
+		n = 2;
+	} else if (c < 0x10000) {
+		u[0] = (char)(0xe0 | (c >> 12));
+		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (c & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | (c >> 18));
+		u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (c & 0x3f));
+		n = 4;
+	}
+	buf_append(b, u, n);
+}
+
+/*
+ * Strings mixing emoji with every private-use character the swap uses (and
+ * its neighbours), each written raw or as a reference, in a string and in
+ * a member name: each reads back exactly.
+ */
+Test(wide, random_mixtures_read_back)
+{
+	static const uint32_t alphabet[] = { 'a', '&', 0xe9, 0xe3ff, 0xe400, 0xe7ff, 0xe800, 0xe801,
+	                                     0xf8ff, 0xfffd, 0x10000, 0x1f600, 0x1f44d, 0x10ffff };
+	uint32_t seed = 12345;
+	int k;
+
+	for (k = 0; k < 3000; k++) {
+		struct buf xml, want;
+		json_object *out = NULL, *v;
+		struct odoo_error err;
+		int i, n;
+
+		buf_init(&xml, 1 << 16);
+		buf_init(&want, 1 << 16);
+		seed = seed * 1103515245u + 12345u;
+		n = 1 + (int)((seed >> 16) % 12);
+		for (i = 0; i < n; i++) {
+			uint32_t c;
+			char ref[16];
+
+			seed = seed * 1103515245u + 12345u;
+			c = alphabet[(seed >> 16) % ARRAY_SIZE(alphabet)];
+			put_cp(&want, c);
+			if (c == '&') {
+				buf_puts(&xml, "&amp;");
+			} else if ((seed >> 8) & 1) {
+				snprintf(ref, sizeof ref, (seed >> 9) & 1 ? "&#x%X;" : "&#%u;", c);
+				buf_puts(&xml, ref);
+			} else {
+				put_cp(&xml, c);
+			}
+		}
+		{
+			struct buf doc;
+
+			buf_init(&doc, 1 << 17);
+			buf_puts(&doc, "<?xml version=\"1.0\"?><methodResponse><params><param><value><struct><member><name>");
+			buf_append(&doc, xml.data, xml.len);
+			buf_puts(&doc, "</name><value><string>");
+			buf_append(&doc, xml.data, xml.len);
+			buf_puts(&doc, "</string></value></member></struct></value></param></params></methodResponse>");
+			buf_append(&want, "", 1);
+			cr_assert_eq(odoo_parse_response(doc.data, doc.len, &out, &err), ODOO_OK, "case %d: %s", k, err.message);
+			buf_free(&doc);
+		}
+		cr_assert(json_object_object_get_ex(out, want.data, &v), "case %d: member name %s", k,
+		          json_object_to_json_string(out));
+		cr_assert_str_eq(json_object_get_string(v), want.data, "case %d", k);
+		json_object_put(out);
+		buf_free(&xml);
+		buf_free(&want);
+	}
+}
+
 static char *
 nested(int depth)
 {
