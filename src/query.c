@@ -424,7 +424,7 @@ filter_value(const struct xfield *f, enum op op, const char *v, json_object **ou
 	char dt[20];
 
 	/* Searched, not stored: only what XML cannot carry at all is refused. */
-	if (!text_carriable(v, false))
+	if (!text_carriable(v))
 		return VE_BAD_CHARS;
 	if (op == OP_LIKE) {
 		*out = json_object_new_string(v);
@@ -558,7 +558,7 @@ add_q(const struct rschema *s, const char *text, json_object *domain, struct que
 
 	if (*text == '\0')
 		return Q_OK;   /* an empty search box searches nothing */
-	if (!text_carriable(text, false))
+	if (!text_carriable(text))
 		return fail(err, Q_BAD_VALUE, "q", NULL, VE_BAD_CHARS);
 	for (size_t i = 0; i < s->n; i++)
 		n += (s->f[i].flags & RF_Q) && s->f[i].searchable;

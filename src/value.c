@@ -343,15 +343,13 @@ clean_string(json_object *in)
  * the field or parameter says more.  Characters past U+FFFF (emoji) do
  * travel: xmlrpc-c 1.33 refuses them in answers, but odoo.c swaps them for
  * placeholders before it parses, so a record holding one reads back as
- * written.  stored no longer changes the answer (it refused those while
- * they could not be read back).
+ * written.
  */
 bool
-text_carriable(const char *s, bool stored)
+text_carriable(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
-	(void)stored;
 	for (; *p != '\0'; p++) {
 		if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
 			return false;
@@ -490,7 +488,7 @@ value_to_odoo(const struct xfield *f, json_object *in, json_object **out)
 	case FT_HTML:
 		if (!clean_string(in))
 			return VE_NOT_STRING;
-		if (!text_carriable(json_object_get_string(in), true))
+		if (!text_carriable(json_object_get_string(in)))
 			return VE_BAD_CHARS;
 		break;
 	case FT_SELECTION:

@@ -99,11 +99,10 @@ bool date_valid(const char *s);
 /*
  * Whether the UTF-8 text s can travel to Odoo and back through XML-RPC:
  * no C0 control but tab, LF and CR, no U+FFFE/U+FFFF (XML 1.0 cannot carry
- * them).  Characters past U+FFFF (emoji) can.  stored (a value Odoo keeps
- * and answers later) no longer changes the answer: odoo.c reads such
- * characters back since it works around xmlrpc-c's refusal of them.
+ * them).  Characters past U+FFFF (emoji) can: odoo.c reads them back
+ * although xmlrpc-c 1.33 refuses them.
  */
-bool text_carriable(const char *s, bool stored);
+bool text_carriable(const char *s);
 
 /* A positive id that fits Odoo's 32-bit integer ids, from a JSON value; false otherwise. */
 bool json_to_id(json_object *v, int64_t *id);
