@@ -2,6 +2,7 @@
 #include "autoconfig.h"
 
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,37 @@ field_names(const struct rschema *s, const char *extra)
 	return a;
 }
 
+/*
+ * The web_search_read specification of s's fields: {} for each, except a
+ * many2one, which {} would read as a bare id: it asks for the display_name
+ * that search_read gives ({"id", "display_name"}).  With ls, the one2many
+ * lines_field nests ls's fields: the lines come in the same answer.
+ */
+static json_object *
+field_spec(const struct rschema *s, const char *lines_field, const struct rschema *ls)
+{
+	json_object *spec = json_object_new_object();
+
+	for (size_t i = 0; i < s->n; i++) {
+		json_object *f = json_object_new_object();
+
+		if (s->f[i].type == FT_MANY2ONE) {
+			json_object *names = json_object_new_object();
+
+			json_object_object_add(names, "display_name", json_object_new_object());
+			json_object_object_add(f, "fields", names);
+		}
+		json_object_object_add(spec, s->f[i].name, f);
+	}
+	if (lines_field != NULL && ls != NULL) {
+		json_object *f = json_object_new_object();
+
+		json_object_object_add(f, "fields", field_spec(ls, NULL, NULL));
+		json_object_object_add(spec, lines_field, f);
+	}
+	return spec;
+}
+
 /* [x] as a new array; x is consumed. */
 static json_object *
 array1(json_object *x)
@@ -84,6 +116,82 @@ id_args(int64_t id, json_object *vals)
 	if (vals != NULL)
 		json_object_array_add(a, json_object_get(vals));
 	return a;
+}
+
+/* ------------------------------------------------------- web_search_read */
+
+/*
+ * Whether this Odoo lacks web_search_read(domain, specification, offset,
+ * limit, order), which answers records and their total in one round trip
+ * and nests relations as asked.  Odoo 17 and later have it; Odoo 14-16
+ * have one whose second parameter is `fields` (the "specification" kwarg
+ * is a TypeError there), older ones none (AttributeError).  Once Odoo has
+ * said so the process keeps to search_read (+ search_count): that does not
+ * change while the process lives (an upgraded Odoo is met by new processes;
+ * under CGI each request asks again, at the cost of one refused call).
+ * Process-wide rather than per worker: all threads talk to the same Odoo.
+ */
+static atomic_bool web_search_missing;
+
+/*
+ * Whether err is Odoo saying that web_search_read does not exist, or does
+ * not take a specification: a fault 1 whose last line (err->message) is
+ * the AttributeError or TypeError of that method.  Any other failure would
+ * have been search_read's too, and is answered as it is.
+ */
+static bool
+web_search_unavailable(const struct odoo_error *err)
+{
+	if (err->code != ODOO_E_SERVER || err->fault_code != 1 || strstr(err->message, "web_search_read") == NULL)
+		return false;
+	return strncmp(err->message, "AttributeError", 14) == 0 || strncmp(err->message, "TypeError", 9) == 0;
+}
+
+/* Remembers that web_search_read is not to be used (see web_search_missing); true when err says so. */
+static bool
+web_search_fallback(const struct odoo_error *err)
+{
+	if (!web_search_unavailable(err))
+		return false;
+	if (!atomic_exchange(&web_search_missing, true))
+		log_warn("odoo: this Odoo has no web_search_read with a specification (%s); "
+		         "using search_read and search_count", err->message);
+	return true;
+}
+
+/*
+ * web_search_read(domain, specification = spec, **kwargs).  Consumes spec
+ * and kwargs.  On ODOO_OK *recs is the array of records and *length Odoo's
+ * total: with a limit and a full page it counted; otherwise offset plus
+ * the records, and 0 for an empty page whatever the offset.
+ */
+static enum odoo_err
+web_search(struct ctx *c, const struct target *t, json_object *domain, json_object *spec, json_object *kwargs,
+           json_object **recs, int64_t *length, struct odoo_error *err)
+{
+	json_object *args = array1(json_object_get(domain)), *out = NULL, *r, *l;
+	enum odoo_err e;
+
+	*recs = NULL;
+	json_object_object_add(kwargs, "specification", spec);
+	e = call(c, t->res->model, "web_search_read", args, kwargs, true, &out, err);
+	json_object_put(args);
+	json_object_put(kwargs);
+	if (e != ODOO_OK)
+		return e;
+	if (json_object_object_get_ex(out, "records", &r) && json_object_is_type(r, json_type_array) &&
+	    json_object_object_get_ex(out, "length", &l) && json_object_is_type(l, json_type_int) &&
+	    json_object_get_int64(l) >= 0) {
+		*recs = json_object_get(r);
+		*length = json_object_get_int64(l);
+	} else {
+		err->code = e = ODOO_E_BAD_RESPONSE;
+		err->fault_code = 0;
+		snprintf(err->message, sizeof(err->message), "%s.web_search_read did not answer {length, records}",
+		         t->res->model);
+	}
+	json_object_put(out);
+	return e;
 }
 
 /* ---------------------------------------------------------------- shared */
@@ -221,28 +329,59 @@ record_domain(const struct resource *res, int64_t id)
 	return d;
 }
 
+/* {"context": {"active_test": false}}: an archived record (active = false, which PATCH may set) is still that record. */
+static json_object *
+archived_too(void)
+{
+	json_object *kwargs = json_object_new_object(), *ctx = json_object_new_object();
+
+	json_object_object_add(ctx, "active_test", json_object_new_boolean(0));
+	json_object_object_add(kwargs, "context", ctx);
+	return kwargs;
+}
+
+/*
+ * The record t->id within the base domain, archived or not, as an array of
+ * zero or one Odoo record holding the lines' one2many lf when not NULL:
+ * web_search_read nests the lines in it (one round trip), search_read
+ * gives their ids.  No limit for web_search_read: with one, a found record
+ * is a full page and Odoo would count it.
+ */
+static enum odoo_err
+read_record(struct ctx *c, const struct target *t, const char *lf, json_object **out, struct odoo_error *err)
+{
+	json_object *domain = record_domain(t->res, t->id), *kwargs;
+	enum odoo_err e;
+	int64_t length;
+
+	if (!atomic_load(&web_search_missing)) {
+		e = web_search(c, t, domain, field_spec(t->s, lf, t->ls), archived_too(), out, &length, err);
+		if (e == ODOO_OK || !web_search_fallback(err))
+			goto out;
+	}
+	kwargs = archived_too();
+	json_object_object_add(kwargs, "fields", field_names(t->s, lf));
+	json_object_object_add(kwargs, "limit", json_object_new_int(1));
+	e = call_list(c, t->res->model, "search_read", array1(json_object_get(domain)), kwargs, out, err);
+out:
+	json_object_put(domain);
+	return e;
+}
+
 enum odoo_err
 crud_read(struct ctx *c, const struct target *t, json_object **api, json_object **raw_lines,
           struct odoo_error *err)
 {
 	const char *lf = t->res->lines != NULL && t->ls != NULL ? t->res->lines->field : NULL;
-	json_object *args, *kwargs, *ctx, *out = NULL, *rec, *ids, *lines = NULL;
+	json_object *out = NULL, *rec, *ids, *lines = NULL;
 	enum odoo_err e;
 
 	*api = NULL;
 	if (raw_lines != NULL)
 		*raw_lines = NULL;
-	/* search_read, not read: read() ignores the base domain (a customer id
+	/* A search, not read(): read() ignores the base domain (a customer id
 	 * under /suppliers must be a 404) and silently drops missing ids. */
-	args = array1(record_domain(t->res, t->id));
-	kwargs = json_object_new_object();
-	json_object_object_add(kwargs, "fields", field_names(t->s, lf));
-	json_object_object_add(kwargs, "limit", json_object_new_int(1));
-	/* An archived record (active = false, which PATCH may set) is still that record. */
-	ctx = json_object_new_object();
-	json_object_object_add(ctx, "active_test", json_object_new_boolean(0));
-	json_object_object_add(kwargs, "context", ctx);
-	if ((e = call_list(c, t->res->model, "search_read", args, kwargs, &out, err)) != ODOO_OK)
+	if ((e = read_record(c, t, lf, &out, err)) != ODOO_OK)
 		return e;
 	if (json_object_array_length(out) == 0) {
 		json_object_put(out);
@@ -252,7 +391,11 @@ crud_read(struct ctx *c, const struct target *t, json_object **api, json_object 
 	if (lf != NULL) {
 		if (!json_object_object_get_ex(rec, lf, &ids))
 			ids = NULL;
-		if ((e = read_lines(c, t, ids, &lines, err)) != ODOO_OK) {
+		/* Nested by web_search_read: the lines themselves; else their ids. */
+		if (json_object_is_type(ids, json_type_array) && json_object_array_length(ids) > 0 &&
+		    json_object_is_type(json_object_array_get_idx(ids, 0), json_type_object)) {
+			lines = json_object_get(ids);
+		} else if ((e = read_lines(c, t, ids, &lines, err)) != ODOO_OK) {
 			json_object_put(out);
 			return e;
 		}
@@ -327,15 +470,51 @@ search_count(struct ctx *c, const struct target *t, json_object *domain, int64_t
 }
 
 /*
- * search_read + search_count rather than web_search_read: search_read is
- * the ORM's stable public API on every Odoo version and answers relations
- * as read() does ([id, name]), the shape value.c converts everywhere else;
- * web_search_read belongs to the web client, wants a field specification,
- * nests relations differently ({id, display_name}) and always counts.  The
- * count is asked only when the page does not tell it: a page shorter than
- * the limit (and not empty past offset 0) ends the result, so
- * total = offset + its length, and most lists cost one round trip.
+ * One page of records (*recs) and the total (*total).  Odoo reads limit 0
+ * as "no limit": an empty range (_end == _start) only counts.  Where Odoo
+ * has it, web_search_read: one round trip, with the total counted by Odoo
+ * when the page is full, except for an empty page past offset 0, which it
+ * answers with length 0 without counting.  Otherwise search_read, and
+ * search_count only when the page does not tell the total: a page shorter
+ * than the limit (and not empty past offset 0) ends the result, so
+ * total = offset + its length.
  */
+static enum odoo_err
+list_page(struct ctx *c, const struct target *t, const struct list_query *q, json_object **recs, int64_t *total,
+          struct odoo_error *err)
+{
+	json_object *kwargs;
+	enum odoo_err e;
+	bool counted = false;
+	int64_t n = 0;
+
+	*recs = NULL;
+	if (q->limit > 0) {
+		e = ODOO_E_SERVER;
+		if (!atomic_load(&web_search_missing)) {
+			kwargs = json_object_new_object();
+			json_object_object_add(kwargs, "offset", json_object_new_int64(q->offset));
+			json_object_object_add(kwargs, "limit", json_object_new_int64(q->limit));
+			json_object_object_add(kwargs, "order", json_object_new_string(q->order));
+			e = web_search(c, t, q->domain, field_spec(t->s, NULL, NULL), kwargs, recs, total, err);
+			if (e != ODOO_OK && !web_search_fallback(err))
+				return e;
+			counted = e == ODOO_OK;
+		}
+		if (e != ODOO_OK && (e = search_page(c, t, q, recs, err)) != ODOO_OK)
+			return e;
+		n = (int64_t)json_object_array_length(*recs);
+	}
+	if (n == 0 && q->offset > 0)
+		counted = false;
+	if (counted)
+		return ODOO_OK;
+	if (q->limit == 0 || n == q->limit || (n == 0 && q->offset > 0))
+		return search_count(c, t, q->domain, total, err);
+	*total = q->offset + n;
+	return ODOO_OK;
+}
+
 void
 crud_list(struct ctx *c)
 {
@@ -344,7 +523,7 @@ crud_list(struct ctx *c)
 	struct query_error qerr;
 	struct odoo_error err;
 	json_object *recs = NULL, *items, *body;
-	int64_t total = 0, n = 0;
+	int64_t total = 0, n;
 	enum query_err qe;
 	char num[24];
 
@@ -358,18 +537,11 @@ crud_list(struct ctx *c)
 		               query_error_json(&qerr, c->req->lang));
 		return;
 	}
-	/* Odoo reads limit 0 as "no limit": an empty range (_end == _start) only counts. */
-	if (q.limit > 0) {
-		if (search_page(c, &t, &q, &recs, &err) != ODOO_OK)
-			goto odoo_failed;
-		n = (int64_t)json_object_array_length(recs);
+	if (list_page(c, &t, &q, &recs, &total, &err) != ODOO_OK) {
+		crud_odoo_error(c, &err, t.res->name);
+		goto out;
 	}
-	if (q.limit == 0 || n == q.limit || (n == 0 && q.offset > 0)) {
-		if (search_count(c, &t, q.domain, &total, &err) != ODOO_OK)
-			goto odoo_failed;
-	} else {
-		total = q.offset + n;
-	}
+	n = recs != NULL ? (int64_t)json_object_array_length(recs) : 0;
 	items = json_object_new_array();
 	for (int64_t i = 0; i < n; i++)
 		json_object_array_add(items, record_from_odoo(t.s, json_object_array_get_idx(recs, (size_t)i)));
@@ -386,9 +558,6 @@ crud_list(struct ctx *c)
 	snprintf(num, sizeof(num), "%" PRId64, total);
 	response_json(c->res, 200, body);
 	response_add_header(c->res, "X-Total-Count", num);
-	goto out;
-odoo_failed:
-	crud_odoo_error(c, &err, t.res->name);
 out:
 	json_object_put(recs);
 	list_query_free(&q);

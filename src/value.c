@@ -585,12 +585,18 @@ value_unchanged(const struct xfield *f, json_object *cur, json_object *v)
 	bool cur_false = json_object_is_type(cur, json_type_boolean) && !json_object_get_boolean(cur);
 
 	switch (f->type) {
-	case FT_MANY2ONE:
-		/* cur is [id, "name"] or False; v is an id or False. */
+	case FT_MANY2ONE: {
+		/* cur is [id, "name"] (read), {"id", "display_name"} (web_read) or False; v is an id or False. */
+		json_object *id = NULL;
+
 		if (json_object_is_type(v, json_type_boolean))
 			return cur_false;
-		return json_object_is_type(cur, json_type_array) && json_object_array_length(cur) >= 1 &&
-		       json_object_get_int64(json_object_array_get_idx(cur, 0)) == json_object_get_int64(v);
+		if (json_object_is_type(cur, json_type_array) && json_object_array_length(cur) >= 1)
+			id = json_object_array_get_idx(cur, 0);
+		else if (json_object_is_type(cur, json_type_object))
+			json_object_object_get_ex(cur, "id", &id);
+		return json_object_is_type(id, json_type_int) && json_object_get_int64(id) == json_object_get_int64(v);
+	}
 	case FT_ONE2MANY:
 	case FT_MANY2MANY: {
 		/* cur is [ids]; v is [[6, 0, ids]]: the same set means unchanged. */

@@ -159,6 +159,14 @@ odoo_down(void)
 
 TestSuite(crud, .init = odoo_up, .fini = odoo_down);
 
+/* Forgets the calls recorded so far (between two requests of one test). */
+static void
+reset_calls(void)
+{
+	json_object_put(calls);
+	calls = json_object_new_array();
+}
+
 /* --------------------------------------------------------- one request */
 
 struct exchange {
@@ -310,21 +318,114 @@ sample(const char *file, const int *ids, size_t n)
 	return out;
 }
 
+/*
+ * One record as Odoo 18's web_read shapes it (odoo/addons/web/models/models.py,
+ * raw/web_search_read_product_relational_spec.*.xml), from the record as
+ * read() gives it: the fields of spec; a many2one [id, "name"] becomes the
+ * bare id, or {"id", "display_name"} when spec asks for display_name; an
+ * x2many with "fields" in its spec becomes its records (sale lines from
+ * samples/), each shaped by that spec; False stays False.  New reference.
+ */
+static json_object *
+web_shape(json_object *rec, json_object *spec)
+{
+	json_object *out = json_object_new_object();
+
+	json_object_object_add(out, "id", json_object_get(member(rec, "id")));
+	json_object_object_foreach(spec, k, fspec) {
+		json_object *v = member(rec, k), *sub = member(fspec, "fields");
+		bool m2o = json_object_is_type(v, json_type_array) && json_object_array_length(v) == 2 &&
+		           json_object_is_type(json_object_array_get_idx(v, 1), json_type_string);
+
+		if (v == NULL || strcmp(k, "id") == 0)
+			continue;
+		if (m2o && member(sub, "display_name") != NULL) {
+			json_object *ref = json_object_new_object();
+
+			json_object_object_add(ref, "id", json_object_get(json_object_array_get_idx(v, 0)));
+			json_object_object_add(ref, "display_name", json_object_get(json_object_array_get_idx(v, 1)));
+			json_object_object_add(out, k, ref);
+		} else if (m2o) {
+			json_object_object_add(out, k, json_object_get(json_object_array_get_idx(v, 0)));
+		} else if (json_object_is_type(v, json_type_array) && sub != NULL) {
+			int want[16];
+			size_t n = json_object_array_length(v);
+			json_object *lines, *shaped = json_object_new_array();
+
+			cr_assert_str_eq(k, "order_line", "only sale lines are nested here");
+			cr_assert_leq(n, 16);
+			for (size_t i = 0; i < n; i++)
+				want[i] = (int)json_object_get_int64(json_object_array_get_idx(v, i));
+			lines = sample("sale.order.line", want, n);
+			for (size_t i = 0; i < json_object_array_length(lines); i++)
+				json_object_array_add(shaped, web_shape(json_object_array_get_idx(lines, i), sub));
+			json_object_put(lines);
+			json_object_object_add(out, k, shaped);
+		} else {
+			json_object_object_add(out, k, json_object_get(v));
+		}
+	}
+	return out;
+}
+
+/*
+ * web_search_read's answer for the page recs (consumed) at offset, of
+ * count matching records: {"length", "records"}, where length is counted
+ * only when a limit is given and the page is full, and is 0 for an empty
+ * page (Odoo 18's _format_web_search_read_results).
+ */
+static json_object *
+web_answer(json_object *recs, json_object *kwargs, int64_t count)
+{
+	json_object *out = json_object_new_object(), *shaped = json_object_new_array();
+	json_object *spec = member(kwargs, "specification");
+	int64_t n = (int64_t)json_object_array_length(recs), limit = json_object_get_int64(member(kwargs, "limit"));
+	int64_t length = n == 0 ? 0 : limit > 0 && n == limit ? count : json_object_get_int64(member(kwargs, "offset")) + n;
+
+	cr_assert(json_object_is_type(spec, json_type_object), "web_search_read without a specification");
+	for (int64_t i = 0; i < n; i++)
+		json_object_array_add(shaped, web_shape(json_object_array_get_idx(recs, (size_t)i), spec));
+	json_object_put(recs);
+	json_object_object_add(out, "length", json_object_new_int64(length));
+	json_object_object_add(out, "records", shaped);
+	return out;
+}
+
 /* ------------------------------------------------------------- lists */
+
+/* A catalogue of 43 products, the 3 samples over and over, paged as Odoo pages it. */
+#define CATALOGUE 43
+
+static json_object *
+catalogue_page(json_object *kwargs)
+{
+	json_object *all = sample("product.product", NULL, 0), *page = json_object_new_array();
+	int64_t offset = json_object_get_int64(member(kwargs, "offset")), limit = json_object_get_int64(member(kwargs, "limit"));
+
+	for (int64_t i = offset; i < offset + limit && i < CATALOGUE; i++)
+		json_object_array_add(page, json_object_get(json_object_array_get_idx(all, (size_t)(i % 3))));
+	json_object_put(all);
+	return page;
+}
 
 static json_object *
 products_full_page(const char *model, const char *method, json_object *args, json_object *kwargs, struct fault *f)
 {
-	if (strcmp(method, "search_read") == 0) {
-		json_object *all = sample("product.product", NULL, 0), *page = json_object_new_array();
-
-		for (int64_t i = 0; i < json_object_get_int64(member(kwargs, "limit")) && i < 3; i++)
-			json_object_array_add(page, json_object_get(json_object_array_get_idx(all, (size_t)i)));
-		json_object_put(all);
-		return page;
-	}
+	if (strcmp(method, "web_search_read") == 0)
+		return web_answer(catalogue_page(kwargs), kwargs, CATALOGUE);
+	if (strcmp(method, "search_read") == 0)
+		return catalogue_page(kwargs);
 	if (strcmp(method, "search_count") == 0)
-		return json_object_new_int(43);
+		return json_object_new_int(CATALOGUE);
+	cr_assert_fail("unexpected %s", method);
+	return NULL;
+}
+
+static json_object *
+nothing_found(const char *model, const char *method, json_object *args, json_object *kwargs, struct fault *f)
+{
+	if (strcmp(method, "web_search_read") == 0)
+		return web_answer(json_object_new_array(), kwargs, 0);
 	cr_assert_fail("unexpected %s", method);
 	return NULL;
 }
@@ -332,7 +433,7 @@ products_full_page(const char *model, const char *method, json_object *args, jso
 Test(crud, list_range_full_page_counts)
 {
 	struct exchange x;
-	json_object *c;
+	json_object *c, *spec;
 
 	responder = products_full_page;
 	run(&x, crud_list, "GET", "_start=0&_end=2&_sort=list_price&_order=desc", NULL, NULL, "products", NULL, NULL);
@@ -340,19 +441,24 @@ Test(crud, list_range_full_page_counts)
 	cr_assert(json_object_is_type(x.res.body, json_type_array));
 	cr_assert_eq(json_object_array_length(x.res.body), 2);
 	cr_assert_str_eq(response_get_header(&x.res, "X-Total-Count"), "43");
-	c = call_at(0, "product.product", "search_read");
-	assert_json(member(c, "args"), "[[]]", "search_read args");
+	/* One round trip: web_search_read counts a full page itself. */
+	c = call_at(0, "product.product", "web_search_read");
+	cr_assert_eq(json_object_array_length(calls), 1, "%s", json_object_to_json_string(calls));
+	assert_json(member(c, "args"), "[[]]", "web_search_read args");
 	cr_assert_eq(json_object_get_int64(member(member(c, "kwargs"), "offset")), 0);
 	cr_assert_eq(json_object_get_int64(member(member(c, "kwargs"), "limit")), 2);
 	cr_assert_str_eq(json_object_get_string(member(member(c, "kwargs"), "order")), "list_price desc,id asc");
-	cr_assert_eq(json_object_array_length(member(member(c, "kwargs"), "fields")), 16);
-	c = call_at(1, "product.product", "search_count");
-	assert_json(member(c, "args"), "[[]]", "search_count args");
-	cr_assert_eq(json_object_array_length(calls), 2);
+	cr_assert_null(member(member(c, "kwargs"), "count_limit"), "the total is exact");
+	spec = member(member(c, "kwargs"), "specification");
+	cr_assert_eq(json_object_object_length(spec), 16);
+	assert_json(member(spec, "categ_id"), "{\"fields\": {\"display_name\": {}}}", "many2one spec");
+	assert_json(member(spec, "list_price"), "{}", "plain field spec");
 	/* DESIGN.md section 6's product, as the API shows it. */
 	assert_json(member(json_object_array_get_idx(x.res.body, 0), "categ_id"),
 	            "{\"id\": 8, \"name\": \"All / Saleable / Office Furniture\"}", "categ_id");
 	cr_assert(json_object_is_type(member(json_object_array_get_idx(x.res.body, 0), "barcode"), json_type_null));
+	cr_assert_str_eq(json_object_get_string(member(json_object_array_get_idx(x.res.body, 0), "write_date")),
+	                 "2026-11-26T20:28:20Z");
 	done(&x);
 }
 
@@ -361,15 +467,17 @@ Test(crud, list_envelope_short_page_needs_no_count)
 	struct exchange x;
 
 	responder = products_full_page;
-	run(&x, crud_list, "GET", "page=1&limit=10", NULL, NULL, "products", NULL, NULL);
+	run(&x, crud_list, "GET", "page=5&limit=10", NULL, NULL, "products", NULL, NULL);
 	cr_assert_eq(x.res.status, 200);
 	cr_assert_eq(json_object_array_length(calls), 1, "one round trip: %s", json_object_to_json_string(calls));
-	cr_assert_eq(json_object_get_int64(member(x.res.body, "total")), 3);
-	cr_assert_eq(json_object_get_int64(member(x.res.body, "page")), 1);
+	cr_assert_eq(json_object_get_int64(member(member(call_at(0, "product.product", "web_search_read"), "kwargs"),
+	                                          "offset")), 40);
+	cr_assert_eq(json_object_get_int64(member(x.res.body, "total")), 43);
+	cr_assert_eq(json_object_get_int64(member(x.res.body, "page")), 5);
 	cr_assert_eq(json_object_get_int64(member(x.res.body, "limit")), 10);
-	cr_assert_eq(json_object_get_int64(member(x.res.body, "pages")), 1);
+	cr_assert_eq(json_object_get_int64(member(x.res.body, "pages")), 5);
 	cr_assert_eq(json_object_array_length(member(x.res.body, "items")), 3);
-	cr_assert_str_eq(response_get_header(&x.res, "X-Total-Count"), "3");
+	cr_assert_str_eq(response_get_header(&x.res, "X-Total-Count"), "43");
 	done(&x);
 }
 
@@ -380,11 +488,36 @@ Test(crud, list_envelope_full_page_counts)
 	responder = products_full_page;
 	run(&x, crud_list, "GET", "page=2&limit=2", NULL, NULL, "products", NULL, NULL);
 	cr_assert_eq(x.res.status, 200);
-	cr_assert_eq(json_object_get_int64(member(member(call_at(0, "product.product", "search_read"), "kwargs"),
+	cr_assert_eq(json_object_get_int64(member(member(call_at(0, "product.product", "web_search_read"), "kwargs"),
 	                                          "offset")), 2);
-	call_at(1, "product.product", "search_count");
+	cr_assert_eq(json_object_array_length(calls), 1, "%s", json_object_to_json_string(calls));
 	cr_assert_eq(json_object_get_int64(member(x.res.body, "total")), 43);
 	cr_assert_eq(json_object_get_int64(member(x.res.body, "pages")), 22);
+	done(&x);
+}
+
+/* Odoo answers an empty page with length 0, counted or not: past the end the total is asked. */
+Test(crud, list_empty_page_past_the_end_counts)
+{
+	struct exchange x;
+
+	responder = products_full_page;
+	run(&x, crud_list, "GET", "page=6&limit=10", NULL, NULL, "products", NULL, NULL);
+	cr_assert_eq(x.res.status, 200);
+	call_at(0, "product.product", "web_search_read");
+	assert_json(member(call_at(1, "product.product", "search_count"), "args"), "[[]]", "search_count args");
+	cr_assert_eq(json_object_array_length(calls), 2);
+	cr_assert_eq(json_object_array_length(member(x.res.body, "items")), 0);
+	cr_assert_eq(json_object_get_int64(member(x.res.body, "total")), 43);
+	done(&x);
+	/* An empty first page is an empty result: nothing to count. */
+	reset_calls();
+	responder = nothing_found;
+	run(&x, crud_list, "GET", "_start=0&_end=10", NULL, NULL, "products", NULL, NULL);
+	cr_assert_eq(x.res.status, 200);
+	call_at(0, "product.product", "web_search_read");
+	cr_assert_eq(json_object_array_length(calls), 1);
+	cr_assert_str_eq(response_get_header(&x.res, "X-Total-Count"), "0");
 	done(&x);
 }
 
@@ -408,7 +541,7 @@ Test(crud, list_customers_base_domain_and_filters)
 
 	responder = products_full_page;
 	run(&x, crud_list, "GET", "q=azure&is_company=true", NULL, NULL, "customers", NULL, NULL);
-	assert_json(member(call_at(0, "res.partner", "search_read"), "args"),
+	assert_json(member(call_at(0, "res.partner", "web_search_read"), "args"),
 	            "[[[\"customer_rank\", \">\", 0], \"|\", \"|\", \"|\", [\"name\", \"ilike\", \"azure\"],"
 	            " [\"email\", \"ilike\", \"azure\"], [\"phone\", \"ilike\", \"azure\"], [\"vat\", \"ilike\", \"azure\"],"
 	            " [\"is_company\", \"=\", true]]]", "domain");
@@ -479,22 +612,30 @@ Test(crud, read_only_resource_refuses_writes)
 
 static int sale_state_after;  /* 0: keep the sample's */
 
+/* The sample record named by the domain's last leaf ("id", "=", id), as search_read reads it. */
+static json_object *
+record_of(const char *model, json_object *args)
+{
+	json_object *leaf = json_object_array_get_idx(json_object_array_get_idx(args, 0),
+	                                              json_object_array_length(json_object_array_get_idx(args, 0)) - 1);
+	int id = (int)json_object_get_int64(json_object_array_get_idx(leaf, 2));
+	const char *file = strcmp(model, "sale.order") == 0 ? "sale.order" :
+	                   strcmp(model, "product.product") == 0 ? "product.product" : "res.partner.customers";
+	json_object *out = sample(file, &id, 1);
+
+	if (sale_state_after != 0 && json_object_array_length(out) == 1)
+		json_object_object_add(json_object_array_get_idx(out, 0), "state",
+		                       json_object_new_string(sale_state_after == 1 ? "sale" : "cancel"));
+	return out;
+}
+
 static json_object *
 records(const char *model, const char *method, json_object *args, json_object *kwargs, struct fault *f)
 {
-	if (strcmp(method, "search_read") == 0) {
-		json_object *leaf = json_object_array_get_idx(json_object_array_get_idx(args, 0),
-		                                              json_object_array_length(json_object_array_get_idx(args, 0)) - 1);
-		int id = (int)json_object_get_int64(json_object_array_get_idx(leaf, 2));
-		const char *file = strcmp(model, "sale.order") == 0 ? "sale.order" :
-		                   strcmp(model, "product.product") == 0 ? "product.product" : "res.partner.customers";
-		json_object *out = sample(file, &id, 1);
-
-		if (sale_state_after != 0 && json_object_array_length(out) == 1)
-			json_object_object_add(json_object_array_get_idx(out, 0), "state",
-			                       json_object_new_string(sale_state_after == 1 ? "sale" : "cancel"));
-		return out;
-	}
+	if (strcmp(method, "web_search_read") == 0)
+		return web_answer(record_of(model, args), kwargs, 1);
+	if (strcmp(method, "search_read") == 0)
+		return record_of(model, args);
 	if (strcmp(method, "read") == 0 && strcmp(model, "sale.order.line") == 0) {
 		json_object *ids = json_object_array_get_idx(args, 0);
 		int want[16];
@@ -521,12 +662,14 @@ Test(crud, get_customer_within_base_domain)
 	run(&x, crud_get, "GET", "", NULL, NULL, "customers", "15", NULL);
 	cr_assert_eq(x.res.status, 200, "%s", json_object_to_json_string(x.res.body));
 	cr_assert_str_eq(json_object_get_string(member(x.res.body, "name")), "Azure Interior");
-	c = call_at(0, "res.partner", "search_read");
+	c = call_at(0, "res.partner", "web_search_read");
 	assert_json(member(c, "args"), "[[[\"customer_rank\", \">\", 0], [\"id\", \"=\", 15]]]", "domain");
 	assert_json(member(member(c, "kwargs"), "context"), "{\"active_test\": false}", "context");
-	cr_assert_eq(json_object_get_int64(member(member(c, "kwargs"), "limit")), 1);
+	/* With a limit, a found record is a full page, which Odoo would count. */
+	cr_assert_null(member(member(c, "kwargs"), "limit"));
+	cr_assert_eq(json_object_object_length(member(member(c, "kwargs"), "specification")), 19);
 	done(&x);
-	/* Not there (or outside the base domain): Odoo answers []. */
+	/* Not there (or outside the base domain): Odoo answers no records. */
 	run(&x, crud_get, "GET", "", NULL, NULL, "customers", "999", NULL);
 	assert_error(&x, 404, "Registro no encontrado");
 	done(&x);
@@ -535,19 +678,24 @@ Test(crud, get_customer_within_base_domain)
 Test(crud, get_sale_has_lines)
 {
 	struct exchange x;
-	json_object *lines, *c;
+	json_object *lines, *spec;
 
 	responder = records;
 	run(&x, crud_get, "GET", "", NULL, NULL, "sales", "1", NULL);
 	cr_assert_eq(x.res.status, 200, "%s", json_object_to_json_string(x.res.body));
-	cr_assert(json_object_array_length(member(member(call_at(0, "sale.order", "search_read"), "kwargs"),
-	                                          "fields")) == 16, "the sale's fields plus order_line");
-	c = call_at(1, "sale.order.line", "read");
-	assert_json(member(c, "args"), "[[1, 2, 3]]", "line ids");
+	/* The order and its lines in one call: the lines nested in the specification. */
+	spec = member(member(call_at(0, "sale.order", "web_search_read"), "kwargs"), "specification");
+	cr_assert_eq(json_object_array_length(calls), 1, "%s", json_object_to_json_string(calls));
+	cr_assert_eq(json_object_object_length(spec), 16, "the sale's fields plus order_line");
+	cr_assert_eq(json_object_object_length(member(member(spec, "order_line"), "fields")), 10);
+	assert_json(member(member(member(spec, "order_line"), "fields"), "product_id"),
+	            "{\"fields\": {\"display_name\": {}}}", "line product spec");
+	assert_json(member(member(member(spec, "order_line"), "fields"), "tax_id"), "{}", "many2many: ids");
 	lines = member(x.res.body, "lines");
 	cr_assert_eq(json_object_array_length(lines), 3);
 	assert_json(member(json_object_array_get_idx(lines, 0), "product_id"),
 	            "{\"id\": 32, \"name\": \"[FURN_6667] Acoustic Bloc Screens (Wood)\"}", "line product");
+	assert_json(member(json_object_array_get_idx(lines, 0), "tax_id"), "[]", "line taxes");
 	cr_assert_null(member(x.res.body, "order_line"));
 	cr_assert_str_eq(json_object_get_string(member(x.res.body, "date_order")), "2026-10-26T20:28:00Z");
 	assert_json(member(x.res.body, "partner_id"), "{\"id\": 10, \"name\": \"Deco Addict\"}", "partner");
@@ -568,7 +716,7 @@ Test(crud, create_customer)
 	c = call_at(0, "res.partner", "create");
 	assert_json(member(c, "args"), "[{\"name\": \"Probe\", \"email\": \"p@example.com\", \"country_id\": 68,"
 	            " \"customer_rank\": 1}]", "create vals");
-	call_at(1, "res.partner", "search_read");
+	call_at(1, "res.partner", "web_search_read");
 	cr_assert_eq(json_object_get_int64(member(x.res.body, "id")), 15);
 	done(&x);
 }
@@ -627,12 +775,28 @@ Test(crud, patch_sale_lines_design_example)
 	    "{\"lines\": [{\"id\": 1, \"product_uom_qty\": 4}, {\"product_id\": 6, \"product_uom_qty\": 1}]}",
 	    "sales", "1", NULL);
 	cr_assert_eq(x.res.status, 200, "%s", json_object_to_json_string(x.res.body));
-	call_at(0, "sale.order", "search_read");
-	call_at(1, "sale.order.line", "read");
-	assert_json(member(call_at(2, "sale.order", "write"), "args"),
+	call_at(0, "sale.order", "web_search_read");
+	assert_json(member(call_at(1, "sale.order", "write"), "args"),
 	            "[[1], {\"order_line\": [[1, 1, {\"product_uom_qty\": 4}], [0, 0, {\"product_id\": 6,"
 	            " \"product_uom_qty\": 1}], [2, 2, 0], [2, 3, 0]]}]", "write");
-	call_at(3, "sale.order", "search_read");
+	call_at(2, "sale.order", "web_search_read");
+	cr_assert_eq(json_object_array_length(calls), 3, "%s", json_object_to_json_string(calls));
+	done(&x);
+}
+
+/* The lines as web_search_read nests them ({"id", "display_name"}) are compared by id: unchanged is no command. */
+Test(crud, patch_sale_unchanged_line_is_not_rewritten)
+{
+	struct exchange x;
+
+	responder = records;
+	run(&x, crud_update, "PATCH", "", "application/json",
+	    "{\"lines\": [{\"id\": 1, \"product_id\": {\"id\": 32}, \"product_uom_qty\": 3, \"tax_id\": []},"
+	    " {\"id\": 2, \"product_id\": 5}, {\"id\": 3}]}",
+	    "sales", "1", NULL);
+	cr_assert_eq(x.res.status, 200, "%s", json_object_to_json_string(x.res.body));
+	assert_json(member(call_at(1, "sale.order", "write"), "args"),
+	            "[[1], {\"order_line\": [[1, 2, {\"product_id\": 5}]]}]", "write");
 	done(&x);
 }
 
@@ -662,6 +826,97 @@ Test(crud, delete_answers_the_record_as_it_was)
 	done(&x);
 }
 
+/* ------------------------------------- an Odoo without web_search_read */
+
+static const char *web_fault;   /* the last line of its fault 1 */
+static responder_fn older_base; /* what answers everything else */
+
+/* web_search_read faults as web_fault says (a traceback, as raw/call_unknown_public_method shows). */
+static json_object *
+older_odoo(const char *model, const char *method, json_object *args, json_object *kwargs, struct fault *f)
+{
+	if (strcmp(method, "web_search_read") == 0) {
+		f->code = 1;
+		snprintf(f->text, sizeof(f->text), "Traceback (most recent call last):\n  File \"/opt/odoo/odoo/api.py\","
+		         " line 500, in call_kw\n%s\n", web_fault);
+		return NULL;
+	}
+	return older_base(model, method, args, kwargs, f);
+}
+
+/* Odoo 13 and older: no such method.  search_read (+ search_count) from then on. */
+Test(crud, without_web_search_read_lists_use_search_read)
+{
+	struct exchange x;
+
+	responder = older_odoo;
+	older_base = products_full_page;
+	web_fault = "AttributeError: The method 'web_search_read' does not exist on the model 'product.product'";
+	run(&x, crud_list, "GET", "page=1&limit=10", NULL, NULL, "products", NULL, NULL);
+	cr_assert_eq(x.res.status, 200, "%s", json_object_to_json_string(x.res.body));
+	call_at(0, "product.product", "web_search_read");
+	cr_assert_eq(json_object_array_length(member(member(call_at(1, "product.product", "search_read"), "kwargs"),
+	                                             "fields")), 16);
+	call_at(2, "product.product", "search_count");
+	cr_assert_eq(json_object_array_length(calls), 3);
+	cr_assert_eq(json_object_get_int64(member(x.res.body, "total")), 43);
+	cr_assert_eq(json_object_array_length(member(x.res.body, "items")), 10);
+	assert_json(member(json_object_array_get_idx(member(x.res.body, "items"), 0), "categ_id"),
+	            "{\"id\": 8, \"name\": \"All / Saleable / Office Furniture\"}", "categ_id");
+	done(&x);
+	/* Remembered: the next page goes straight to search_read, and a short one needs no count. */
+	reset_calls();
+	run(&x, crud_list, "GET", "page=5&limit=10", NULL, NULL, "products", NULL, NULL);
+	cr_assert_eq(x.res.status, 200);
+	call_at(0, "product.product", "search_read");
+	cr_assert_eq(json_object_array_length(calls), 1, "%s", json_object_to_json_string(calls));
+	cr_assert_eq(json_object_get_int64(member(x.res.body, "total")), 43);
+	done(&x);
+}
+
+/* Odoo 14-16: web_search_read(domain, fields, ...) has no "specification". */
+Test(crud, without_specification_records_use_search_read)
+{
+	struct exchange x;
+
+	responder = older_odoo;
+	older_base = records;
+	web_fault = "TypeError: Base.web_search_read() got an unexpected keyword argument 'specification'";
+	run(&x, crud_get, "GET", "", NULL, NULL, "sales", "1", NULL);
+	cr_assert_eq(x.res.status, 200, "%s", json_object_to_json_string(x.res.body));
+	call_at(0, "sale.order", "web_search_read");
+	cr_assert_eq(json_object_get_int64(member(member(call_at(1, "sale.order", "search_read"), "kwargs"), "limit")), 1);
+	assert_json(member(call_at(2, "sale.order.line", "read"), "args"), "[[1, 2, 3]]", "line ids");
+	cr_assert_eq(json_object_array_length(calls), 3);
+	assert_json(member(json_object_array_get_idx(member(x.res.body, "lines"), 0), "product_id"),
+	            "{\"id\": 32, \"name\": \"[FURN_6667] Acoustic Bloc Screens (Wood)\"}", "line product");
+	done(&x);
+	reset_calls();
+	run(&x, crud_get, "GET", "", NULL, NULL, "customers", "15", NULL);
+	cr_assert_eq(x.res.status, 200);
+	call_at(0, "res.partner", "search_read");
+	cr_assert_eq(json_object_array_length(calls), 1, "%s", json_object_to_json_string(calls));
+	done(&x);
+}
+
+/* Any other fault is the request's own (search_read would fail alike): answered, not retried, not remembered. */
+Test(crud, other_faults_of_web_search_read_are_answered)
+{
+	struct exchange x;
+
+	responder = older_odoo;
+	older_base = products_full_page;
+	web_fault = "ValueError: Invalid field 'web_search_read' on model 'product.product'";
+	for (int i = 0; i < 2; i++) {
+		run(&x, crud_list, "GET", "page=1&limit=10", NULL, NULL, "products", NULL, NULL);
+		assert_error(&x, 502, NULL);
+		call_at(0, "product.product", "web_search_read");
+		cr_assert_eq(json_object_array_length(calls), 1, "%s", json_object_to_json_string(calls));
+		done(&x);
+		reset_calls();
+	}
+}
+
 /* ------------------------------------------------------------ faults */
 
 static struct fault next_fault;
@@ -669,7 +924,7 @@ static struct fault next_fault;
 static json_object *
 faulty(const char *model, const char *method, json_object *args, json_object *kwargs, struct fault *f)
 {
-	if (strcmp(method, "search_read") == 0 || strcmp(method, "read") == 0)
+	if (strcmp(method, "web_search_read") == 0 || strcmp(method, "search_read") == 0 || strcmp(method, "read") == 0)
 		return records(model, method, args, kwargs, f);
 	*f = next_fault;
 	return NULL;
@@ -744,12 +999,12 @@ Test(crud, sale_actions)
 	run(&x, sales_action, "POST", "", NULL, NULL, "sales", "1", "confirm");
 	cr_assert_eq(x.res.status, 200, "%s", json_object_to_json_string(x.res.body));
 	/* The order is looked up (base domain, 404), acted on, read back with its lines once. */
-	call_at(0, "sale.order", "search_read");
+	call_at(0, "sale.order", "web_search_read");
 	c = call_at(1, "sale.order", "action_confirm");
 	assert_json(member(c, "args"), "[[1]]", "confirm args");
-	call_at(2, "sale.order", "search_read");
-	call_at(3, "sale.order.line", "read");
-	cr_assert_eq(json_object_array_length(calls), 4, "%s", json_object_to_json_string(calls));
+	c = call_at(2, "sale.order", "web_search_read");
+	cr_assert_not_null(member(member(member(c, "kwargs"), "specification"), "order_line"));
+	cr_assert_eq(json_object_array_length(calls), 3, "%s", json_object_to_json_string(calls));
 	cr_assert_str_eq(json_object_get_string(member(x.res.body, "state")), "sale");
 	cr_assert_eq(json_object_array_length(member(x.res.body, "lines")), 3);
 	done(&x);

@@ -462,19 +462,31 @@ Test(value, errors_accumulate)
 
 /* ------------------------------------------------------------ sale lines */
 
-/* Lines 1, 2 and 3 of sale 1 as Odoo read them (samples/sale.order.line.json). */
+/*
+ * Lines 1, 2 and 3 of sale 1 as Odoo read them (samples/sale.order.line.json),
+ * or, nested, as web_search_read nests them with {"fields": {"display_name":
+ * {}}} for the many2one product_id: {"id", "display_name"}.
+ */
 static json_object *
-sale1_lines(void)
+sale1_lines(bool nested)
 {
 	json_object *doc = fixture_json("samples/sale.order.line.json"), *recs, *out = json_object_new_array();
 
 	cr_assert(json_object_object_get_ex(doc, "records", &recs));
 	for (size_t i = 0; i < json_object_array_length(recs); i++) {
-		json_object *rec = json_object_array_get_idx(recs, i), *order;
+		json_object *rec = json_object_array_get_idx(recs, i), *order, *product, *ref;
 
 		cr_assert(json_object_object_get_ex(rec, "order_id", &order));
-		if (json_object_get_int64(json_object_array_get_idx(order, 0)) == 1)
-			json_object_array_add(out, json_object_get(rec));
+		if (json_object_get_int64(json_object_array_get_idx(order, 0)) != 1)
+			continue;
+		if (nested) {
+			cr_assert(json_object_object_get_ex(rec, "product_id", &product));
+			ref = json_object_new_object();
+			json_object_object_add(ref, "id", json_object_get(json_object_array_get_idx(product, 0)));
+			json_object_object_add(ref, "display_name", json_object_get(json_object_array_get_idx(product, 1)));
+			json_object_object_add(rec, "product_id", ref);
+		}
+		json_object_array_add(out, json_object_get(rec));
 	}
 	json_object_put(doc);
 	cr_assert_eq(json_object_array_length(out), 3);
@@ -528,15 +540,11 @@ static const struct lines_case lines_cases[] = {
 	  "{\"lines.1.product_uom_qty\": [\"Must be a number\"], \"lines.1.discount\": [\"Must be a number\"]}" },
 };
 
-ParameterizedTestParameters(value, lines_to_commands)
-{
-	return cr_make_param_array(struct lines_case, (void *)lines_cases, ARRAY_SIZE(lines_cases));
-}
-
-ParameterizedTest(const struct lines_case *c, value, lines_to_commands)
+static void
+check_lines(const struct lines_case *c, bool nested)
 {
 	json_object *lines = J(c->lines);
-	json_object *current = c->create ? NULL : sale1_lines();
+	json_object *current = c->create ? NULL : sale1_lines(nested);
 	json_object *errors = json_object_new_object(), *cmds = NULL;
 	bool ok = lines_to_commands(fixture_schema("sale_lines"), "lines", lines, current, c->lang, &cmds, errors);
 
@@ -552,6 +560,38 @@ ParameterizedTest(const struct lines_case *c, value, lines_to_commands)
 	json_object_put(errors);
 	json_object_put(current);
 	json_object_put(lines);
+}
+
+ParameterizedTestParameters(value, lines_to_commands)
+{
+	return cr_make_param_array(struct lines_case, (void *)lines_cases, ARRAY_SIZE(lines_cases));
+}
+
+ParameterizedTest(const struct lines_case *c, value, lines_to_commands)
+{
+	check_lines(c, false);
+}
+
+/* Against lines read by web_search_read, where a many2one is {"id", "display_name"}. */
+static const struct lines_case nested_lines_cases[] = {
+	{ false, LANG_ES, "[{\"id\": 1, \"product_id\": {\"id\": 32, \"name\": \"x\"}, \"tax_id\": []}, {\"id\": 2}, {\"id\": 3}]",
+	  true, "[]" },
+	{ false, LANG_ES, "[{\"id\": 1, \"product_id\": 5, \"price_unit\": 295.0}, {\"id\": 2}, {\"id\": 3}]", true,
+	  "[[1, 1, {\"product_id\": 5}]]" },
+	{ false, LANG_ES, "[{\"id\": 1, \"product_id\": 32}, {\"id\": 2, \"product_id\": null}, {\"id\": 3}]", true,
+	  "[[1, 2, {\"product_id\": false}]]" },
+	{ false, LANG_ES, "[{\"id\": 1, \"product_uom_qty\": 4}, {\"product_id\": 6, \"product_uom_qty\": 1}]", true,
+	  "[[1, 1, {\"product_uom_qty\": 4}], [0, 0, {\"product_id\": 6, \"product_uom_qty\": 1}], [2, 2, 0], [2, 3, 0]]" },
+};
+
+ParameterizedTestParameters(value, lines_to_commands_nested)
+{
+	return cr_make_param_array(struct lines_case, (void *)nested_lines_cases, ARRAY_SIZE(nested_lines_cases));
+}
+
+ParameterizedTest(const struct lines_case *c, value, lines_to_commands_nested)
+{
+	check_lines(c, true);
 }
 
 /* ------------------------------------------------------------ body parsing */
