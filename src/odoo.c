@@ -585,13 +585,12 @@ base64_encode(const unsigned char *p, size_t n, size_t *outlen)
 #define WIDE_ESC 0xe800u   /* the next character stands for itself */
 
 /*
- * The most an answer of n bytes can grow to before xmlrpc-c reads it.
- * take_doubles() and take_wide() never rewrite the same bytes, and
- * neither makes what it rewrites more than twice as long: a placeholder is
- * at most twice the bytes it replaces (three-byte characters of the block;
- * four-byte ones grow by half, references shrink), and an element
- * <double>TEXT</double>, 18 bytes at least, gains at most the few more
- * digits of its index (take_doubles() caps its growth at half anyway).
+ * The most an answer of n bytes can grow to before xmlrpc-c reads it
+ * (prepare() below).  No rewrite makes what it replaces more than twice
+ * as long: a placeholder is at most twice the bytes it replaces
+ * (three-byte characters of the block; four-byte ones grow by half,
+ * references shrink), and an element <double>TEXT</double>, 18 bytes at
+ * least, gains at most the few more digits of its index.
  */
 #define WIDE_GROWTH(n) (2 * (n) + 128)
 
@@ -662,42 +661,10 @@ char_ref(const char *p, size_t n, uint32_t *c)
 }
 
 /*
- * Swaps characters past U+FFFF and those of the reserved block for their
- * placeholders.  On success out holds the rewritten body, or stays empty
- * when there was nothing to swap; on failure returns a reason for the log.
- */
-static const char *
-take_wide(const char *xml, size_t len, struct buf *out)
-{
-	const unsigned char *p = (const unsigned char *)xml;
-	size_t i = 0, run = 0, l;
-	uint32_t c;
-
-	while (i < len) {
-		if (p[i] == '&' && i + 1 < len && p[i + 1] == '#')
-			l = char_ref(xml + i, len - i, &c);
-		else if (p[i] == 0xee || (p[i] >= 0xf0 && p[i] <= 0xf4))
-			l = utf8_decode(p + i, len - i, &c);
-		else
-			l = 0;
-		if (l == 0 || (c <= 0xffff && !wide_reserved(c))) {
-			i += l ? l : 1;
-			continue;
-		}
-		if (!buf_append(out, xml + run, i - run) || !put_wide(out, c))
-			return "too many characters past U+FFFF";
-		i += l;
-		run = i;
-	}
-	if (run > 0 && !buf_append(out, xml + run, len - run))
-		return "too many characters past U+FFFF";
-	return NULL;
-}
-
-/*
- * Undoes take_wide() in n bytes of text read out of xmlrpc-c.  Returns a
- * new NUL-terminated string (caller frees; its length in *outlen), or NULL
- * when the text holds a placeholder take_wide() cannot have written.
+ * Undoes the placeholders of prepare() in n bytes of text read out of
+ * xmlrpc-c.  Returns a new NUL-terminated string (caller frees; its length
+ * in *outlen), or NULL when the text holds a placeholder prepare() cannot
+ * have written.
  */
 static char *
 restore_wide(const char *s, size_t n, size_t *outlen)
@@ -745,7 +712,7 @@ bad:
 /*
  * A text read out of xmlrpc-c (n bytes at s, which it allocated) with its
  * placeholders undone: s itself when it holds none, else a new string and
- * s is freed.  NULL (s freed) for a placeholder take_wide() cannot have
+ * s is freed.  NULL (s freed) for a placeholder prepare() cannot have
  * written.
  */
 static const char *
@@ -762,7 +729,7 @@ unswap(const char *s, size_t *n)
 
 /*
  * State of one conversion: the doubles of the answer, read apart (see
- * take_doubles), and what went wrong, for the log.
+ * prepare), and what went wrong, for the log.
  */
 struct conv {
 	const double *doubles;
@@ -776,7 +743,7 @@ static bool to_json(struct conv *cv, xmlrpc_value *v, int depth, json_object **o
  * xmlrpc-c does not promise what its output pointers hold when it fails
  * (xmlrpc_parse_value_xml() was seen to leave 0x2 in one): these take an
  * output only on success, so that a failure never frees garbage.  Every
- * text comes out through xv_string(), which undoes take_wide().
+ * text comes out through xv_string(), which undoes prepare()'s placeholders.
  */
 static const char *
 xv_string(xmlrpc_env *env, xmlrpc_value *v, size_t *n)
@@ -847,7 +814,9 @@ struct_to_json(struct conv *cv, xmlrpc_env *env, xmlrpc_value *v, int depth, jso
 			return false;
 		key = xv_string(env, k, &klen);
 		ok = key != NULL && to_json(cv, m, depth + 1, &j);
-		if (ok && json_object_object_add(*out, key, j) != 0)
+		/* An xmlrpc-c struct holds each key once (the last of a repeated
+		 * member wins), so json-c need not look for it first. */
+		if (ok && json_object_object_add_ex(*out, key, j, JSON_C_OBJECT_ADD_KEY_IS_NEW) != 0)
 			must(NULL);
 		if (!ok)
 			json_object_put(j);
@@ -905,7 +874,7 @@ to_json(struct conv *cv, xmlrpc_value *v, int depth, json_object **out)
 		xmlrpc_read_double(&env, v, &d);
 		if (env.fault_occurred)
 			break;
-		/* d is the index take_doubles() put in place of the text. */
+		/* d is the index prepare() put in place of the text. */
 		if (!(d >= 0 && d < (double)cv->ndoubles) || d != (double)(size_t)d) {
 			cv->why = "a double that was not read apart";
 			ok = false;
@@ -1097,85 +1066,119 @@ next_element(const char *p, const char *end, const char *open, const char *close
 }
 
 /*
+ * What xmlrpc-c is not shown.  Odoo never sends a DTD (refusing one also
+ * rules out entity expansion bombs), comments or CDATA sections (which
+ * could hide a "<double>" that is not an element from the pass below).
+ */
+static const char *const refused_markup[] = { "<!DOCTYPE", "<!--", "<![CDATA[" };
+
+/*
  * xmlrpc-c 1.33 crashes (a bad format argument in its error path) on most
  * malformed <i8> contents, e.g. "<i8>-</i8>": they are refused before it
  * sees them.  Odoo itself never sends <i8>.
  */
-static const char *
-check_i8(const char *xml, size_t len)
-{
-	static const char *const tags[][2] = { { "<i8", "</i8>" }, { "<ex:i8", "</ex:i8>" } };
-	const char *end = xml + len, *p, *after = NULL;
-	char text[32];
-	size_t i;
-	bool bad;
-	int64_t v;
+static const char *const i8_tags[][2] = { { "<i8", "</i8>" }, { "<ex:i8", "</ex:i8>" } };
 
-	for (i = 0; i < ARRAY_SIZE(tags); i++) {
-		for (p = xml; next_element(p, end, tags[i][0], tags[i][1], text, sizeof text, &after, &bad); p = after) {
-			if (bad || !parse_int64(text, INT64_MIN, INT64_MAX, &v))
-				return "a malformed <i8>";
-		}
-	}
-	return NULL;
+/* Whether the n bytes at p begin with the string s. */
+static bool
+starts(const char *p, size_t n, const char *s)
+{
+	size_t l = strlen(s);
+
+	return n >= l && memcmp(p, s, l) == 0;
 }
 
+/* The bytes the pass below looks at: markup, references, and lead bytes of U+E000..U+EFFF and past U+FFFF. */
+static const bool noteworthy[256] = {
+	['<'] = true, ['&'] = true, [0xee] = true,
+	[0xf0] = true, [0xf1] = true, [0xf2] = true, [0xf3] = true, [0xf4] = true,
+};
+
 /*
- * xmlrpc-c 1.33 reads <double> with a digit loop of its own that is not
- * correctly rounded: Odoo's 324.43 comes back as 324.42999999999995.  So
- * before xmlrpc-c sees an answer, each <double>TEXT</double> becomes
- * <double>N</double>, N the index of TEXT in a table read with strtod()
- * (correctly rounded).  Small integers xmlrpc-c reads exactly.
+ * Prepares an answer for xmlrpc-c, in one pass over it: refuses what it
+ * must not see (refused_markup, malformed <i8>), and rewrites
+ *  - each <double>TEXT</double> as <double>N</double>, N the index of
+ *    TEXT in a table read with strtod() (correctly rounded; xmlrpc-c 1.33
+ *    reads doubles with a digit loop of its own that is not: Odoo's 324.43
+ *    came back as 324.42999999999995; small integers it reads exactly);
+ *  - each character past U+FFFF, and each of the block WIDE_HI..WIDE_ESC,
+ *    written as UTF-8 or as a character reference, as its placeholder.
  * On success out holds the rewritten body (or stays empty when there was
- * no double) and d the values; on failure returns a reason for the log.
+ * nothing to rewrite) and *d the *nd doubles; on failure returns a reason
+ * for the log.
  */
 static const char *
-take_doubles(const char *xml, size_t len, struct buf *out, double **d, size_t *nd)
+prepare(const char *xml, size_t len, struct buf *out, double **d, size_t *nd)
 {
-	const char *p = xml, *end = xml + len, *q, *after = NULL;
-	size_t cap = 0;
+	const unsigned char *u = (const unsigned char *)xml;
+	const char *end = xml + len, *after = NULL;
+	size_t i = 0, run = 0, l, k, cap = 0;
 	char text[72], idx[48];
 	bool bad;
+	uint32_t c;
+	int64_t v;
 
 	*d = NULL;
 	*nd = 0;
-	while ((q = next_element(p, end, "<double", "</double>", text, sizeof text, &after, &bad)) != NULL) {
-		if (bad)
-			return "a malformed <double>";
-		if (*nd == cap) {
-			cap = cap ? cap * 2 : 64;
-			*d = xrealloc(*d, cap * sizeof **d);
+	while (i < len) {
+		while (i < len && !noteworthy[u[i]])
+			i++;
+		if (i == len)
+			break;
+		if (u[i] == '<') {
+			/* Most tags are none of these: their second byte tells. */
+			if (i + 1 < len && xml[i + 1] != '!' && xml[i + 1] != 'd' && xml[i + 1] != 'e' && xml[i + 1] != 'i') {
+				i++;
+				continue;
+			}
+			for (k = 0; k < ARRAY_SIZE(refused_markup); k++)
+				if (starts(xml + i, len - i, refused_markup[k]))
+					return "a DTD, comment or CDATA section";
+			for (k = 0; k < ARRAY_SIZE(i8_tags) && !starts(xml + i, len - i, i8_tags[k][0]); k++)
+				;
+			if (k < ARRAY_SIZE(i8_tags)) {
+				next_element(xml + i, end, i8_tags[k][0], i8_tags[k][1], text, sizeof text, &after, &bad);
+				if (bad || !parse_int64(text, INT64_MIN, INT64_MAX, &v))
+					return "a malformed <i8>";
+				i = (size_t)(after - xml);
+				continue;
+			}
+			if (!starts(xml + i, len - i, "<double")) {
+				i++;
+				continue;
+			}
+			next_element(xml + i, end, "<double", "</double>", text, sizeof text, &after, &bad);
+			if (bad)
+				return "a malformed <double>";
+			if (*nd == cap) {
+				cap = cap ? cap * 2 : 64;
+				*d = xrealloc(*d, cap * sizeof **d);
+			}
+			/* Strict: no spaces, inf or nan (Python writes those for non-finite values). */
+			if (!parse_double(text, &(*d)[*nd]))
+				return "a double that is not a finite number";
+			snprintf(idx, sizeof idx, "<double>%zu</double>", *nd);
+			(*nd)++;
+			if (!buf_append(out, xml + run, i - run) || !buf_puts(out, idx))
+				return "too many doubles";
+			i = run = (size_t)(after - xml);
+			continue;
 		}
-		/* Strict: no spaces, inf or nan (Python writes those for non-finite values). */
-		if (!parse_double(text, &(*d)[*nd]))
-			return "a double that is not a finite number";
-		snprintf(idx, sizeof idx, "<double>%zu</double>", *nd);
-		(*nd)++;
-		if (!buf_append(out, p, (size_t)(q - p)) || !buf_puts(out, idx))
-			return "too many doubles";
-		p = after;
+		if (u[i] == '&')
+			l = i + 1 < len && u[i + 1] == '#' ? char_ref(xml + i, len - i, &c) : 0;
+		else
+			l = utf8_decode(u + i, len - i, &c);
+		if (l == 0 || (c <= 0xffff && !wide_reserved(c))) {
+			i += l ? l : 1;
+			continue;
+		}
+		if (!buf_append(out, xml + run, i - run) || !put_wide(out, c))
+			return "too many characters past U+FFFF";
+		i = run = i + l;
 	}
-	if (*nd > 0 && !buf_append(out, p, (size_t)(end - p)))
-		return "too many doubles";
+	if (run > 0 && !buf_append(out, xml + run, len - run))
+		return "an answer grown too large";
 	return NULL;
-}
-
-/*
- * What xmlrpc-c is not shown.  Odoo never sends a DTD (refusing one also
- * rules out entity expansion bombs), comments or CDATA sections (which
- * could hide a "<double>" that is not an element from the scans above).
- */
-static const char *const refused_markup[] = { "<!DOCTYPE", "<!--", "<![CDATA[" };
-
-static const char *
-prescan(const char *xml, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(refused_markup); i++)
-		if (memmem(xml, len, refused_markup[i], strlen(refused_markup[i])) != NULL)
-			return "a DTD, comment or CDATA section";
-	return check_i8(xml, len);
 }
 
 enum odoo_err
@@ -1187,38 +1190,26 @@ odoo_parse_response(const char *xml, size_t len, json_object **out, struct odoo_
 	const char *fault_string = NULL, *why;
 	struct conv cv = { NULL, 0, NULL };
 	double *doubles = NULL;
-	struct buf rw, rw2;
+	struct buf rw;
 
 	*out = NULL;
 	clear_err(err);
-	buf_init(&rw, len + len / 2 + 64);   /* an index is never much longer than a double's text */
-	/* A placeholder is at most twice what it stands for (see WIDE_GROWTH). */
-	buf_init(&rw2, WIDE_GROWTH(len));
+	/* A rewrite is at most twice what it replaces (see WIDE_GROWTH). */
+	buf_init(&rw, WIDE_GROWTH(len));
 	xmlrpc_env_init(&env);
 	if (len == 0) {
 		set_err(err, ODOO_E_BAD_RESPONSE, "empty answer");
 		goto out;
 	}
-	why = prescan(xml, len);
-	if (why == NULL)
-		why = take_doubles(xml, len, &rw, &doubles, &cv.ndoubles);
+	why = prepare(xml, len, &rw, &doubles, &cv.ndoubles);
 	if (why != NULL) {
 		set_err(err, ODOO_E_BAD_RESPONSE, "answer has %s", why);
 		goto out;
 	}
 	cv.doubles = doubles;
-	if (cv.ndoubles > 0) {
+	if (rw.len > 0) {
 		xml = rw.data;
 		len = rw.len;
-	}
-	why = take_wide(xml, len, &rw2);
-	if (why != NULL) {
-		set_err(err, ODOO_E_BAD_RESPONSE, "answer has %s", why);
-		goto out;
-	}
-	if (rw2.len > 0) {
-		xml = rw2.data;
-		len = rw2.len;
 	}
 	{
 		xmlrpc_value *r = NULL;
@@ -1247,7 +1238,6 @@ out:
 	free((void *)fault_string);
 	free(doubles);
 	buf_free(&rw);
-	buf_free(&rw2);
 	if (result)
 		xmlrpc_DECREF(result);
 	xmlrpc_env_clean(&env);
@@ -1500,7 +1490,7 @@ odoo_new(const struct odoo_config *cfg)
 	o->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : DEFAULT_TIMEOUT_MS;
 	o->max_response = cfg->max_response > 0 ? cfg->max_response : DEFAULT_MAX_RESPONSE;
 	buf_init(&o->resp, o->max_response);
-	/* What xmlrpc-c is given after take_doubles() and take_wide(). */
+	/* What xmlrpc-c is given after prepare(). */
 	raise_xml_limit(WIDE_GROWTH(o->max_response));
 
 	o->headers = curl_slist_append(NULL, "Content-Type: text/xml");

@@ -376,6 +376,21 @@ Test(results, other_types)
 	json_object_put(out);
 }
 
+/* A member given twice: the last one, once (odoo.c adds struct members to json-c without looking for them). */
+Test(results, repeated_member_once)
+{
+	json_object *out;
+	struct odoo_error err;
+
+	cr_assert_eq(parse_str(RESPONSE("<struct><member><name>a</name><value><int>1</int></value></member>"
+	                                "<member><name>b</name><value><int>3</int></value></member>"
+	                                "<member><name>a</name><value><int>2</int></value></member></struct>"),
+	                       &out, &err), ODOO_OK, "%s", err.message);
+	cr_assert_eq(json_object_object_length(out), 2);
+	cr_assert_str_eq(json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN), "{\"a\":2,\"b\":3}");
+	json_object_put(out);
+}
+
 /* ------------------------------------- characters past U+FFFF (emoji) */
 
 /* s with every occurrence of from replaced by to (which must occur).  Caller frees. */
