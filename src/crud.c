@@ -523,7 +523,7 @@ crud_list(struct ctx *c)
 	struct query_error qerr;
 	struct odoo_error err;
 	json_object *recs = NULL, *items, *body;
-	int64_t total = 0, n;
+	int64_t total = 0;
 	enum query_err qe;
 	char num[24];
 
@@ -541,10 +541,11 @@ crud_list(struct ctx *c)
 		crud_odoo_error(c, &err, t.res->name);
 		goto out;
 	}
-	n = recs != NULL ? (int64_t)json_object_array_length(recs) : 0;
-	items = json_object_new_array();
-	for (int64_t i = 0; i < n; i++)
-		json_object_array_add(items, record_from_odoo(t.s, json_object_array_get_idx(recs, (size_t)i)));
+	/* The page, converted where it lies: records_from_odoo keeps each object Odoo's answer made. */
+	if (recs == NULL)
+		recs = json_object_new_array();
+	records_from_odoo(t.s, recs);
+	items = json_object_get(recs);
 	if (q.mode == PAGE_ENVELOPE) {
 		body = json_object_new_object();
 		json_object_object_add(body, "items", items);

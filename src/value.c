@@ -323,6 +323,54 @@ record_from_odoo(const struct rschema *s, json_object *rec)
 	return out;
 }
 
+/*
+ * Converts rec in place when its members are exposed fields of s in table
+ * order, which is how Odoo answers (read() and web_read() list the fields
+ * in the order asked, id first); false, rec untouched, when they are not.
+ */
+static bool
+record_convert_in_place(const struct rschema *s, json_object *rec)
+{
+	size_t i = 0;
+
+	json_object_object_foreach(rec, key, v) {
+		(void)v;
+		while (i < s->n && strcmp(s->f[i].name, key) != 0)
+			i++;
+		if (i == s->n)
+			return false;
+		i++;
+	}
+	i = 0;
+	json_object_object_foreach(rec, k, old) {
+		json_object *nv;
+
+		while (strcmp(s->f[i].name, k) != 0)
+			i++;
+		nv = value_from_odoo(&s->f[i], old);
+		/* Most values pass unchanged; only those that change are replaced. */
+		if (nv == old)
+			json_object_put(nv);
+		else
+			json_object_object_add(rec, k, nv);
+		i++;
+	}
+	return true;
+}
+
+void
+records_from_odoo(const struct rschema *s, json_object *recs)
+{
+	size_t n = json_object_array_length(recs);
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *rec = json_object_array_get_idx(recs, i);
+
+		if (!json_object_is_type(rec, json_type_object) || !record_convert_in_place(s, rec))
+			json_object_array_put_idx(recs, i, record_from_odoo(s, rec));
+	}
+}
+
 /* ------------------------------------------------------------ API -> Odoo */
 
 /* The largest integer below which every integer is exact in a double (2^53). */

@@ -64,6 +64,15 @@ json_object *value_from_odoo(const struct xfield *f, json_object *v);
 json_object *record_from_odoo(const struct rschema *s, json_object *rec);
 
 /*
+ * Turns recs, an array of Odoo records, into the API records of s, as
+ * record_from_odoo would, mostly in place: a record whose members are
+ * exposed fields in table order (as Odoo answers) has its values
+ * converted where they change and keeps its object; any other is replaced
+ * by record_from_odoo's.  recs is modified; no reference changes hands.
+ */
+void records_from_odoo(const struct rschema *s, json_object *recs);
+
+/*
  * One API value -> the Odoo value to write for field f (null -> False, many2one
  * id / {"id": id} -> id, x2many [ids] -> [[6, 0, ids]], RFC 3339 -> UTC
  * "YYYY-MM-DD HH:MM:SS", selection keys checked, numbers and strings typed).

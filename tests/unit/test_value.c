@@ -241,6 +241,88 @@ Test(value, samples_convert)
 	}
 }
 
+/* The members of rec in table order (s's fields it has), as Odoo answers them.  New reference. */
+static json_object *
+in_table_order(const struct rschema *s, json_object *rec)
+{
+	json_object *out = json_object_new_object(), *v;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (json_object_object_get_ex(rec, s->f[i].name, &v))
+			json_object_object_add(out, s->f[i].name, json_object_get(v));
+	return out;
+}
+
+/*
+ * records_from_odoo gives what record_from_odoo gives, member order
+ * included: in place for records in table order (the object is kept),
+ * otherwise (members in another order, members not exposed, not an
+ * object) by a new record.
+ */
+Test(value, records_from_odoo_as_record_from_odoo)
+{
+	static const char *const files[][2] = {
+		{ "samples/product.product.json", "products" },
+		{ "samples/res.partner.customers.json", "customers" },
+		{ "samples/sale.order.json", "sales" },
+		{ "samples/sale.order.line.json", "sale_lines" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		json_object *doc = fixture_json(files[i][0]), *recs, *page = json_object_new_array(), *want;
+		const struct rschema *s = fixture_schema(files[i][1]);
+		size_t n;
+
+		cr_assert(json_object_object_get_ex(doc, "records", &recs));
+		n = json_object_array_length(recs);
+		for (size_t r = 0; r < n; r++) {
+			json_object *rec = json_object_array_get_idx(recs, r);
+
+			json_object_array_add(page, in_table_order(s, rec));   /* in place */
+			json_object_array_add(page, json_object_get(rec));     /* as captured: sorted keys */
+		}
+		json_object_array_add(page, json_object_new_int(5));
+		want = json_object_new_array();
+		for (size_t r = 0; r < json_object_array_length(page); r++)
+			json_object_array_add(want, record_from_odoo(s, json_object_array_get_idx(page, r)));
+		{
+			json_object *first = json_object_array_get_idx(page, 0);
+
+			records_from_odoo(s, page);
+			cr_assert_eq(json_object_array_get_idx(page, 0), first, "%s: converted in place", files[i][1]);
+		}
+		cr_assert_eq(json_object_array_length(page), 2 * n + 1);
+		for (size_t r = 0; r < json_object_array_length(page); r++) {
+			const char *got = json_object_to_json_string_ext(json_object_array_get_idx(page, r), JSON_C_TO_STRING_PLAIN);
+			const char *exp = json_object_to_json_string_ext(json_object_array_get_idx(want, r), JSON_C_TO_STRING_PLAIN);
+
+			/* Text, not json_object_equal: the members' order counts. */
+			cr_assert_str_eq(got, exp, "%s record %zu", files[i][1], r);
+		}
+		json_object_put(want);
+		json_object_put(page);
+		json_object_put(doc);
+	}
+}
+
+/* A record as web_search_read answers it (table order, many2one {"id", "display_name"}), converted in place. */
+Test(value, records_from_odoo_design_example)
+{
+	json_object *page = J("[{\"id\": 45, \"name\": \"Customizable Desk\", \"default_code\": \"DESK0005\","
+	                      " \"barcode\": false, \"list_price\": 750.0,"
+	                      " \"categ_id\": {\"id\": 8, \"display_name\": \"All / Saleable / Office Furniture\"},"
+	                      " \"type\": \"consu\", \"qty_available\": 65.0, \"uom_id\": {\"id\": 1, \"display_name\": \"Units\"},"
+	                      " \"description_sale\": false, \"write_date\": \"2026-11-26 20:28:20\"}]");
+
+	records_from_odoo(fixture_schema("products"), page);
+	cr_assert_str_eq(json_object_to_json_string_ext(json_object_array_get_idx(page, 0), JSON_C_TO_STRING_PLAIN),
+	                 "{\"id\":45,\"name\":\"Customizable Desk\",\"default_code\":\"DESK0005\",\"barcode\":null,"
+	                 "\"list_price\":750.0,\"categ_id\":{\"id\":8,\"name\":\"All \\/ Saleable \\/ Office Furniture\"},"
+	                 "\"type\":\"consu\",\"qty_available\":65.0,\"uom_id\":{\"id\":1,\"name\":\"Units\"},"
+	                 "\"description_sale\":null,\"write_date\":\"2026-11-26T20:28:20Z\"}");
+	json_object_put(page);
+}
+
 /* ------------------------------------------------------------- API -> Odoo */
 
 struct to_case { char res[16]; char field[20]; char api[64]; enum verr e; char odoo[48]; };
