@@ -730,6 +730,30 @@ Test(results, bad_answers)
 	}
 }
 
+/* Answers cut anywhere inside what odoo.c looks at before xmlrpc-c: refused, read within their bytes. */
+Test(results, cut_inside_markup)
+{
+	static const char *const tails[] = {
+		"<", "<d", "<do", "<double", "<double>1", "<double>1.5</dou", "<i", "<i8", "<i8>5", "<e", "<ex:i8>",
+		"<!", "<!-", "<!DOC", "&", "&#", "&#x1F600", "&#128512", "\xf0", "\xf0\x9f\x98", "\xee\x80",
+	};
+	const char *head = "<?xml version=\"1.0\"?><methodResponse><params><param><value><string>x</string>";
+
+	for (size_t i = 0; i < ARRAY_SIZE(tails); i++) {
+		size_t hl = strlen(head), tl = strlen(tails[i]);
+		/* exactly the bytes, no NUL after them: ASan sees any read past the end */
+		char *x = xmalloc(hl + tl);
+		json_object *out = NULL;
+		struct odoo_error err;
+
+		memcpy(x, head, hl);
+		memcpy(x + hl, tails[i], tl);
+		cr_assert_eq(odoo_parse_response(x, hl + tl, &out, &err), ODOO_E_BAD_RESPONSE, "tail %zu", i);
+		cr_assert_null(out);
+		free(x);
+	}
+}
+
 Test(results, depth_bounded)
 {
 	json_object *out;
