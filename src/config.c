@@ -74,16 +74,6 @@ find_setting(const char *name, size_t len)
 	return NULL;
 }
 
-static const char *
-env_lookup(char **envp, const char *name)
-{
-	size_t n = strlen(name);
-	for (; envp && *envp; envp++)
-		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
-			return *envp + n + 1;
-	return NULL;
-}
-
 /* Collected raw values, before validation: index = setting row. */
 struct raw {
 	char *val[ARRAY_SIZE(settings)];
@@ -410,14 +400,14 @@ config_load(struct config *cfg, const char *file, char **envp, struct config_err
 	err->msg[0] = '\0';
 
 	if (file == NULL)
-		file = env_lookup(envp, "ODOO_BRIDGE_CONFIG");
+		file = env_get(envp, "ODOO_BRIDGE_CONFIG");
 	if (file != NULL && *file != '\0') {
 		cfg->config_file = xstrdup(file);
 		if (!load_file(file, &r, err))
 			goto out;
 	}
 	for (i = 0; i < ARRAY_SIZE(settings); i++) {
-		const char *v = env_lookup(envp, settings[i].name);
+		const char *v = env_get(envp, settings[i].name);
 		if (v != NULL)
 			raw_set(&r, &settings[i], v, strlen(v), 'e');
 	}

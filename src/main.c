@@ -232,26 +232,18 @@ run_listen(const char *addr, long threads, long backlog)
 static int
 check_config(bool ping)
 {
-	struct odoo_config oc = {
-		.url = g_app.cfg.odoo_url,
-		.db = g_app.cfg.odoo_db,
-		.username = g_app.cfg.odoo_username,
-		.password = g_app.cfg.odoo_password,
-		.timeout_ms = g_app.cfg.odoo_timeout_ms,
-		.max_response = g_app.cfg.odoo_max_response,
-	};
 	struct odoo_error err;
 	struct odoo *o;
 	json_object *ver = NULL, *sv;
 	long latency = 0, uid;
 
-	printf("configuration OK%s%s\n", g_app.cfg.config_file ? " (file " : "",
-	    g_app.cfg.config_file ? g_app.cfg.config_file : "");
 	if (g_app.cfg.config_file)
-		printf(")\n");
+		printf("configuration OK (file %s)\n", g_app.cfg.config_file);
+	else
+		printf("configuration OK\n");
 	if (!ping)
 		return 0;
-	o = odoo_new(&oc);
+	o = odoo_from_config(&g_app.cfg);
 	if (o == NULL) {
 		fprintf(stderr, "odoo-bridge: cannot initialise libcurl\n");
 		return 1;

@@ -212,13 +212,7 @@ lang_from_accept_language(const char *h)
 const char *
 request_env(const struct request *r, const char *name)
 {
-	size_t n = strlen(name);
-	char **e;
-
-	for (e = r->envp; e && *e; e++)
-		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
-			return *e + n + 1;
-	return NULL;
+	return env_get(r->envp, name);
 }
 
 static bool

@@ -279,6 +279,17 @@ memeq_const_time(const void *a, size_t alen, const void *b, size_t blen)
 	return diff == 0;
 }
 
+const char *
+env_get(char **envp, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; envp && *envp; envp++)
+		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
+			return *envp + n + 1;
+	return NULL;
+}
+
 int64_t
 now_mono_us(void)
 {

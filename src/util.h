@@ -65,6 +65,9 @@ int ascii_ncasecmp(const char *a, const char *b, size_t n);
 /* Constant-time comparison of two byte strings of possibly different length. */
 bool memeq_const_time(const void *a, size_t alen, const void *b, size_t blen);
 
+/* The value of NAME in a NULL-terminated "NAME=value" array (environ, CGI variables), or NULL. */
+const char *env_get(char **envp, const char *name);
+
 /* Monotonic clock in microseconds, and wall clock in seconds. */
 int64_t now_mono_us(void);
 int64_t now_unix(void);

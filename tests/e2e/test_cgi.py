@@ -144,6 +144,17 @@ def test_check_config(env):
     assert env["JWT_SECRET"] not in p.stdout + p.stderr
 
 
+def test_check_config_names_the_file(env, workdir):
+    import os
+    path = os.path.join(workdir, "odoo-bridge.conf")
+    with open(path, "w") as f:
+        f.write("ODOO_DB=odoo_pelotazo\n")
+    p = subprocess.run(harness.BRIDGE_WRAPPER + [harness.BRIDGE, "--config", path, "--check-config"], env=env,
+                       capture_output=True, text=True, timeout=30)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == "configuration OK (file %s)\n" % path
+
+
 def test_check_config_wrong_password(env):
     e = dict(env, ODOO_PASSWORD="wrong-password")
     p = subprocess.run(harness.BRIDGE_WRAPPER + [harness.BRIDGE, "--check-config", "--ping"], env=e,
