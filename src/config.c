@@ -11,7 +11,7 @@
 
 #include "config.h"
 
-enum kind { K_STR, K_LONG, K_SIZE, K_URL, K_SECRET, K_ORIGINS, K_LEVEL, K_PATH };
+enum kind { K_STR, K_LONG, K_SIZE, K_URL, K_SECRET, K_ORIGINS, K_LEVEL, K_PATH, K_AUTHMODE, K_XMLIDS };
 
 /*
  * The settings: one row each.  Behaviour is data (CONVENTIONS.md): adding a
@@ -42,11 +42,17 @@ static const struct setting settings[] = {
 	{ "MAX_BODY",                K_SIZE,    "1048576", 1024, 67108864, OFF(max_body) },
 	{ "LOG_LEVEL",               K_LEVEL,   "info", 0, 0, OFF(log_level) },
 	{ "LIST_MAX",                K_LONG,    "1000", 1, 10000, OFF(list_max) },
+	{ "AUTH_MODE",               K_AUTHMODE, "user", 0, 0, OFF(auth_mode) },
+	{ "LOGIN_GROUPS",            K_XMLIDS,  "sales_team.group_sale_salesman", 0, 0, OFF(login_groups) },
+	/* Optional: empty derives the key from JWT_SECRET (HKDF, its own label). */
+	{ "CREDENTIAL_KEY",          K_SECRET,  "", 32, 0, OFF(credential_key) },
 	/* At most 64: the throttle keeps the last 64 failure times per slot. */
 	{ "LOGIN_MAX_FAILURES",      K_LONG,    "5", 1, 64, OFF(login_max_failures) },
 	{ "LOGIN_MAX_FAILURES_ADDR", K_LONG,    "20", 1, 64, OFF(login_max_failures_addr) },
+	{ "LOGIN_MAX_FAILURES_LOGIN", K_LONG,   "50", 1, 64, OFF(login_max_failures_login) },
 	{ "LOGIN_WINDOW",            K_LONG,    "300", 1, 86400, OFF(login_window) },
 	{ "THROTTLE_FILE",           K_PATH,    "", 0, 0, OFF(throttle_file) },
+	{ "REVOKE_FILE",             K_PATH,    "", 0, 0, OFF(revoke_file) },
 };
 
 #define MAX_LINE 8192
@@ -322,6 +328,59 @@ set_origins(struct config *cfg, const char *v, struct config_error *err)
 	return true;
 }
 
+/* An Odoo XML id: module.name, each part [a-z0-9_] (Odoo's own ids are lower case). */
+static bool
+valid_xmlid(const char *x)
+{
+	const char *dot = strchr(x, '.');
+
+	if (dot == NULL || dot == x || dot[1] == '\0' || strchr(dot + 1, '.') != NULL)
+		return false;
+	for (; *x; x++)
+		if (!((*x >= 'a' && *x <= 'z') || (*x >= '0' && *x <= '9') || *x == '_' || *x == '.'))
+			return false;
+	return true;
+}
+
+/* A comma-separated list of XML ids (LOGIN_GROUPS), at least one. */
+static bool
+set_xmlids(struct config *cfg, const struct setting *s, const char *v, struct config_error *err)
+{
+	char ***list = (char ***)((char *)cfg + s->off);
+	const char *p = v;
+	size_t n = 0;
+
+	*list = xcalloc(strlen(v) / 2 + 2, sizeof(char *));
+	while (*p) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		while (len && is_space(*p)) {
+			p++;
+			len--;
+		}
+		while (len && is_space(p[len - 1]))
+			len--;
+		if (len) {
+			char *x = xstrndup(p, len);
+			if (!valid_xmlid(x)) {
+				seterr(err, "%s: '%s' is not an XML id (module.name)", s->name, x);
+				free(x);
+				return false;
+			}
+			(*list)[n++] = x;
+		}
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+	cfg->n_login_groups = n;
+	if (n == 0) {
+		seterr(err, "%s: must name at least one group", s->name);
+		return false;
+	}
+	return true;
+}
+
 static bool
 apply(struct config *cfg, const struct setting *s, const char *v, struct config_error *err)
 {
@@ -335,6 +394,11 @@ apply(struct config *cfg, const struct setting *s, const char *v, struct config_
 	switch (s->kind) {
 	case K_STR:
 	case K_SECRET:
+		if (s->kind == K_SECRET && s->def != NULL && *v == '\0') {
+			/* An optional secret left empty: not set. */
+			*(char **)(base + s->off) = xstrdup("");
+			return true;
+		}
 		if ((long long)strlen(v) < s->min) {
 			if (s->kind == K_SECRET && *v)
 				seterr(err, "%s: must be at least %lld bytes long", s->name, s->min);
@@ -384,6 +448,18 @@ apply(struct config *cfg, const struct setting *s, const char *v, struct config_
 		return true;
 	case K_ORIGINS:
 		return set_origins(cfg, v, err);
+	case K_AUTHMODE:
+		if (strcmp(v, "user") == 0)
+			*(enum auth_mode *)(base + s->off) = AUTH_USER;
+		else if (strcmp(v, "service") == 0)
+			*(enum auth_mode *)(base + s->off) = AUTH_SERVICE;
+		else {
+			seterr(err, "%s: '%s' is not one of user, service", s->name, v);
+			return false;
+		}
+		return true;
+	case K_XMLIDS:
+		return set_xmlids(cfg, s, v, err);
 	}
 	return false;
 }
@@ -414,7 +490,7 @@ config_load(struct config *cfg, const char *file, char **envp, struct config_err
 	for (i = 0; i < ARRAY_SIZE(settings); i++) {
 		const struct setting *s = &settings[i];
 		const char *v = r.val[i] ? r.val[i] : s->def;
-		if (v == NULL || (s->kind == K_SECRET && *v == '\0')) {
+		if (v == NULL || (s->kind == K_SECRET && s->def == NULL && *v == '\0')) {
 			seterr(err, "%s is required but not set", s->name);
 			goto out;
 		}
@@ -425,6 +501,10 @@ config_load(struct config *cfg, const char *file, char **envp, struct config_err
 		free(cfg->throttle_file);
 		/* One table per user per host: all the processes a web server spawns share it. */
 		cfg->throttle_file = xasprintf("/dev/shm/odoo-bridge-%lu.throttle", (unsigned long)geteuid());
+	}
+	if (cfg->revoke_file[0] == '\0') {
+		free(cfg->revoke_file);
+		cfg->revoke_file = xasprintf("/dev/shm/odoo-bridge-%lu.revoked", (unsigned long)geteuid());
 	}
 	ok = true;
 out:
@@ -449,6 +529,10 @@ config_free(struct config *cfg)
 			*p = NULL;
 		}
 	}
+	for (i = 0; cfg->login_groups && cfg->login_groups[i]; i++)
+		free(cfg->login_groups[i]);
+	free(cfg->login_groups);
+	cfg->login_groups = NULL;
 	for (i = 0; cfg->cors_origins && cfg->cors_origins[i]; i++)
 		free(cfg->cors_origins[i]);
 	free(cfg->cors_origins);

@@ -12,6 +12,12 @@
  * Every setting of DESIGN.md section 2, plus the login throttle and list
  * limits.  Strings are owned by the struct (config_free releases them).
  */
+/* AUTH_MODE: whose Odoo rights a data call runs with (DESIGN.md section 3). */
+enum auth_mode {
+	AUTH_USER = 0,   /* the logged-in user's own (the default) */
+	AUTH_SERVICE,    /* the service account's, for admitted internal users */
+};
+
 struct config {
 	char   *odoo_url;          /* ODOO_URL, http(s)://host[:port][/prefix] */
 	char   *odoo_db;           /* ODOO_DB */
@@ -29,10 +35,16 @@ struct config {
 	size_t  max_body;          /* MAX_BODY bytes */
 	enum log_level log_level;  /* LOG_LEVEL */
 	long    list_max;          /* LIST_MAX: records in a list without paging */
-	long    login_max_failures;      /* LOGIN_MAX_FAILURES per login in the window */
+	enum auth_mode auth_mode;  /* AUTH_MODE: user | service */
+	char  **login_groups;      /* LOGIN_GROUPS: XML ids, NULL-terminated (service mode) */
+	size_t  n_login_groups;
+	char   *credential_key;    /* CREDENTIAL_KEY (secret, optional): seals credentials in tokens */
+	long    login_max_failures;      /* LOGIN_MAX_FAILURES per (login, client address) in the window */
 	long    login_max_failures_addr; /* LOGIN_MAX_FAILURES_ADDR per client address */
+	long    login_max_failures_login; /* LOGIN_MAX_FAILURES_LOGIN per login, from all addresses */
 	long    login_window;      /* LOGIN_WINDOW seconds */
 	char   *throttle_file;     /* THROTTLE_FILE: shared counter table */
+	char   *revoke_file;       /* REVOKE_FILE: shared list of revoked tokens */
 	char   *config_file;       /* the file read, or NULL */
 };
 

@@ -32,7 +32,32 @@ Test(config, defaults)
 	cr_assert_eq(cfg.n_cors_origins, 0);
 	cr_assert_not_null(cfg.throttle_file);
 	cr_assert(strstr(cfg.throttle_file, "odoo-bridge") != NULL);
+	cr_assert_eq(cfg.auth_mode, AUTH_USER, "users act with their own rights by default");
+	cr_assert_eq(cfg.n_login_groups, 1);
+	cr_assert_str_eq(cfg.login_groups[0], "sales_team.group_sale_salesman");
+	cr_assert_null(cfg.login_groups[1]);
+	cr_assert_str_eq(cfg.credential_key, "", "no CREDENTIAL_KEY: derived from JWT_SECRET");
+	cr_assert_eq(cfg.login_max_failures_login, 50);
+	cr_assert(strstr(cfg.revoke_file, "odoo-bridge") != NULL && strstr(cfg.revoke_file, ".revoked") != NULL);
 	config_free(&cfg);
+	config_free(&cfg);
+}
+
+Test(config, auth_settings)
+{
+	char *env[] = { "ODOO_PASSWORD=admin", SECRET, "AUTH_MODE=service",
+	                "LOGIN_GROUPS= sales_team.group_sale_manager , base.group_system,",
+	                "CREDENTIAL_KEY=fedcba9876543210fedcba9876543210", NULL };
+	struct config cfg;
+	struct config_error err;
+
+	cr_assert(config_load(&cfg, NULL, env, &err), "%s", err.msg);
+	cr_assert_eq(cfg.auth_mode, AUTH_SERVICE);
+	cr_assert_eq(cfg.n_login_groups, 2);
+	cr_assert_str_eq(cfg.login_groups[0], "sales_team.group_sale_manager");
+	cr_assert_str_eq(cfg.login_groups[1], "base.group_system");
+	cr_assert_null(cfg.login_groups[2]);
+	cr_assert_str_eq(cfg.credential_key, "fedcba9876543210fedcba9876543210");
 	config_free(&cfg);
 }
 
