@@ -3,32 +3,42 @@
 #define OB_APP_H
 
 #include "config.h"
+#include "credential.h"
 #include "request.h"
 #include "response.h"
 
 struct odoo;
 struct schema_cache;
 struct throttle;
+struct revoke;
+struct schema_scopes;
 
 /* Made once at start-up; read-only afterwards (shared by all threads). */
 struct app {
 	struct config   cfg;
 	struct throttle *throttle;    /* login failure counters, shared between processes */
+	struct revoke   *revoke;      /* revoked tokens (logout), shared between processes */
+	struct cred_key  cred_key;    /* seals users' credentials in tokens (auth_app_init) */
+	bool             cred_key_ready;
 };
 
 /* One per accepting thread: the Odoo connection and the caches it fills. */
 struct worker {
 	const struct app    *app;
 	struct odoo         *odoo;    /* created lazily: CGI start-up stays cheap */
-	struct schema_cache *schemas;
+	struct schema_cache *schemas;     /* the service account's (AUTH_MODE=service) */
+	struct schema_scopes *user_schemas; /* per user (AUTH_MODE=user), made on first use */
 };
 
 /* The identity a valid token carries. */
 struct identity {
-	bool  valid;
-	char  sub[256];   /* the Odoo login */
-	long  uid;        /* the Odoo user id */
-	char  jti[64];
+	bool    valid;
+	char    sub[256];   /* the Odoo login */
+	long    uid;        /* the Odoo user id */
+	char    jti[64];
+	int64_t exp;        /* expiry, Unix seconds (how long a revocation must last) */
+	bool    has_secret; /* secret holds the user's Odoo password or API key */
+	char    secret[1025]; /* opened from the cred claim (CRED_MAX_SECRET + 1); never logged */
 };
 
 /* Everything one request needs; created at accept, freed at the end of the loop turn. */

@@ -74,6 +74,16 @@ check_required(json_object **errors, const char *field, const char *value, bool 
 		add_field_error(errors, field, FR_TOO_LONG, lang);
 }
 
+/* The token's user no longer logs in to Odoo with the credential it holds. */
+static void
+answer_credential_refused(struct ctx *c)
+{
+	log_warn("token of login=%s uid=%ld: Odoo refuses its credential (password or API key changed?)",
+	         c->user.sub, c->user.uid);
+	response_error(c->res, c->req->lang, 401, MSG_INVALID_TOKEN, NULL);
+	response_add_header(c->res, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+}
+
 /*
  * The error answer for a failed Odoo call: the client gets the catalogue
  * text for the status, the log gets Odoo's details (never sent: they may
@@ -90,6 +100,16 @@ answer_odoo_error(struct ctx *c, enum odoo_err rc, const struct odoo_error *err,
 	int status = odoo_http_status(rc);
 	enum msg m = MSG_INTERNAL;
 
+	if (rc == ODOO_E_CREDENTIAL) {
+		answer_credential_refused(c);
+		return;
+	}
+	if (rc == ODOO_E_ACCESS && err->message[0] != '\0') {
+		/* Odoo's AccessError text is for the user (no traceback: odoo.c trims it). */
+		log_warn("%s: %s: %s", what, odoo_strerror(rc), err->message);
+		response_error_text(c->res, 403, err->message, NULL);
+		return;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(by_status); i++)
 		if (by_status[i].status == status)
 			m = by_status[i].m;
@@ -190,6 +210,118 @@ add_header_long(struct response *res, const char *name, long v)
 	response_add_header(res, name, num);
 }
 
+bool
+auth_app_init(struct app *app)
+{
+	const struct config *cfg = &app->cfg;
+	const char *ikm = cfg->credential_key != NULL && cfg->credential_key[0] != '\0'
+	                  ? cfg->credential_key : cfg->jwt_secret;
+
+	app->cred_key_ready = ikm != NULL && cred_key_derive(ikm, strlen(ikm), &app->cred_key);
+	if (!app->cred_key_ready)
+		log_error("cannot derive the credential sealing key (OpenSSL HKDF failed)");
+	return app->cred_key_ready;
+}
+
+enum odoo_err
+auth_call(struct ctx *c, const char *model, const char *method, json_object *args, json_object *kwargs,
+          bool idempotent, json_object **out, struct odoo_error *err)
+{
+	struct odoo_cred as = { c->user.uid, c->user.secret };
+	bool as_user = c->cfg->auth_mode == AUTH_USER;
+
+	if (as_user && (!c->user.valid || !c->user.has_secret)) {
+		/* auth_require lets no such request through: a bug, not a client's fault. */
+		log_error("%s.%s: no user credential to call Odoo with", model, method);
+		*out = NULL;
+		err->code = ODOO_E_CREDENTIAL;
+		err->fault_code = 0;
+		snprintf(err->message, sizeof(err->message), "no user credential");
+		return ODOO_E_CREDENTIAL;
+	}
+	return odoo_execute_kw(ctx_odoo(c), as_user ? &as : NULL, model, method, args, kwargs,
+	                       idempotent, out, err);
+}
+
+/*
+ * res.users.has_group(uid, xmlid) as `as` (NULL: the service account):
+ * Odoo 17+'s public check of a user's effective groups, implied groups
+ * included (res_users.py; a caller that is not internal may ask only about
+ * itself).  *yes receives the answer.
+ */
+static enum odoo_err
+has_group(struct ctx *c, const struct odoo_cred *as, long uid, const char *xmlid, bool *yes,
+          struct odoo_error *err)
+{
+	json_object *args = json_object_new_array(), *ids = json_object_new_array(), *out = NULL;
+	enum odoo_err rc;
+
+	*yes = false;
+	json_object_array_add(ids, json_object_new_int64(uid));
+	json_object_array_add(args, ids);
+	json_object_array_add(args, json_object_new_string(xmlid));
+	rc = odoo_execute_kw(ctx_odoo(c), as, "res.users", "has_group", args, NULL, true, &out, err);
+	if (rc == ODOO_OK) {
+		if (json_object_is_type(out, json_type_boolean))
+			*yes = json_object_get_boolean(out);
+		else {
+			rc = err->code = ODOO_E_BAD_RESPONSE;
+			snprintf(err->message, sizeof(err->message), "has_group did not answer a boolean");
+		}
+	}
+	json_object_put(out);
+	json_object_put(args);
+	return rc;
+}
+
+/* The group every internal user has; portal and public users (share = True) lack it. */
+#define GROUP_INTERNAL "base.group_user"
+
+/*
+ * Whether the user who just logged in may use the API.  Both modes: only
+ * internal users (Odoo computes share = not in base.group_user, so
+ * has_group(base.group_user) is that flag, and a portal user may ask it
+ * about itself).  AUTH_MODE=service also wants one of LOGIN_GROUPS, asked
+ * through the service account, since the calls will carry its rights.
+ * Returns ODOO_OK with *refusal 0 (admitted) or the message to answer 403
+ * with; another code on failure.
+ */
+static enum odoo_err
+admit(struct ctx *c, long uid, const char *password, enum msg *refusal, struct odoo_error *err)
+{
+	const struct config *cfg = c->cfg;
+	struct odoo_cred self = { uid, password };
+	const struct odoo_cred *as = cfg->auth_mode == AUTH_USER ? &self : NULL;
+	enum odoo_err rc;
+	bool yes = false;
+
+	*refusal = (enum msg)0;
+	rc = has_group(c, as, uid, GROUP_INTERNAL, &yes, err);
+	if (rc != ODOO_OK)
+		return rc;
+	if (!yes) {
+		*refusal = MSG_LOGIN_NOT_INTERNAL;
+		return ODOO_OK;
+	}
+	if (cfg->auth_mode == AUTH_USER)
+		return ODOO_OK;
+	for (size_t i = 0; i < cfg->n_login_groups; i++) {
+		rc = has_group(c, NULL, uid, cfg->login_groups[i], &yes, err);
+		/* A group whose module is not installed: Odoo says ValueError (fault 1); try the next. */
+		if (rc == ODOO_E_SERVER) {
+			log_warn("LOGIN_GROUPS: Odoo cannot check %s (%s); is its module installed?",
+			         cfg->login_groups[i], err->message);
+			continue;
+		}
+		if (rc != ODOO_OK)
+			return rc;
+		if (yes)
+			return ODOO_OK;
+	}
+	*refusal = MSG_LOGIN_NO_GROUP;
+	return ODOO_OK;
+}
+
 void
 auth_token(struct ctx *c)
 {
@@ -204,6 +336,8 @@ auth_token(struct ctx *c)
 	long uid = 0, retry = 0;
 	char *token = NULL;
 	json_object *body;
+	enum msg refusal;
+	struct token_seal seal = { NULL, NULL };
 
 	if (!read_login_form(c, &f))
 		goto out;
@@ -231,16 +365,38 @@ auth_token(struct ctx *c)
 		response_add_header(c->res, "WWW-Authenticate", "Bearer");
 		goto out;
 	}
+	rc = admit(c, uid, f.password, &refusal, &err);
+	if (rc != ODOO_OK) {
+		answer_odoo_error(c, rc, &err, "res.users.has_group");
+		goto out;
+	}
+	/* The password was right: the address is a known one for this login, refused or not. */
+	if (th != NULL)
+		throttle_success(th, f.username);
+	if (refusal != 0) {
+		log_warn("login refused: login=%s uid=%ld addr=%s: %s", f.username, uid, addr,
+		         refusal == MSG_LOGIN_NOT_INTERNAL ? "not an internal user" : "in none of LOGIN_GROUPS");
+		response_error(c->res, c->req->lang, 403, refusal, NULL);
+		goto out;
+	}
+	if (cfg->auth_mode == AUTH_USER) {
+		if (!c->w->app->cred_key_ready) {
+			log_error("login: no credential sealing key; cannot issue a user-mode token");
+			response_error(c->res, c->req->lang, 500, MSG_INTERNAL, NULL);
+			goto out;
+		}
+		seal.key = &c->w->app->cred_key;
+		seal.secret = f.password;
+	}
 	te = token_issue(cfg->jwt_secret, strlen(cfg->jwt_secret), cfg->jwt_issuer, cfg->jwt_ttl,
-	                 f.username, uid, now, &token);
+	                 f.username, uid, now, cfg->auth_mode == AUTH_USER ? &seal : NULL, &token);
 	if (te != TOKEN_OK) {
 		log_error("login: cannot issue a token for login=%s uid=%ld: %s", f.username, uid, token_strerror(te));
 		response_error(c->res, c->req->lang, 500, MSG_INTERNAL, NULL);
 		goto out;
 	}
-	if (th != NULL)
-		throttle_success(th, f.username);
-	log_info("login ok: login=%s uid=%ld addr=%s", f.username, uid, addr);
+	log_info("login ok: login=%s uid=%ld addr=%s mode=%s", f.username, uid, addr,
+	         cfg->auth_mode == AUTH_USER ? "user" : "service");
 	body = json_object_new_object();
 	json_object_object_add(body, "access_token", json_object_new_string(token));
 	json_object_object_add(body, "token_type", json_object_new_string("bearer"));
@@ -302,8 +458,14 @@ auth_require(struct ctx *c)
 		return false;
 	}
 	e = token_verify(token, cfg->jwt_secret, strlen(cfg->jwt_secret), cfg->jwt_issuer,
-	                 cfg->jwt_leeway, now_unix(), &c->user);
+	                 cfg->jwt_leeway, now_unix(),
+	                 c->w->app->cred_key_ready ? &c->w->app->cred_key : NULL, &c->user);
 	explicit_bzero(token, sizeof(token));
+	/* A token from AUTH_MODE=service (or round 1) carries no credential to act as the user with. */
+	if (e == TOKEN_OK && cfg->auth_mode == AUTH_USER && !c->user.has_secret) {
+		identity_wipe(&c->user);
+		e = TOKEN_E_CREDENTIAL;
+	}
 	if (e != TOKEN_OK) {
 		log_info("token rejected: %s: addr=%s", token_strerror(e), addr);
 		response_error(c->res, c->req->lang, 401, MSG_INVALID_TOKEN, NULL);
@@ -332,12 +494,66 @@ answer_user_gone(struct ctx *c, const char *why)
 	response_add_header(c->res, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
 }
 
+/*
+ * The Odoo groups /me reports, for Refine's accessControlProvider: the ones
+ * that decide what this API lets a user do in Odoo 17-19's standard
+ * security (sale and product rights come with the Sales groups, partner
+ * creation with Contact Creation), then LOGIN_GROUPS.
+ */
+static const char *const me_groups[] = {
+	"sales_team.group_sale_salesman",           /* Sales / User: Own Documents Only */
+	"sales_team.group_sale_salesman_all_leads", /* Sales / User: All Documents */
+	"sales_team.group_sale_manager",            /* Sales / Administrator: products too */
+	"base.group_partner_manager",               /* Extra Rights / Contact Creation */
+	"base.group_system",                        /* Administration / Settings */
+};
+
+static bool
+in_array(json_object *a, const char *s)
+{
+	for (size_t i = 0; i < json_object_array_length(a); i++)
+		if (strcmp(json_object_get_string(json_object_array_get_idx(a, i)), s) == 0)
+			return true;
+	return false;
+}
+
+/* Adds to groups each of me_groups and LOGIN_GROUPS the token's user has (one has_group each). */
+static enum odoo_err
+user_groups(struct ctx *c, json_object *groups, struct odoo_error *err)
+{
+	struct odoo_cred self = { c->user.uid, c->user.secret };
+	const struct odoo_cred *as = c->cfg->auth_mode == AUTH_USER ? &self : NULL;
+	size_t n = ARRAY_SIZE(me_groups) + c->cfg->n_login_groups;
+	json_object *asked = json_object_new_array();
+	enum odoo_err rc = ODOO_OK;
+
+	for (size_t i = 0; i < n && rc == ODOO_OK; i++) {
+		const char *g = i < ARRAY_SIZE(me_groups) ? me_groups[i]
+		                : c->cfg->login_groups[i - ARRAY_SIZE(me_groups)];
+		bool yes = false;
+
+		if (in_array(asked, g))
+			continue;
+		json_object_array_add(asked, json_object_new_string(g));
+		rc = has_group(c, as, c->user.uid, g, &yes, err);
+		if (rc == ODOO_E_SERVER) {
+			/* The group's module is not installed (ValueError): the user is not in it. */
+			rc = ODOO_OK;
+			continue;
+		}
+		if (rc == ODOO_OK && yes)
+			json_object_array_add(groups, json_object_new_string(g));
+	}
+	json_object_put(asked);
+	return rc;
+}
+
 void
 auth_me(struct ctx *c)
 {
 	json_object *args = json_object_new_array(), *ids = json_object_new_array();
 	json_object *kwargs = json_object_new_object(), *fields = json_object_new_array();
-	json_object *out = NULL, *rec, *body;
+	json_object *out = NULL, *rec, *body, *groups;
 	struct odoo_error err;
 	enum odoo_err rc;
 
@@ -349,7 +565,7 @@ auth_me(struct ctx *c)
 	json_object_object_add(kwargs, "fields", fields);
 
 	memset(&err, 0, sizeof(err));
-	rc = odoo_execute_kw(ctx_odoo(c), "res.users", "read", args, kwargs, true, &out, &err);
+	rc = auth_call(c, "res.users", "read", args, kwargs, true, &out, &err);
 	if (rc == ODOO_E_MISSING) {
 		answer_user_gone(c, "user no longer exists");
 		goto out;
@@ -369,11 +585,20 @@ auth_me(struct ctx *c)
 		response_error(c->res, c->req->lang, 502, MSG_ODOO_BAD_ANSWER, NULL);
 		goto out;
 	}
+	groups = json_object_new_array();
+	rc = user_groups(c, groups, &err);
+	if (rc != ODOO_OK) {
+		json_object_put(groups);
+		answer_odoo_error(c, rc, &err, "res.users.has_group");
+		goto out;
+	}
 	body = json_object_new_object();
 	json_object_object_add(body, "uid", json_object_new_int64(c->user.uid));
 	json_object_object_add(body, "login", string_or_null(rec, "login"));
 	json_object_object_add(body, "name", string_or_null(rec, "name"));
 	json_object_object_add(body, "email", string_or_null(rec, "email"));
+	json_object_object_add(body, "mode", json_object_new_string(c->cfg->auth_mode == AUTH_USER ? "user" : "service"));
+	json_object_object_add(body, "groups", groups);
 	response_json(c->res, 200, body);
 out:
 	json_object_put(out);

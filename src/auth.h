@@ -4,7 +4,10 @@
 
 #include <stdbool.h>
 
+#include <json-c/json.h>
+
 #include "app.h"
+#include "odoo.h"
 
 /*
  * POST /token (DESIGN.md section 3, "Authentication").  Reads username,
@@ -13,6 +16,9 @@
  * Odoo), then Odoo's common.authenticate: 200 {"access_token",
  * "token_type": "bearer", "expires_in"} with Cache-Control: no-store, or
  * 401 with WWW-Authenticate: Bearer, or Odoo's failure (502/503/504).
+ * Portal and public users get 403 (MSG_LOGIN_NOT_INTERNAL); in
+ * AUTH_MODE=service so does a user in none of LOGIN_GROUPS.  In
+ * AUTH_MODE=user the token carries the password, sealed (credential.h).
  * 400 names missing fields in "errors"; 415 for other content types.
  * Logs the login name, outcome and client address, never the password.
  */
@@ -20,8 +26,10 @@ void auth_token(struct ctx *c);
 
 /*
  * GET /api/v1/me: the token's user read from Odoo's res.users as
- * {"uid", "login", "name", "email"} (Odoo's False as null); 401 when the
- * user no longer exists.  Expects c->user filled by auth_require.
+ * {"uid", "login", "name", "email", "mode": "user"|"service", "groups":
+ * [XML ids]} (Odoo's False as null; groups among the Sales, Contact
+ * Creation and Settings groups and LOGIN_GROUPS); 401 when the user no
+ * longer exists or Odoo refuses the token's credential.  Expects c->user filled by auth_require.
  */
 void auth_me(struct ctx *c);
 
@@ -33,5 +41,20 @@ void auth_me(struct ctx *c);
  * reason (never the token) and returns false.
  */
 bool auth_require(struct ctx *c);
+
+/*
+ * Derives app->cred_key from CREDENTIAL_KEY or JWT_SECRET (credential.h).
+ * Call once at start-up, after the configuration is loaded.  False (logged)
+ * when OpenSSL fails: AUTH_MODE=user cannot then issue tokens.
+ */
+bool auth_app_init(struct app *app);
+
+/*
+ * One Odoo execute_kw for the request's user: as that user with the
+ * credential from the token in AUTH_MODE=user, as the service account in
+ * AUTH_MODE=service.  Arguments and result as odoo_execute_kw.
+ */
+enum odoo_err auth_call(struct ctx *c, const char *model, const char *method, json_object *args,
+                        json_object *kwargs, bool idempotent, json_object **out, struct odoo_error *err);
 
 #endif

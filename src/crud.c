@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "crud.h"
 #include "query.h"
 #include "util.h"
@@ -21,7 +22,18 @@ static enum odoo_err
 call(struct ctx *c, const char *model, const char *method, json_object *args, json_object *kwargs,
      bool idempotent, json_object **out, struct odoo_error *err)
 {
-	return odoo_execute_kw(ctx_odoo(c), model, method, args, kwargs, idempotent, out, err);
+	return auth_call(c, model, method, args, kwargs, idempotent, out, err);
+}
+
+/* The schema cache of the request's scope: the user's own in AUTH_MODE=user (fields_get follows the user's groups). */
+static struct schema_cache *
+schemas_of(struct ctx *c)
+{
+	if (c->cfg->auth_mode != AUTH_USER)
+		return c->w->schemas;
+	if (c->w->user_schemas == NULL)
+		c->w->user_schemas = schema_scopes_new(SCHEMA_SCOPES_DEFAULT);
+	return schema_scopes_get(c->w->user_schemas, c->user.uid);
 }
 
 /* The schema cache's way to Odoo: fields_get is a read. */
@@ -220,8 +232,18 @@ crud_odoo_error(struct ctx *c, const struct odoo_error *err, const char *what)
 		response_error(c->res, lang, status, MSG_VALIDATION, NULL);
 		return;
 	case ODOO_E_ACCESS:
+		/* AccessError: Odoo's own words say what is missing (odoo.c leaves the traceback out). */
 		log_warn("%s: Odoo denied access: %s", what, err->message);
-		response_error(c->res, lang, status, MSG_FORBIDDEN, NULL);
+		if (err->message[0] != '\0')
+			response_error_text(c->res, status, err->message, NULL);
+		else
+			response_error(c->res, lang, status, MSG_FORBIDDEN, NULL);
+		return;
+	case ODOO_E_CREDENTIAL:
+		log_warn("%s: Odoo refuses the credential of login=%s uid=%ld (password or API key changed?)",
+		         what, c->user.sub, c->user.uid);
+		response_error(c->res, lang, 401, MSG_INVALID_TOKEN, NULL);
+		response_add_header(c->res, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
 		return;
 	case ODOO_E_TIMEOUT:
 		log_error("%s: Odoo timed out: %s", what, err->message);
@@ -270,9 +292,9 @@ crud_load_schema(struct ctx *c, struct target *t, bool lines)
 	lines = lines && t->res->lines != NULL;
 	memset(&err, 0, sizeof(err));
 	if (t->s == NULL)
-		t->s = schema_cache_get(c->w->schemas, t->res, schema_fetch, c, &err);
+		t->s = schema_cache_get(schemas_of(c), t->res, schema_fetch, c, &err);
 	if (t->s != NULL && lines)
-		t->ls = schema_cache_get(c->w->schemas, t->res->lines->child, schema_fetch, c, &err);
+		t->ls = schema_cache_get(schemas_of(c), t->res->lines->child, schema_fetch, c, &err);
 	if (t->s == NULL || (lines && t->ls == NULL)) {
 		crud_odoo_error(c, &err, "fields_get");
 		return false;

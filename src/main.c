@@ -14,6 +14,7 @@
 #include <fcgiapp.h>
 
 #include "odoo.h"
+#include "auth.h"
 #include "server.h"
 #include "throttle.h"
 
@@ -343,6 +344,11 @@ main(int argc, char **argv)
 
 	/* Never NULL: on failure it logs once and falls back to a private table. */
 	g_app.throttle = throttle_open(g_app.cfg.throttle_file, NULL);
+	if (!auth_app_init(&g_app) && g_app.cfg.auth_mode == AUTH_USER) {
+		throttle_close(g_app.throttle);
+		config_free(&g_app.cfg);
+		return 1;
+	}
 
 	if (FCGX_Init() != 0) {
 		fprintf(stderr, "odoo-bridge: FCGX_Init failed\n");

@@ -37,6 +37,7 @@ struct odoo {
 	long    timeout_ms;
 	size_t  max_response;
 	long    uid;               /* service account; 0 until logged in */
+	const char *call_secret;   /* the user's secret during a call made as a user, for redaction */
 	CURL   *curl;              /* reused: keeps connections alive where a proxy allows */
 	struct curl_slist *headers;
 	struct buf resp;           /* body of the current answer, capped at max_response */
@@ -62,6 +63,7 @@ static const struct {
 	[ODOO_E_MISSING]      = { 404, "record does not exist" },
 	[ODOO_E_SERVER]       = { 502, "Odoo server error" },
 	[ODOO_E_REQUEST]      = { 400, "request Odoo cannot be sent" },
+	[ODOO_E_CREDENTIAL]   = { 401, "user's credential refused" },
 };
 
 int
@@ -1352,17 +1354,25 @@ http_post(struct odoo *o, enum endpoint ep, const char *body, size_t len, struct
 	return ODOO_OK;
 }
 
-/* Overwrites each occurrence of the service password in s (log text) with '*'. */
+/* Overwrites each occurrence of secret in s (log text) with '*'. */
 static void
-redact(const struct odoo *o, char *s)
+redact_one(const char *secret, char *s)
 {
-	size_t n = strlen(o->password);
+	size_t n = secret != NULL ? strlen(secret) : 0;
 	char *p;
 
 	if (n < 4)    /* too short to tell from ordinary words */
 		return;
-	while ((p = strstr(s, o->password)) != NULL)
+	while ((p = strstr(s, secret)) != NULL)
 		memset(p, '*', n);
+}
+
+/* The service password and the secret of the user a call runs as, out of log text. */
+static void
+redact(const struct odoo *o, char *s)
+{
+	redact_one(o->password, s);
+	redact_one(o->call_secret, s);
 }
 
 static void
@@ -1637,7 +1647,7 @@ odoo_service_uid(struct odoo *o, struct odoo_error *err)
 }
 
 enum odoo_err
-odoo_execute_kw(struct odoo *o, const char *model, const char *method,
+odoo_execute_kw(struct odoo *o, const struct odoo_cred *as, const char *model, const char *method,
                 json_object *args, json_object *kwargs, bool idempotent,
                 json_object **out, struct odoo_error *err)
 {
@@ -1648,12 +1658,13 @@ odoo_execute_kw(struct odoo *o, const char *model, const char *method,
 	*out = NULL;
 	snprintf(what, sizeof what, "%s.%s", model, method);
 	if (!json_object_is_type(args, json_type_array) ||
-	    (kwargs != NULL && !json_object_is_type(kwargs, json_type_object))) {
-		log_error("odoo: %s: args must be an array and kwargs an object or NULL", what);
+	    (kwargs != NULL && !json_object_is_type(kwargs, json_type_object)) ||
+	    (as != NULL && (as->uid <= 0 || as->secret == NULL))) {
+		log_error("odoo: %s: args must be an array, kwargs an object or NULL, a user a uid and a secret", what);
 		return set_err(err, ODOO_E_SERVER, "bad execute_kw arguments");
 	}
 	for (;;) {
-		long uid = odoo_service_uid(o, err);
+		long uid = as != NULL ? as->uid : odoo_service_uid(o, err);
 		json_object *params;
 
 		if (uid == 0)
@@ -1661,16 +1672,25 @@ odoo_execute_kw(struct odoo *o, const char *model, const char *method,
 		params = must(json_object_new_array());
 		json_object_array_add(params, must(json_object_new_string(o->db)));
 		json_object_array_add(params, must(json_object_new_int64(uid)));
-		json_object_array_add(params, must(json_object_new_string(o->password)));
+		json_object_array_add(params, must(json_object_new_string(as != NULL ? as->secret : o->password)));
 		json_object_array_add(params, must(json_object_new_string(model)));
 		json_object_array_add(params, must(json_object_new_string(method)));
 		json_object_array_add(params, json_object_get(args));
 		if (kwargs)
 			json_object_array_add(params, json_object_get(kwargs));
+		o->call_secret = as != NULL ? as->secret : NULL;
 		rc = rpc(o, EP_OBJECT, "execute_kw", params, idempotent, what, out, err);
+		o->call_secret = NULL;
 		json_object_put(params);
 		if (rc != ODOO_E_LOGIN || err->fault_code != 3)
 			return rc;
+		if (as != NULL) {
+			/* The user's password or API key changed, or the user is archived:
+			 * not the service's trouble, and no new login can fix it here. */
+			log_info("odoo: %s: Odoo refuses the credential of uid %ld", what, as->uid);
+			err->code = ODOO_E_CREDENTIAL;
+			return ODOO_E_CREDENTIAL;
+		}
 		/* AccessDenied: the password changed or the uid is stale.  Odoo
 		 * refused before running anything, so even a write may be retried. */
 		o->uid = 0;

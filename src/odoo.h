@@ -38,6 +38,12 @@ enum odoo_err {
 	 * not Odoo: 400.  The message is for the log.
 	 */
 	ODOO_E_REQUEST,
+	/*
+	 * A user's own credential was refused (AccessDenied, fault 3, on a call
+	 * made as that user): the password or API key changed, or the user was
+	 * archived.  401: the token no longer works.  Never retried.
+	 */
+	ODOO_E_CREDENTIAL,
 };
 
 struct odoo_error {
@@ -85,10 +91,22 @@ enum odoo_err odoo_authenticate(struct odoo *o, const char *login, const char *p
                                 long *uid, struct odoo_error *err);
 
 /*
- * object.execute_kw(db, uid, password, model, method, args, kwargs) as the
- * service account.  The uid is looked up once and kept; an AccessDenied
+ * Whom a call runs as: a user's uid and password or API key (AUTH_MODE=
+ * user), so that Odoo applies that user's access rights, record rules and
+ * audit trail.  NULL in the calls below means the service account.
+ */
+struct odoo_cred {
+	long        uid;      /* > 0 */
+	const char *secret;   /* password or API key; never logged */
+};
+
+/*
+ * object.execute_kw(db, uid, password, model, method, args, kwargs) as
+ * `as`, or as the service account when as is NULL.
+ * Service account: the uid is looked up once and kept; an AccessDenied
  * fault (code 3) triggers one re-login and one retry, then ODOO_E_LOGIN
  * (also for writes: Odoo refused them before running anything).
+ * A user (as not NULL): AccessDenied is ODOO_E_CREDENTIAL at once.
  * When idempotent is true, ODOO_E_UNREACHABLE (refused, reset or dropped
  * before any byte of an answer) is retried once; a timeout is never
  * retried, and a write (idempotent false) is never sent twice.
@@ -97,7 +115,8 @@ enum odoo_err odoo_authenticate(struct odoo *o, const char *login, const char *p
  * only if Odoo sent <nil/>, which Odoo 18 never does).  Arguments that
  * cannot be sent (see odoo_serialize_call) give ODOO_E_REQUEST, nothing sent.
  */
-enum odoo_err odoo_execute_kw(struct odoo *o, const char *model, const char *method,
+enum odoo_err odoo_execute_kw(struct odoo *o, const struct odoo_cred *as,
+                              const char *model, const char *method,
                               json_object *args, json_object *kwargs, bool idempotent,
                               json_object **out, struct odoo_error *err);
 

@@ -498,3 +498,71 @@ schema_cache_get(struct schema_cache *c, const struct resource *res, schema_fetc
 	c->n_res++;
 	return s;
 }
+
+/* ------------------------------------------------------------ per-user caches */
+
+struct scope {
+	long                 uid;
+	uint64_t             used;    /* the lookup counter when last used: LRU order */
+	struct schema_cache *cache;
+};
+
+struct schema_scopes {
+	struct scope *s;
+	size_t        n, max;
+	uint64_t      clock;
+};
+
+struct schema_scopes *
+schema_scopes_new(size_t max)
+{
+	struct schema_scopes *sc = xcalloc(1, sizeof(*sc));
+
+	sc->max = max > 0 ? max : 1;
+	sc->s = xcalloc(sc->max, sizeof(*sc->s));
+	return sc;
+}
+
+void
+schema_scopes_free(struct schema_scopes *sc)
+{
+	if (sc == NULL)
+		return;
+	for (size_t i = 0; i < sc->n; i++)
+		schema_cache_free(sc->s[i].cache);
+	free(sc->s);
+	free(sc);
+}
+
+struct schema_cache *
+schema_scopes_get(struct schema_scopes *sc, long uid)
+{
+	struct scope *victim = NULL;
+
+	sc->clock++;
+	for (size_t i = 0; i < sc->n; i++)
+		if (sc->s[i].uid == uid) {
+			sc->s[i].used = sc->clock;
+			return sc->s[i].cache;
+		}
+	if (sc->n < sc->max) {
+		victim = &sc->s[sc->n++];
+	} else {
+		victim = &sc->s[0];
+		for (size_t i = 1; i < sc->n; i++)
+			if (sc->s[i].used < victim->used)
+				victim = &sc->s[i];
+		log_debug("schema cache: dropping the schemas of uid %ld for uid %ld", victim->uid, uid);
+		schema_cache_free(victim->cache);
+	}
+	victim->uid = uid;
+	victim->used = sc->clock;
+	victim->cache = schema_cache_new();
+	return victim->cache;
+}
+
+size_t
+schema_scopes_count(const struct schema_scopes *sc)
+{
+	return sc->n;
+}

@@ -138,4 +138,22 @@ void schema_cache_free(struct schema_cache *c);
 const struct rschema *schema_cache_get(struct schema_cache *c, const struct resource *res,
                                        schema_fetch_fn fetch, void *ud, struct odoo_error *err);
 
+/*
+ * One schema cache per Odoo user, for AUTH_MODE=user: fields_get leaves
+ * out the fields a user's groups may not read, so one user's schema is not
+ * another's.  At most max users are kept per worker; the least recently
+ * used one is dropped for a new one (its schemas are freed: a schema from
+ * schema_cache_get lives until the next schema_scopes_get of another uid).
+ */
+struct schema_scopes;
+
+#define SCHEMA_SCOPES_DEFAULT 32
+
+struct schema_scopes *schema_scopes_new(size_t max);
+void schema_scopes_free(struct schema_scopes *sc);
+/* The cache of uid, made empty on first use or after eviction (never NULL). */
+struct schema_cache *schema_scopes_get(struct schema_scopes *sc, long uid);
+/* How many users' caches are held. */
+size_t schema_scopes_count(const struct schema_scopes *sc);
+
 #endif

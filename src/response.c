@@ -19,6 +19,13 @@ static const char *const messages[MSG__COUNT][2] = {
 	[MSG_BAD_BODY]           = { "Cuerpo JSON mal formado", "Malformed JSON body" },
 	[MSG_VALIDATION]         = { "Datos inválidos", "Invalid data" },
 	[MSG_FORBIDDEN]          = { "Odoo no permite esta operación", "Odoo does not allow this operation" },
+	[MSG_LOGIN_NOT_INTERNAL] = { "Solo los usuarios internos de Odoo pueden usar esta API; "
+	                             "los usuarios del portal y públicos no",
+	                             "Only internal Odoo users may use this API; portal and public users may not" },
+	[MSG_LOGIN_NO_GROUP]     = { "El usuario no pertenece a ninguno de los grupos de Odoo autorizados para esta API",
+	                             "The user belongs to none of the Odoo groups allowed to use this API" },
+	[MSG_LOGGED_OUT]         = { "Sesión cerrada: el token ya no es válido",
+	                             "Logged out: the token is no longer valid" },
 	[MSG_NOT_FOUND]          = { "No encontrado", "Not found" },
 	[MSG_RECORD_NOT_FOUND]   = { "Registro no encontrado", "Record not found" },
 	[MSG_METHOD_NOT_ALLOWED] = { "Método no permitido", "Method not allowed" },

@@ -5,6 +5,7 @@
 
 #include <json-c/json.h>
 
+#include "auth.h"
 #include "crud.h"
 #include "sales.h"
 #include "util.h"
@@ -70,7 +71,7 @@ sales_action(struct ctx *c)
 	json_object_array_add(json_object_array_get_idx(args, 0), json_object_new_int64(t.id));
 	if (a->kwargs != NULL)
 		kwargs = json_tokener_parse(a->kwargs);
-	if (odoo_execute_kw(ctx_odoo(c), t.res->model, a->method, args, kwargs, false, &out, &err) != ODOO_OK) {
+	if (auth_call(c, t.res->model, a->method, args, kwargs, false, &out, &err) != ODOO_OK) {
 		crud_log_write(c, a->name, t.res, t.id, odoo_strerror(err.code));
 		crud_odoo_error(c, &err, a->method);
 		goto out;

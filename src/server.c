@@ -25,6 +25,8 @@ worker_free(struct worker *w)
 		return;
 	odoo_free(w->odoo);
 	schema_cache_free(w->schemas);
+	schema_scopes_free(w->user_schemas);
+	w->user_schemas = NULL;
 	w->odoo = NULL;
 	w->schemas = NULL;
 }

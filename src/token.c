@@ -42,6 +42,7 @@ token_strerror(enum token_err e)
 		[TOKEN_E_CLAIMS]        = "missing or mistyped claim",
 		[TOKEN_E_EXPIRED]       = "token expired",
 		[TOKEN_E_NOT_YET_VALID] = "token not yet valid (nbf or iat in the future)",
+		[TOKEN_E_CREDENTIAL]    = "sealed credential does not open",
 		[TOKEN_E_ISSUER]        = "wrong issuer",
 		[TOKEN_E_INTERNAL]      = "internal error",
 	};
@@ -266,13 +267,40 @@ check_claims(json_object *claims, const char *issuer, long leeway,
 			return TOKEN_E_NOT_YET_VALID;
 	}
 	id->uid = (long)uid;
+	id->exp = exp;
 	return TOKEN_OK;
+}
+
+/* The cred claim, when present and a key is given, opened into id->secret. */
+static enum token_err
+open_credential(json_object *claims, const struct cred_key *ck, struct identity *id)
+{
+	json_object *v;
+	char aad[96];
+	enum cred_err ce;
+
+	if (ck == NULL || !json_object_object_get_ex(claims, "cred", &v))
+		return TOKEN_OK;
+	if (!json_object_is_type(v, json_type_string))
+		return TOKEN_E_CLAIMS;
+	snprintf(aad, sizeof(aad), "%ld:%s", id->uid, id->jti);
+	ce = cred_open(ck, json_object_get_string(v), aad, id->secret, sizeof(id->secret));
+	if (ce != CRED_OK)
+		return TOKEN_E_CREDENTIAL;
+	id->has_secret = true;
+	return TOKEN_OK;
+}
+
+void
+identity_wipe(struct identity *id)
+{
+	explicit_bzero(id, sizeof(*id));
 }
 
 enum token_err
 token_verify(const char *token, const void *secret, size_t secret_len,
 	     const char *issuer, long leeway, int64_t now,
-	     struct identity *out)
+	     const struct cred_key *ck, struct identity *out)
 {
 	size_t off[3], len[3];
 	jwt_t *jwt = NULL;
@@ -315,11 +343,13 @@ token_verify(const char *token, const void *secret, size_t secret_len,
 		goto out;
 	}
 	ret = check_claims(claims, issuer, leeway, now, out);
+	if (ret == TOKEN_OK)
+		ret = open_credential(claims, ck, out);
 out:
 	if (ret == TOKEN_OK)
 		out->valid = true;
 	else
-		memset(out, 0, sizeof(*out));
+		identity_wipe(out);
 	json_object_put(claims);
 	free(grants);
 	jwt_free(jwt);
@@ -353,7 +383,8 @@ random_hex128(char out[33])
 
 enum token_err
 token_issue(const void *secret, size_t secret_len, const char *issuer,
-	    long ttl, const char *sub, long uid, int64_t now, char **out)
+	    long ttl, const char *sub, long uid, int64_t now,
+	    const struct token_seal *seal, char **out)
 {
 	struct identity probe;
 	json_object *claims = NULL;
@@ -382,6 +413,19 @@ token_issue(const void *secret, size_t secret_len, const char *issuer,
 	json_object_object_add(claims, "iat", json_object_new_int64(now));
 	json_object_object_add(claims, "exp", json_object_new_int64(now + ttl));
 	json_object_object_add(claims, "jti", json_object_new_string(jti));
+	if (seal != NULL) {
+		char aad[96], *sealed = NULL;
+		enum cred_err ce;
+
+		snprintf(aad, sizeof(aad), "%ld:%s", uid, jti);
+		ce = cred_seal(seal->key, seal->secret, aad, &sealed);
+		if (ce != CRED_OK) {
+			log_error("token: cannot seal the credential: %s", cred_strerror(ce));
+			goto out;
+		}
+		json_object_object_add(claims, "cred", json_object_new_string(sealed));
+		free(sealed);
+	}
 
 	if (jwt_new(&jwt) != 0 ||
 	    jwt_set_alg(jwt, JWT_ALG_HS256, secret, (int)secret_len) != 0 ||

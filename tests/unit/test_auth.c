@@ -61,6 +61,14 @@ static const char USER_6[] =
 	"<member>\n<name>email</name>\n<value><boolean>0</boolean></value>\n</member>\n"
 	"</struct></value>\n</data></array></value>\n</param>\n</params>\n\n</methodResponse>\n";
 
+static const char USER_9[] =
+	"<?xml version=\"1.0\"?>\n<methodResponse>\n<params>\n<param>\n<value><array><data>\n<value><struct>\n"
+	"<member>\n<name>id</name>\n<value><int>9</int></value>\n</member>\n"
+	"<member>\n<name>login</name>\n<value><string>intern</string></value>\n</member>\n"
+	"<member>\n<name>name</name>\n<value><string>Ian Intern</string></value>\n</member>\n"
+	"<member>\n<name>email</name>\n<value><string>intern@example.com</string></value>\n</member>\n"
+	"</struct></value>\n</data></array></value>\n</param>\n</params>\n\n</methodResponse>\n";
+
 /* The i-th <string> parameter of an XML-RPC call (0-based), copied into out. */
 static void
 string_param(const char *body, int i, char *out, size_t outlen)
@@ -75,11 +83,69 @@ string_param(const char *body, int i, char *out, size_t outlen)
 	snprintf(out, outlen, "%.*s", (int)strcspn(p, "<"), p);
 }
 
+/*
+ * The users of the mock, as Odoo 18's demo data has them (groups are the
+ * effective ones, implied groups included, as has_group sees them).  The
+ * password can change during a test, as it can in Odoo.
+ */
+struct muser {
+	const char *login;
+	char        password[64];
+	long        uid;
+	const char *groups;
+};
+
+static struct muser users[] = {
+	{ "admin", "admin", 2, "base.group_user,base.group_system,base.group_partner_manager,"
+	  "sales_team.group_sale_salesman,sales_team.group_sale_salesman_all_leads,sales_team.group_sale_manager" },
+	{ "demo", "demo", 6, "base.group_user,sales_team.group_sale_salesman" },
+	{ "portal", "portal", 8, "base.group_portal" },
+	{ "intern", "Intern's 0wn pw!", 9, "base.group_user" },
+};
+
+static struct muser *
+muser_by(const char *login, long uid)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(users); i++)
+		if ((login != NULL && strcmp(users[i].login, login) == 0) || (login == NULL && users[i].uid == uid))
+			return &users[i];
+	return NULL;
+}
+
+/* Whether the comma-separated list has xmlid. */
+static bool
+has(const char *list, const char *xmlid)
+{
+	size_t n = strlen(xmlid);
+
+	for (const char *p = list; (p = strstr(p, xmlid)) != NULL; p += n)
+		if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+/* The n-th <int> value of a call (0-based). */
+static long
+int_param(const char *body, int i)
+{
+	const char *p = body;
+
+	for (int k = 0; k <= i; k++) {
+		p = strstr(p, "<int>");
+		cr_assert_not_null(p);
+		p += 5;
+	}
+	return strtol(p, NULL, 10);
+}
+
+static atomic_int n_has_group;   /* has_group calls seen */
+
 static char *
 answer(const char *body)
 {
-	char db[64], login[300], password[300];
+	char db[64], login[300], password[300], method[64], xmlid[128];
 	const char *read;
+	struct muser *u;
 
 	if (strstr(body, "<methodName>authenticate</methodName>") != NULL) {
 		atomic_fetch_add(&n_authenticate, 1);
@@ -88,9 +154,33 @@ answer(const char *body)
 		string_param(body, 2, password, sizeof(password));
 		if (strcmp(db, "no_such_db") == 0)
 			return capture("authenticate_unknown_db.response.xml");
-		if (strcmp(login, "admin") == 0 && strcmp(password, "admin") == 0)
-			return capture("authenticate_ok.response.xml");
+		u = muser_by(login, 0);
+		if (u != NULL && strcmp(password, u->password) == 0) {
+			/* authenticate_ok's answer, with this user's uid. */
+			char *ok = capture("authenticate_ok.response.xml"), *at = strstr(ok, "<int>2</int>"), *r;
+			cr_assert_not_null(at);
+			r = xasprintf("%.*s<int>%ld</int>%s", (int)(at - ok), ok, u->uid, at + 12);
+			free(ok);
+			return r;
+		}
 		return capture("authenticate_wrong_password.response.xml");
+	}
+	/* execute_kw(db, uid, password, model, method, args): as whom, checked as Odoo does. */
+	string_param(body, 1, password, sizeof(password));
+	string_param(body, 3, method, sizeof(method));
+	u = muser_by(NULL, int_param(body, 0));
+	if (u == NULL || strcmp(password, u->password) != 0)
+		return capture("execute_kw_wrong_password.response.xml");
+	if (strcmp(method, "has_group") == 0) {
+		struct muser *who = muser_by(NULL, int_param(body, 1));
+		atomic_fetch_add(&n_has_group, 1);
+		string_param(body, 4, xmlid, sizeof(xmlid));
+		cr_assert_not_null(who);
+		/* res_users.py: only internal users may ask about someone else. */
+		cr_assert(who == u || has(u->groups, "base.group_user"), "a portal user asked about another user");
+		return xasprintf("<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n"
+		                 "<value><boolean>%d</boolean></value>\n</param>\n</params>\n</methodResponse>\n",
+		                 has(who->groups, xmlid) ? 1 : 0);
 	}
 	read = strstr(body, "<string>read</string>");
 	cr_assert(strstr(body, "<string>res.users</string>") != NULL && read != NULL, "unexpected call: %s", body);
@@ -98,6 +188,8 @@ answer(const char *body)
 		return xstrdup(USER_2);
 	if (strstr(read, "<int>6</int>") != NULL)
 		return xstrdup(USER_6);
+	if (strstr(read, "<int>9</int>") != NULL)
+		return xstrdup(USER_9);
 	return capture("read_nonexistent_id.response.xml");
 }
 
@@ -153,6 +245,8 @@ struct exchange {
 	char            log[8192];  /* what the handler logged */
 };
 
+static const char *const login_groups[] = { "sales_team.group_sale_salesman", NULL };
+
 /* A fresh app: config for the tests, the throttle in a file of its own, the client to db. */
 static void
 app_init(struct exchange *x, const char *db, int odoo_port, long timeout_ms)
@@ -171,6 +265,10 @@ app_init(struct exchange *x, const char *db, int odoo_port, long timeout_ms)
 	x->app.cfg.login_max_failures = 2;
 	x->app.cfg.login_max_failures_addr = 5;
 	x->app.cfg.login_window = 300;
+	x->app.cfg.auth_mode = AUTH_USER;
+	x->app.cfg.login_groups = (char **)login_groups;
+	x->app.cfg.n_login_groups = 1;
+	cr_assert(auth_app_init(&x->app));
 	snprintf(tpath, sizeof(tpath), "%s/test_auth.%d.throttle", tmp != NULL && tmp[0] ? tmp : P_tmpdir, (int)getpid());
 	unlink(tpath);
 	x->app.throttle = throttle_open(tpath, NULL);
@@ -286,7 +384,7 @@ assert_token_answer(struct exchange *x, const char *login, long uid)
 	cr_assert_str_eq(member(x->res.body, "token_type"), "bearer");
 	cr_assert(json_object_object_get_ex(x->res.body, "expires_in", &v) && json_object_get_int64(v) == 1800);
 	cr_assert_eq(token_verify(member(x->res.body, "access_token"), SECRET, strlen(SECRET), ISSUER, 0,
-	                          now_unix(), &id), TOKEN_OK);
+	                          now_unix(), NULL, &id), TOKEN_OK);
 	cr_assert_str_eq(id.sub, login);
 	cr_assert_eq(id.uid, uid);
 	cr_assert_str_eq(response_get_header(&x->res, "Cache-Control"), "no-store");
@@ -540,12 +638,17 @@ Test(auth, odoo_timeout_is_504)
 
 /* ----------------------------------------------------------- auth_require */
 
+/* A token as /token issues it in AUTH_MODE=user: the user's password sealed inside. */
 static char *
 issue(const char *sub, long uid, int64_t now)
 {
+	struct cred_key k;
+	struct muser *u = muser_by(sub, 0);
+	struct token_seal seal = { &k, u != NULL ? u->password : "unknown" };
 	char *tok = NULL;
 
-	cr_assert_eq(token_issue(SECRET, strlen(SECRET), ISSUER, 1800, sub, uid, now, &tok), TOKEN_OK);
+	cr_assert(cred_key_derive(SECRET, strlen(SECRET), &k));
+	cr_assert_eq(token_issue(SECRET, strlen(SECRET), ISSUER, 1800, sub, uid, now, &seal, &tok), TOKEN_OK);
 	return tok;
 }
 
@@ -638,9 +741,13 @@ me(struct exchange *x, long uid)
 {
 	const char *vars[] = { "REQUEST_METHOD=GET", "PATH_INFO=/api/v1/me", NULL };
 
+	struct muser *u = muser_by(NULL, uid);
+
 	x->c.user.valid = true;
 	x->c.user.uid = uid;
 	snprintf(x->c.user.sub, sizeof(x->c.user.sub), "someone");
+	x->c.user.has_secret = true;
+	snprintf(x->c.user.secret, sizeof(x->c.user.secret), "%s", u != NULL ? u->password : "gone");
 	run(x, auth_me, vars, NULL);
 }
 
@@ -664,9 +771,16 @@ Test(auth, me_reads_the_user_from_odoo)
 
 	app_init(&x, "odoo_pelotazo", port, 5000);
 	assert_me(&x, 2, "{\"uid\": 2, \"login\": \"admin\", \"name\": \"Mitchell Admin\","
-	          " \"email\": \"admin@yourcompany.example.com\"}");
+	          " \"email\": \"admin@yourcompany.example.com\", \"mode\": \"user\", \"groups\": ["
+	          "\"sales_team.group_sale_salesman\", \"sales_team.group_sale_salesman_all_leads\","
+	          " \"sales_team.group_sale_manager\", \"base.group_partner_manager\", \"base.group_system\"]}");
 	/* Odoo's False for an empty email is null. */
-	assert_me(&x, 6, "{\"uid\": 6, \"login\": \"demo\", \"name\": \"Marc Demo\", \"email\": null}");
+	assert_me(&x, 6, "{\"uid\": 6, \"login\": \"demo\", \"name\": \"Marc Demo\", \"email\": null,"
+	          " \"mode\": \"user\", \"groups\": [\"sales_team.group_sale_salesman\"]}");
+	/* Service mode: the same answer, asked through the service account. */
+	x.app.cfg.auth_mode = AUTH_SERVICE;
+	assert_me(&x, 6, "{\"uid\": 6, \"login\": \"demo\", \"name\": \"Marc Demo\", \"email\": null,"
+	          " \"mode\": \"service\", \"groups\": [\"sales_team.group_sale_salesman\"]}");
 	app_free(&x);
 }
 
@@ -675,6 +789,7 @@ Test(auth, me_for_a_deleted_user_is_401)
 	struct exchange x;
 
 	app_init(&x, "odoo_pelotazo", port, 5000);
+	x.app.cfg.auth_mode = AUTH_SERVICE;
 	me(&x, 999);
 	assert_error(&x, 401, "No se pudo validar el token");
 	cr_assert_str_eq(response_get_header(&x.res, "WWW-Authenticate"), "Bearer error=\"invalid_token\"");
@@ -689,6 +804,7 @@ Test(auth, me_when_service_database_missing_is_503_without_the_traceback)
 	struct exchange x;
 
 	app_init(&x, "no_such_db", port, 5000);
+	x.app.cfg.auth_mode = AUTH_SERVICE;
 	me(&x, 2);
 	assert_error(&x, 503, "Odoo no está disponible");
 	cr_assert(strstr(json_object_to_json_string(x.res.body), "Traceback") == NULL);
@@ -704,5 +820,176 @@ Test(auth, me_with_odoo_unreachable_is_503)
 	me(&x, 2);
 	assert_error(&x, 503, "Odoo no está disponible");
 	done(&x);
+	app_free(&x);
+}
+
+/* ------------------------------------------------ whose rights (AUTH_MODE) */
+
+/* The token of the last /token answer, verified (with the sealing key) into *id. */
+static char *
+token_of(struct exchange *x, struct identity *id)
+{
+	char *tok;
+
+	cr_assert_eq(x->res.status, 200, "%s", json_object_to_json_string(x->res.body));
+	tok = xstrdup(member(x->res.body, "access_token"));
+	cr_assert_eq(token_verify(tok, SECRET, strlen(SECRET), ISSUER, 0, now_unix(), &x->app.cred_key, id),
+	             TOKEN_OK);
+	return tok;
+}
+
+/* The decoded payload of a JWT, as text (base64url, as RFC 7515 writes it). */
+static char *
+payload_of(const char *tok)
+{
+	const char *p = strchr(tok, '.') + 1;
+	size_t n = strcspn(p, ".");
+	char *b64 = xstrndup(p, n), *out = xcalloc(1, n + 4);
+	unsigned bits = 0, acc = 0, o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *al = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+		acc = (acc << 6) | (unsigned)(strchr(al, b64[i]) - al);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	free(b64);
+	return out;
+}
+
+Test(auth, user_mode_seals_the_password_and_calls_odoo_as_the_user)
+{
+	struct exchange x;
+	struct identity id;
+	char *tok, *payload;
+
+	app_init(&x, "odoo_pelotazo", port, 5000);
+	post_token(&x, FORM, "username=intern&password=Intern%27s+0wn+pw%21");
+	tok = token_of(&x, &id);
+	cr_assert_eq(id.uid, 9);
+	cr_assert(id.has_secret);
+	cr_assert_str_eq(id.secret, "Intern's 0wn pw!");
+	payload = payload_of(tok);
+	cr_assert(strstr(payload, "\"cred\":\"") != NULL, "no sealed credential: %s", payload);
+	cr_assert(strstr(payload, "0wn") == NULL, "the password shows in the token: %s", payload);
+	cr_assert(strstr(x.log, "0wn") == NULL && strstr(x.log, strstr(payload, "\"cred\"") + 8) == NULL,
+	          "a credential reached the log: %s", x.log);
+	done(&x);
+	/* The token's own identity calls Odoo: the mock refuses any other uid/password pair. */
+	x.c.user = id;
+	{
+		const char *vars[] = { "REQUEST_METHOD=GET", "PATH_INFO=/api/v1/me", NULL };
+		run(&x, auth_me, vars, NULL);
+	}
+	cr_assert_eq(x.res.status, 200, "%s", json_object_to_json_string(x.res.body));
+	cr_assert_str_eq(member(x.res.body, "mode"), "user");
+	cr_assert_str_eq(member(x.res.body, "groups"), "[ ]", "intern is in none of the reported groups");
+	done(&x);
+	identity_wipe(&id);
+	free(payload);
+	free(tok);
+	app_free(&x);
+}
+
+Test(auth, portal_users_are_refused_in_both_modes)
+{
+	static const enum auth_mode modes[] = { AUTH_USER, AUTH_SERVICE };
+	struct exchange x;
+
+	for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
+		app_init(&x, "odoo_pelotazo", port, 5000);
+		x.app.cfg.auth_mode = modes[i];
+		post_token(&x, FORM, "username=portal&password=portal");
+		assert_error(&x, 403, "Solo los usuarios internos de Odoo pueden usar esta API; "
+		             "los usuarios del portal y públicos no");
+		cr_assert(strstr(x.log, "login refused: login=portal uid=8") != NULL, "log: %s", x.log);
+		cr_assert(strstr(json_object_to_json_string(x.res.body), "access_token") == NULL);
+		done(&x);
+		app_free(&x);
+	}
+}
+
+Test(auth, service_mode_admits_only_members_of_login_groups)
+{
+	struct exchange x;
+	struct identity id;
+	char *tok, *payload;
+
+	app_init(&x, "odoo_pelotazo", port, 5000);
+	x.app.cfg.auth_mode = AUTH_SERVICE;
+	post_token(&x, FORM, "username=intern&password=Intern%27s+0wn+pw%21");
+	assert_error(&x, 403, "El usuario no pertenece a ninguno de los grupos de Odoo autorizados para esta API");
+	done(&x);
+	post_token(&x, FORM, "username=demo&password=demo");
+	tok = token_of(&x, &id);
+	cr_assert_eq(id.uid, 6);
+	cr_assert(!id.has_secret, "service mode seals no credential");
+	payload = payload_of(tok);
+	cr_assert(strstr(payload, "cred") == NULL, "%s", payload);
+	done(&x);
+	free(payload);
+	free(tok);
+	app_free(&x);
+}
+
+Test(auth, password_changed_in_odoo_ends_the_token)
+{
+	struct exchange x;
+	struct identity id;
+	char *tok;
+	const char *vars[] = { "REQUEST_METHOD=GET", "PATH_INFO=/api/v1/me", NULL };
+
+	app_init(&x, "odoo_pelotazo", port, 5000);
+	post_token(&x, FORM, "username=demo&password=demo");
+	tok = token_of(&x, &id);
+	done(&x);
+	snprintf(muser_by("demo", 0)->password, sizeof(users[0].password), "changed in Odoo");
+	x.c.user = id;
+	run(&x, auth_me, vars, NULL);
+	assert_error(&x, 401, "No se pudo validar el token");
+	cr_assert_str_eq(response_get_header(&x.res, "WWW-Authenticate"), "Bearer error=\"invalid_token\"");
+	cr_assert(strstr(x.log, "demo") != NULL && strstr(x.log, "refuses its credential") != NULL, "log: %s", x.log);
+	done(&x);
+	identity_wipe(&id);
+	free(tok);
+	app_free(&x);
+}
+
+Test(auth, user_mode_refuses_tokens_without_a_credential_that_opens)
+{
+	struct exchange x;
+	struct cred_key other;
+	struct token_seal seal = { &other, "admin" };
+	char *plain = NULL, *foreign = NULL, *h;
+
+	cr_assert(cred_key_derive("another-secret-another-secret-xx", 32, &other));
+	cr_assert_eq(token_issue(SECRET, strlen(SECRET), ISSUER, 1800, "admin", 2, now_unix(), NULL, &plain), TOKEN_OK);
+	cr_assert_eq(token_issue(SECRET, strlen(SECRET), ISSUER, 1800, "admin", 2, now_unix(), &seal, &foreign),
+	             TOKEN_OK);
+	app_init(&x, "odoo_pelotazo", port, 5000);
+	/* A service-mode token: signed by us, but nothing to act as the user with. */
+	h = xasprintf("Bearer %s", plain);
+	cr_assert(!require(&x, h, NULL));
+	assert_error(&x, 401, "No se pudo validar el token");
+	done(&x);
+	free(h);
+	/* A credential sealed under another key (CREDENTIAL_KEY changed). */
+	h = xasprintf("Bearer %s", foreign);
+	cr_assert(!require(&x, h, NULL));
+	assert_error(&x, 401, "No se pudo validar el token");
+	cr_assert(strstr(x.log, "sealed credential does not open") != NULL, "log: %s", x.log);
+	done(&x);
+	free(h);
+	/* The same plain token is fine in service mode. */
+	x.app.cfg.auth_mode = AUTH_SERVICE;
+	h = xasprintf("Bearer %s", plain);
+	cr_assert(require(&x, h, NULL));
+	done(&x);
+	free(h);
+	free(plain);
+	free(foreign);
 	app_free(&x);
 }

@@ -32,6 +32,10 @@ static responder_fn responder;
 static json_object *calls;          /* [{"model", "method", "args", "kwargs"}], fields_get excluded */
 static struct mock_odoo *mock;
 
+/* The mode the next run() uses, and the password the token of its user carries. */
+static enum auth_mode run_mode = AUTH_USER;
+#define USER_SECRET "s3cret of admin's own"
+
 /* methodCall params -> JSON, by reading them as the result array of a methodResponse. */
 static json_object *
 call_params(const char *body, char *method, size_t mlen)
@@ -94,6 +98,10 @@ dispatch(json_object *params, const char *method, struct fault *f)
 	if (strcmp(method, "authenticate") == 0)
 		return json_object_new_int(2);
 	cr_assert_str_eq(method, "execute_kw");
+	/* Whom the call runs as: the token's user (AUTH_MODE=user) or the service account. */
+	cr_assert_eq(json_object_get_int64(json_object_array_get_idx(params, 1)), 2);
+	cr_assert_str_eq(json_object_get_string(json_object_array_get_idx(params, 2)),
+	                 run_mode == AUTH_USER ? USER_SECRET : "admin");
 	model = json_object_get_string(json_object_array_get_idx(params, 3));
 	meth = json_object_get_string(json_object_array_get_idx(params, 4));
 	args = json_object_array_get_idx(params, 5);
@@ -184,13 +192,18 @@ run(struct exchange *x, handler_fn handler, const char *method, const char *qs, 
     const char *body, const char *res, const char *id, const char *action)
 {
 	static struct schema_cache *schemas;
+	static struct schema_scopes *user_schemas;
 	size_t n = 0;
 
 	memset(x, 0, sizeof(*x));
 	x->cfg.list_max = 50;
+	x->cfg.auth_mode = run_mode;
 	if (schemas == NULL)
 		schemas = schema_cache_new();
+	if (user_schemas == NULL)
+		user_schemas = schema_scopes_new(4);
 	x->w.schemas = schemas;
+	x->w.user_schemas = user_schemas;
 	x->env[n++] = xasprintf("REQUEST_METHOD=%s", method);
 	x->env[n++] = xasprintf("PATH_INFO=/api/v1/%s%s%s", res, id ? "/" : "", id ? id : "");
 	x->env[n++] = xasprintf("QUERY_STRING=%s", qs);
@@ -215,6 +228,8 @@ run(struct exchange *x, handler_fn handler, const char *method, const char *qs, 
 	x->c.user.valid = true;
 	snprintf(x->c.user.sub, sizeof(x->c.user.sub), "admin");
 	x->c.user.uid = 2;
+	x->c.user.has_secret = true;
+	snprintf(x->c.user.secret, sizeof(x->c.user.secret), "%s", USER_SECRET);
 	handler(&x->c);
 }
 
@@ -974,7 +989,16 @@ Test(crud, odoo_refusals_map_to_statuses)
 
 	next_fault = (struct fault){ 4, "You are not allowed to modify 'Contact' (res.partner) records." };
 	run(&x, crud_update, "PATCH", "", "application/json", "{\"name\": \"x\"}", "customers", "15", NULL);
-	assert_error(&x, 403, NULL);
+	/* Odoo's AccessError text says what is missing: it reaches the client. */
+	assert_error(&x, 403, "You are not allowed to modify 'Contact' (res.partner) records.");
+	done(&x);
+
+	/* The user's password changed in Odoo: the token is over, not the service. */
+	next_fault = (struct fault){ 3, "Traceback (most recent call last):\n  File \"/opt/odoo/odoo/service/model.py\"\n"
+	                                "odoo.exceptions.AccessDenied: Access Denied" };
+	run(&x, crud_update, "PATCH", "", "application/json", "{\"name\": \"x\"}", "customers", "15", NULL);
+	assert_error(&x, 401, "No se pudo validar el token");
+	cr_assert_str_eq(response_get_header(&x.res, "WWW-Authenticate"), "Bearer error=\"invalid_token\"");
 	done(&x);
 
 	next_fault = (struct fault){ 2, "Record does not exist or has been deleted.\n(Record: res.partner(15,), User: 2)" };
@@ -986,6 +1010,19 @@ Test(crud, odoo_refusals_map_to_statuses)
 	run(&x, sales_action, "POST", "", NULL, NULL, "sales", "4", "confirm");
 	assert_error(&x, 422, "Some orders are not in a state requiring confirmation.");
 	done(&x);
+}
+
+/* AUTH_MODE=service: the calls carry the service account's uid and password (dispatch checks). */
+Test(crud, service_mode_calls_as_the_service_account)
+{
+	struct exchange x;
+
+	responder = records;
+	run_mode = AUTH_SERVICE;
+	run(&x, crud_get, "GET", "", NULL, NULL, "products", "45", NULL);
+	cr_assert_eq(x.res.status, 200);
+	done(&x);
+	run_mode = AUTH_USER;
 }
 
 /* What odoo.c refused to send (text XML cannot carry) is the client's data at fault. */

@@ -1383,7 +1383,7 @@ search_read(struct odoo *o, bool idempotent, json_object **out, struct odoo_erro
 {
 	json_object *args = json_tokener_parse("[[]]");
 	json_object *kw = json_tokener_parse("{\"fields\": [\"name\"], \"limit\": 3}");
-	enum odoo_err rc = odoo_execute_kw(o, "product.product", idempotent ? "search_read" : "write",
+	enum odoo_err rc = odoo_execute_kw(o, NULL, "product.product", idempotent ? "search_read" : "write",
 	                                   args, kw, idempotent, out, err);
 	json_object_put(args);
 	json_object_put(kw);
@@ -1677,7 +1677,7 @@ Test(transport, unsendable_arguments_are_a_bad_request)
 
 	server_start(&s, script, ARRAY_SIZE(script));
 	o = client(s.port, "", 2000, 1 << 20);
-	cr_assert_eq(odoo_execute_kw(o, "product.product", "search_read", args, NULL, true, &out, &err),
+	cr_assert_eq(odoo_execute_kw(o, NULL, "product.product", "search_read", args, NULL, true, &out, &err),
 	             ODOO_E_REQUEST, "%s", odoo_strerror(err.code));
 	cr_assert_null(out);
 	cr_assert_eq(err.code, ODOO_E_REQUEST);

@@ -422,7 +422,7 @@ ParameterizedTest(const struct bad_case *c, token, hostile)
 	enum token_err e;
 
 	memset(&id, 0x5a, sizeof(id));
-	e = token_verify(tok, SECRET, strlen(SECRET), ISSUER, 0, NOW, &id);
+	e = token_verify(tok, SECRET, strlen(SECRET), ISSUER, 0, NOW, NULL, &id);
 	cr_assert_eq(e, c->want, "%s: got %d (%s), want %d (%s)", c->name,
 	             e, token_strerror(e), c->want, token_strerror(c->want));
 	cr_assert(!id.valid, "%s: identity marked valid", c->name);
@@ -437,7 +437,7 @@ Test(token, control_hand_built_token_verifies)
 	struct identity id;
 	char *tok = sign(HDR_OK, "{" CLAIMS_WITHOUT_EXP ",\"exp\":1700001800,\"nbf\":1700000000}", SIG_HS256);
 
-	cr_assert_eq(token_verify(tok, SECRET, strlen(SECRET), ISSUER, 0, NOW, &id), TOKEN_OK);
+	cr_assert_eq(token_verify(tok, SECRET, strlen(SECRET), ISSUER, 0, NOW, NULL, &id), TOKEN_OK);
 	cr_assert(id.valid);
 	cr_assert_str_eq(id.sub, "admin");
 	cr_assert_eq(id.uid, 2);
@@ -445,7 +445,7 @@ Test(token, control_hand_built_token_verifies)
 	free(tok);
 	/* And with a header in another member order and without typ. */
 	tok = sign("{\"alg\":\"HS256\"}", GOOD, SIG_HS256);
-	cr_assert_eq(token_verify(tok, SECRET, strlen(SECRET), ISSUER, 0, NOW, &id), TOKEN_OK);
+	cr_assert_eq(token_verify(tok, SECRET, strlen(SECRET), ISSUER, 0, NOW, NULL, &id), TOKEN_OK);
 	free(tok);
 }
 
@@ -453,7 +453,7 @@ static char *
 issue_ok(long ttl, const char *sub, long uid, int64_t now)
 {
 	char *tok = NULL;
-	enum token_err e = token_issue(SECRET, strlen(SECRET), ISSUER, ttl, sub, uid, now, &tok);
+	enum token_err e = token_issue(SECRET, strlen(SECRET), ISSUER, ttl, sub, uid, now, NULL, &tok);
 
 	cr_assert_eq(e, TOKEN_OK, "token_issue: %s", token_strerror(e));
 	cr_assert_not_null(tok);
@@ -466,7 +466,7 @@ Test(token, issue_then_verify_round_trips_claims)
 	char *tok = issue_ok(1800, "marc.demo@example.com", 6, NOW);
 	jwt_t *jwt = NULL;
 
-	cr_assert_eq(token_verify(tok, SECRET, strlen(SECRET), ISSUER, 0, NOW, &id), TOKEN_OK);
+	cr_assert_eq(token_verify(tok, SECRET, strlen(SECRET), ISSUER, 0, NOW, NULL, &id), TOKEN_OK);
 	cr_assert(id.valid);
 	cr_assert_str_eq(id.sub, "marc.demo@example.com");
 	cr_assert_eq(id.uid, 6);
@@ -490,8 +490,8 @@ Test(token, jti_is_fresh_each_time)
 	char *t1 = issue_ok(60, "admin", 2, NOW), *t2 = issue_ok(60, "admin", 2, NOW);
 
 	cr_assert_str_neq(t1, t2);
-	cr_assert_eq(token_verify(t1, SECRET, strlen(SECRET), ISSUER, 0, NOW, &a), TOKEN_OK);
-	cr_assert_eq(token_verify(t2, SECRET, strlen(SECRET), ISSUER, 0, NOW, &b), TOKEN_OK);
+	cr_assert_eq(token_verify(t1, SECRET, strlen(SECRET), ISSUER, 0, NOW, NULL, &a), TOKEN_OK);
+	cr_assert_eq(token_verify(t2, SECRET, strlen(SECRET), ISSUER, 0, NOW, NULL, &b), TOKEN_OK);
 	cr_assert_str_neq(a.jti, b.jti);
 	free(t1);
 	free(t2);
@@ -501,7 +501,7 @@ static enum token_err
 verify_at(const char *tok, long leeway, int64_t now)
 {
 	struct identity id;
-	return token_verify(tok, SECRET, strlen(SECRET), ISSUER, leeway, now, &id);
+	return token_verify(tok, SECRET, strlen(SECRET), ISSUER, leeway, now, NULL, &id);
 }
 
 /* exp: valid strictly before exp + leeway (RFC 7519 4.1.4). */
@@ -546,8 +546,8 @@ Test(token, issuer_and_secret_are_checked)
 	struct identity id;
 	char *tok = issue_ok(60, "admin", 2, NOW);
 
-	cr_assert_eq(token_verify(tok, SECRET, strlen(SECRET), "someone-else", 0, NOW, &id), TOKEN_E_ISSUER);
-	cr_assert_eq(token_verify(tok, OTHER, strlen(OTHER), ISSUER, 0, NOW, &id), TOKEN_E_SIGNATURE);
+	cr_assert_eq(token_verify(tok, SECRET, strlen(SECRET), "someone-else", 0, NOW, NULL, &id), TOKEN_E_ISSUER);
+	cr_assert_eq(token_verify(tok, OTHER, strlen(OTHER), ISSUER, 0, NOW, NULL, &id), TOKEN_E_SIGNATURE);
 	free(tok);
 }
 
@@ -557,10 +557,10 @@ Test(token, verify_refuses_bad_arguments)
 	struct identity id;
 	char *tok = issue_ok(60, "admin", 2, NOW);
 
-	cr_assert_eq(token_verify(tok, NULL, 0, ISSUER, 0, NOW, &id), TOKEN_E_INTERNAL);
-	cr_assert_eq(token_verify(tok, SECRET, 31, ISSUER, 0, NOW, &id), TOKEN_E_INTERNAL);
-	cr_assert_eq(token_verify(NULL, SECRET, strlen(SECRET), ISSUER, 0, NOW, &id), TOKEN_E_INTERNAL);
-	cr_assert_eq(token_verify("", SECRET, strlen(SECRET), ISSUER, 0, NOW, &id), TOKEN_E_MALFORMED);
+	cr_assert_eq(token_verify(tok, NULL, 0, ISSUER, 0, NOW, NULL, &id), TOKEN_E_INTERNAL);
+	cr_assert_eq(token_verify(tok, SECRET, 31, ISSUER, 0, NOW, NULL, &id), TOKEN_E_INTERNAL);
+	cr_assert_eq(token_verify(NULL, SECRET, strlen(SECRET), ISSUER, 0, NOW, NULL, &id), TOKEN_E_INTERNAL);
+	cr_assert_eq(token_verify("", SECRET, strlen(SECRET), ISSUER, 0, NOW, NULL, &id), TOKEN_E_MALFORMED);
 	cr_assert(!id.valid);
 	free(tok);
 }
@@ -572,14 +572,14 @@ Test(token, issue_refuses_bad_arguments)
 
 	memset(longsub, 'a', sizeof(longsub) - 1);
 	longsub[sizeof(longsub) - 1] = '\0';
-	cr_assert_eq(token_issue(SECRET, 31, ISSUER, 60, "admin", 2, NOW, &tok), TOKEN_E_INTERNAL);
+	cr_assert_eq(token_issue(SECRET, 31, ISSUER, 60, "admin", 2, NOW, NULL, &tok), TOKEN_E_INTERNAL);
 	cr_assert_null(tok);
-	cr_assert_eq(token_issue(SECRET, strlen(SECRET), ISSUER, 60, "", 2, NOW, &tok), TOKEN_E_INTERNAL);
-	cr_assert_eq(token_issue(SECRET, strlen(SECRET), ISSUER, 60, longsub, 2, NOW, &tok), TOKEN_E_INTERNAL);
-	cr_assert_eq(token_issue(SECRET, strlen(SECRET), ISSUER, 60, "admin", 0, NOW, &tok), TOKEN_E_INTERNAL);
-	cr_assert_eq(token_issue(SECRET, strlen(SECRET), ISSUER, 0, "admin", 2, NOW, &tok), TOKEN_E_INTERNAL);
+	cr_assert_eq(token_issue(SECRET, strlen(SECRET), ISSUER, 60, "", 2, NOW, NULL, &tok), TOKEN_E_INTERNAL);
+	cr_assert_eq(token_issue(SECRET, strlen(SECRET), ISSUER, 60, longsub, 2, NOW, NULL, &tok), TOKEN_E_INTERNAL);
+	cr_assert_eq(token_issue(SECRET, strlen(SECRET), ISSUER, 60, "admin", 0, NOW, NULL, &tok), TOKEN_E_INTERNAL);
+	cr_assert_eq(token_issue(SECRET, strlen(SECRET), ISSUER, 0, "admin", 2, NOW, NULL, &tok), TOKEN_E_INTERNAL);
 	/* Not UTF-8: libjwt's JSON layer refuses it, and no claim-less token comes out. */
-	cr_assert_eq(token_issue(SECRET, strlen(SECRET), ISSUER, 60, "adm\xffin", 2, NOW, &tok), TOKEN_E_INTERNAL);
+	cr_assert_eq(token_issue(SECRET, strlen(SECRET), ISSUER, 60, "adm\xffin", 2, NOW, NULL, &tok), TOKEN_E_INTERNAL);
 	cr_assert_null(tok);
 }
 
@@ -593,7 +593,7 @@ Test(token, longest_sub_round_trips)
 	memset(sub, 'u', sizeof(sub) - 1);
 	sub[sizeof(sub) - 1] = '\0';
 	tok = issue_ok(60, sub, 7, NOW);
-	cr_assert_eq(token_verify(tok, SECRET, strlen(SECRET), ISSUER, 0, NOW, &id), TOKEN_OK);
+	cr_assert_eq(token_verify(tok, SECRET, strlen(SECRET), ISSUER, 0, NOW, NULL, &id), TOKEN_OK);
 	cr_assert_str_eq(id.sub, sub);
 	free(tok);
 }
