@@ -69,7 +69,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if ((data[0] & 1) == 0) {
 		text = xstrndup((const char *)data + 1, size - 1);
-		e = token_verify(text, secret, strlen(secret), "odoo-bridge", leeway, now, &id);
+		e = token_verify(text, secret, strlen(secret), "odoo-bridge", leeway, now, NULL, &id);
 		check_identity(e, &id);
 		free(text);
 		return 0;
@@ -81,7 +81,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text = xstrndup((const char *)data + 2, size - 2);
 	tok = sign_claims(text);
 	if (tok != NULL) {
-		e = token_verify(tok, secret, strlen(secret), "odoo-bridge", leeway, now, &id);
+		e = token_verify(tok, secret, strlen(secret), "odoo-bridge", leeway, now, NULL, &id);
 		check_identity(e, &id);
 		free(tok);
 	}
