@@ -9,6 +9,7 @@
 
 #include "auth.h"
 #include "odoo.h"
+#include "odoo_answer.h"
 #include "throttle.h"
 #include "token.h"
 #include "util.h"
@@ -72,51 +73,6 @@ check_required(json_object **errors, const char *field, const char *value, bool 
 		add_field_error(errors, field, FR_REQUIRED, lang);
 	else if (strlen(value) > max)
 		add_field_error(errors, field, FR_TOO_LONG, lang);
-}
-
-/* The token's user no longer logs in to Odoo with the credential it holds. */
-static void
-answer_credential_refused(struct ctx *c)
-{
-	log_warn("token of login=%s uid=%ld: Odoo refuses its credential (password or API key changed?)",
-	         c->user.sub, c->user.uid);
-	response_error(c->res, c->req->lang, 401, MSG_INVALID_TOKEN, NULL);
-	response_add_header(c->res, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
-}
-
-/*
- * The error answer for a failed Odoo call: the client gets the catalogue
- * text for the status, the log gets Odoo's details (never sent: they may
- * hold a traceback).
- */
-static void
-answer_odoo_error(struct ctx *c, enum odoo_err rc, const struct odoo_error *err, const char *what)
-{
-	static const struct { int status; enum msg m; } by_status[] = {
-		{ 502, MSG_ODOO_BAD_ANSWER }, { 503, MSG_ODOO_UNAVAILABLE }, { 504, MSG_ODOO_TIMEOUT },
-		{ 403, MSG_FORBIDDEN }, { 404, MSG_RECORD_NOT_FOUND }, { 422, MSG_ODOO_REJECTED },
-		{ 400, MSG_VALIDATION },   /* ODOO_E_REQUEST: a login XML cannot carry, never sent */
-	};
-	int status = odoo_http_status(rc);
-	enum msg m = MSG_INTERNAL;
-
-	if (rc == ODOO_E_CREDENTIAL) {
-		answer_credential_refused(c);
-		return;
-	}
-	if (rc == ODOO_E_ACCESS && err->message[0] != '\0') {
-		/* Odoo's AccessError text is for the user (no traceback: odoo.c trims it). */
-		log_warn("%s: %s: %s", what, odoo_strerror(rc), err->message);
-		response_error_text(c->res, 403, err->message, NULL);
-		return;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(by_status); i++)
-		if (by_status[i].status == status)
-			m = by_status[i].m;
-	if (m == MSG_INTERNAL)
-		status = 500;
-	log_error("%s: %s: %s", what, odoo_strerror(rc), err->message);
-	response_error(c->res, c->req->lang, status, m, NULL);
 }
 
 /* A copy of one body value: NULL when absent, FR_NOT_STRING when present but not a string. */
@@ -354,7 +310,7 @@ auth_token(struct ctx *c)
 	if (rc != ODOO_OK) {
 		/* Odoo's trouble is not the user's failure: the throttle does not count it. */
 		log_warn("login error: login=%s addr=%s", f.username, addr);
-		answer_odoo_error(c, rc, &err, "common.authenticate");
+		odoo_answer_error(c, &err, "common.authenticate");
 		goto out;
 	}
 	if (uid <= 0) {
@@ -367,7 +323,7 @@ auth_token(struct ctx *c)
 	}
 	rc = admit(c, uid, f.password, &refusal, &err);
 	if (rc != ODOO_OK) {
-		answer_odoo_error(c, rc, &err, "res.users.has_group");
+		odoo_answer_error(c, &err, "res.users.has_group");
 		goto out;
 	}
 	/* The password was right: the address is a known one for this login, refused or not. */
@@ -571,7 +527,7 @@ auth_me(struct ctx *c)
 		goto out;
 	}
 	if (rc != ODOO_OK) {
-		answer_odoo_error(c, rc, &err, "res.users.read");
+		odoo_answer_error(c, &err, "res.users.read");
 		goto out;
 	}
 	/* Odoo 18 answers read() of a deleted id with [] (odoo-captures read_nonexistent_id). */
@@ -589,7 +545,7 @@ auth_me(struct ctx *c)
 	rc = user_groups(c, groups, &err);
 	if (rc != ODOO_OK) {
 		json_object_put(groups);
-		answer_odoo_error(c, rc, &err, "res.users.has_group");
+		odoo_answer_error(c, &err, "res.users.has_group");
 		goto out;
 	}
 	body = json_object_new_object();

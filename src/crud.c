@@ -9,6 +9,7 @@
 
 #include "auth.h"
 #include "crud.h"
+#include "odoo_answer.h"
 #include "query.h"
 #include "util.h"
 #include "value.h"
@@ -206,61 +207,8 @@ web_search(struct ctx *c, const struct target *t, json_object *domain, json_obje
 	return e;
 }
 
+
 /* ---------------------------------------------------------------- shared */
-
-void
-crud_odoo_error(struct ctx *c, const struct odoo_error *err, const char *what)
-{
-	int status = odoo_http_status(err->code);
-	enum lang lang = c->req->lang;
-
-	switch (err->code) {
-	case ODOO_E_USER:
-		/* UserError / ValidationError: Odoo's words are meant for the user. */
-		log_info("%s: Odoo refused: %s", what, err->message);
-		if (err->message[0] != '\0')
-			response_error_text(c->res, status, err->message, NULL);
-		else
-			response_error(c->res, lang, status, MSG_ODOO_REJECTED, NULL);
-		return;
-	case ODOO_E_MISSING:
-		response_error(c->res, lang, status, MSG_RECORD_NOT_FOUND, NULL);
-		return;
-	case ODOO_E_REQUEST:
-		/* Text XML cannot carry and the like: the client's data, never sent. */
-		log_info("%s: not sent to Odoo: %s", what, err->message);
-		response_error(c->res, lang, status, MSG_VALIDATION, NULL);
-		return;
-	case ODOO_E_ACCESS:
-		/* AccessError: Odoo's own words say what is missing (odoo.c leaves the traceback out). */
-		log_warn("%s: Odoo denied access: %s", what, err->message);
-		if (err->message[0] != '\0')
-			response_error_text(c->res, status, err->message, NULL);
-		else
-			response_error(c->res, lang, status, MSG_FORBIDDEN, NULL);
-		return;
-	case ODOO_E_CREDENTIAL:
-		log_warn("%s: Odoo refuses the credential of login=%s uid=%ld (password or API key changed?)",
-		         what, c->user.sub, c->user.uid);
-		response_error(c->res, lang, 401, MSG_INVALID_TOKEN, NULL);
-		response_add_header(c->res, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
-		return;
-	case ODOO_E_TIMEOUT:
-		log_error("%s: Odoo timed out: %s", what, err->message);
-		response_error(c->res, lang, status, MSG_ODOO_TIMEOUT, NULL);
-		return;
-	case ODOO_E_UNREACHABLE:
-	case ODOO_E_LOGIN:
-		log_error("%s: Odoo unavailable (%s): %s", what, odoo_strerror(err->code), err->message);
-		response_error(c->res, lang, status, MSG_ODOO_UNAVAILABLE, NULL);
-		return;
-	default:
-		/* Tracebacks and odd answers: the log has them, the client never does. */
-		log_error("%s: %s: %s", what, odoo_strerror(err->code), err->message);
-		response_error(c->res, lang, status >= 500 ? status : 502, MSG_ODOO_BAD_ANSWER, NULL);
-		return;
-	}
-}
 
 bool
 crud_resolve(struct ctx *c, bool need_id, bool writing, struct target *t)
@@ -296,7 +244,7 @@ crud_load_schema(struct ctx *c, struct target *t, bool lines)
 	if (t->s != NULL && lines)
 		t->ls = schema_cache_get(schemas_of(c), t->res->lines->child, schema_fetch, c, &err);
 	if (t->s == NULL || (lines && t->ls == NULL)) {
-		crud_odoo_error(c, &err, "fields_get");
+		odoo_answer_error(c, &err, "fields_get");
 		return false;
 	}
 	return true;
@@ -444,7 +392,7 @@ crud_find(struct ctx *c, const struct target *t, json_object **api, json_object 
 
 	memset(&err, 0, sizeof(err));
 	if (crud_read(c, t, api, raw_lines, &err) != ODOO_OK) {
-		crud_odoo_error(c, &err, t->res->name);
+		odoo_answer_error(c, &err, t->res->name);
 		return false;
 	}
 	if (*api == NULL) {
@@ -563,7 +511,7 @@ crud_list(struct ctx *c)
 		return;
 	}
 	if (list_page(c, &t, &q, &recs, &total, &err) != ODOO_OK) {
-		crud_odoo_error(c, &err, t.res->name);
+		odoo_answer_error(c, &err, t.res->name);
 		goto out;
 	}
 	/* The page, converted where it lies: records_from_odoo keeps each object Odoo's answer made. */
@@ -658,7 +606,7 @@ answer_read_back(struct ctx *c, const struct target *t, int status)
 	memset(&err, 0, sizeof(err));
 	if (crud_read(c, t, &rec, NULL, &err) != ODOO_OK) {
 		/* The write is done; only the read back failed.  Say so in the log. */
-		crud_odoo_error(c, &err, "read back after write");
+		odoo_answer_error(c, &err, "read back after write");
 		return;
 	}
 	if (rec == NULL) {
@@ -691,7 +639,7 @@ crud_create(struct ctx *c)
 	/* Not idempotent: a create that timed out is reported, never repeated. */
 	if (call(c, t.res->model, "create", args, NULL, false, &out, &err) != ODOO_OK) {
 		crud_log_write(c, "create", t.res, 0, odoo_strerror(err.code));
-		crud_odoo_error(c, &err, "create");
+		odoo_answer_error(c, &err, "create");
 		goto out;
 	}
 	if (!json_to_id(out, &t.id)) {
@@ -737,7 +685,7 @@ crud_update(struct ctx *c)
 		args = id_args(t.id, vals);
 		if (call(c, t.res->model, "write", args, NULL, false, &out, &err) != ODOO_OK) {
 			crud_log_write(c, "update", t.res, t.id, odoo_strerror(err.code));
-			crud_odoo_error(c, &err, "write");
+			odoo_answer_error(c, &err, "write");
 			goto out;
 		}
 		crud_log_write(c, "update", t.res, t.id, "updated");
@@ -769,7 +717,7 @@ crud_delete(struct ctx *c)
 	/* Odoo's refusal (a partner with orders, a confirmed sale) is a 422; nothing is archived instead. */
 	if (call(c, t.res->model, "unlink", args, NULL, false, &out, &err) != ODOO_OK) {
 		crud_log_write(c, "delete", t.res, t.id, odoo_strerror(err.code));
-		crud_odoo_error(c, &err, "unlink");
+		odoo_answer_error(c, &err, "unlink");
 		goto out;
 	}
 	crud_log_write(c, "delete", t.res, t.id, "deleted");

@@ -50,8 +50,6 @@ bool crud_resolve(struct ctx *c, bool need_id, bool writing, struct target *t);
  */
 bool crud_load_schema(struct ctx *c, struct target *t, bool lines);
 
-/* Answers a failed Odoo call: 422 with Odoo's message, 404, 403, 502/503/504 (logged, never sent). */
-void crud_odoo_error(struct ctx *c, const struct odoo_error *err, const char *what);
 
 /*
  * Reads record t->id within the resource's base domain (archived records

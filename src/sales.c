@@ -7,6 +7,7 @@
 
 #include "auth.h"
 #include "crud.h"
+#include "odoo_answer.h"
 #include "sales.h"
 #include "util.h"
 
@@ -73,7 +74,7 @@ sales_action(struct ctx *c)
 		kwargs = json_tokener_parse(a->kwargs);
 	if (auth_call(c, t.res->model, a->method, args, kwargs, false, &out, &err) != ODOO_OK) {
 		crud_log_write(c, a->name, t.res, t.id, odoo_strerror(err.code));
-		crud_odoo_error(c, &err, a->method);
+		odoo_answer_error(c, &err, a->method);
 		goto out;
 	}
 	/* A dict is a window action (a wizard asking the user): nothing happened. */

@@ -951,7 +951,7 @@ Test(auth, password_changed_in_odoo_ends_the_token)
 	run(&x, auth_me, vars, NULL);
 	assert_error(&x, 401, "No se pudo validar el token");
 	cr_assert_str_eq(response_get_header(&x.res, "WWW-Authenticate"), "Bearer error=\"invalid_token\"");
-	cr_assert(strstr(x.log, "demo") != NULL && strstr(x.log, "refuses its credential") != NULL, "log: %s", x.log);
+	cr_assert(strstr(x.log, "demo") != NULL && strstr(x.log, "refuses the credential of login=demo uid=6") != NULL, "log: %s", x.log);
 	done(&x);
 	identity_wipe(&id);
 	free(tok);

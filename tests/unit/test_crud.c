@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "crud.h"
+#include "odoo_answer.h"
 #include "mock_odoo.h"
 #include "odoo.h"
 #include "res_fixture.h"
@@ -1032,7 +1033,7 @@ unsendable(struct ctx *c)
 	struct odoo_error err = { ODOO_E_REQUEST, 0, "The request holds text that is not valid UTF-8 or holds "
 	                          "control characters." };
 
-	crud_odoo_error(c, &err, "create");
+	odoo_answer_error(c, &err, "create");
 }
 
 Test(crud, unsendable_request_is_400_not_odoos_refusal)
