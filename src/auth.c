@@ -208,8 +208,11 @@ auth_token(struct ctx *c)
 	if (!read_login_form(c, &f))
 		goto out;
 	/* The throttle comes first: a blocked login costs Odoo nothing. */
-	if (th != NULL && throttle_check(th, f.username, addr, now, cfg->login_max_failures,
-	                                 cfg->login_max_failures_addr, cfg->login_window, &retry) == THROTTLE_BLOCK) {
+	if (th != NULL && throttle_check(th, f.username, addr, now, &(const struct throttle_limits){
+	                                 .per_pair = cfg->login_max_failures,
+	                                 .per_addr = cfg->login_max_failures_addr,
+	                                 .per_login = cfg->login_max_failures_login,
+	                                 .window = cfg->login_window }, &retry) == THROTTLE_BLOCK) {
 		log_warn("login throttled: login=%s addr=%s retry_after=%ld", f.username, addr, retry);
 		response_error(c->res, c->req->lang, 429, MSG_TOO_MANY_LOGINS, NULL);
 		add_header_long(c->res, "Retry-After", retry);
@@ -239,7 +242,7 @@ auth_token(struct ctx *c)
 		goto out;
 	}
 	if (th != NULL)
-		throttle_success(th, f.username);
+		throttle_success(th, f.username, addr, now);
 	log_info("login ok: login=%s uid=%ld addr=%s", f.username, uid, addr);
 	body = json_object_new_object();
 	json_object_object_add(body, "access_token", json_object_new_string(token));

@@ -16,17 +16,23 @@
 #define MAX_SLOTS     (1u << 20)
 /* Slots searched for a key, and among which the oldest is evicted. */
 #define PROBE         16u
-/* Longest hashed key: "login:" + a login of up to 255 bytes, with room. */
-#define MAX_KEY       320
+/* Logins are hashed up to this length; the longest key is "pair:" + login + "\n" + address. */
+#define MAX_LOGIN     255
+#define MAX_ADDR      64
+#define MAX_KEY       (6 + MAX_LOGIN + 1 + MAX_ADDR)
+/* At most this many live known-good marks in the neighbourhood of a new one. */
+#define GOOD_MAX      (PROBE / 2)
 
 /*
- * One counter.  key 0 marks a free slot.  Times are Unix seconds as
- * uint32_t (good until 2106) to keep a slot at 272 bytes.  t[0..n-1] are
- * valid; head is where the next failure goes.
+ * One counter, or one known-good mark.  key 0 marks a free slot.  Times
+ * are Unix seconds as uint32_t (good until 2106) to keep a slot at 272
+ * bytes.  A failure counter has n >= 1: t[0..n-1] are valid and head is
+ * where the next failure goes.  A known-good mark ("good:" key) has n == 0
+ * and the time of the latest successful login in last.
  */
 struct slot {
 	uint64_t key;
-	uint32_t last;         /* newest failure: the eviction order */
+	uint32_t last;         /* newest failure or success: the eviction order */
 	uint16_t n;
 	uint16_t head;
 	uint32_t t[THROTTLE_RING];
@@ -103,24 +109,36 @@ canonical_addr(const char *addr, char *out, size_t outlen)
 	snprintf(out, outlen, "%s", addr);
 }
 
-/* The slot key of "login:<lower-cased login>" or "addr:<canonical address>"; never 0. */
-static uint64_t
-key_of(const struct throttle *t, bool is_login, const char *value)
-{
-	char buf[MAX_KEY];
-	size_t n;
+/* The parts of a key: which counter, and for what. */
+enum key_kind { KEY_PAIR, KEY_ADDR, KEY_LOGIN, KEY_GOOD };
 
-	if (is_login) {
-		n = (size_t)snprintf(buf, sizeof(buf), "login:%s", value);
-		if (n >= sizeof(buf))
-			n = sizeof(buf) - 1;   /* a longer login shares a counter with its prefix */
-		for (size_t i = 0; i < n; i++)
-			if (buf[i] >= 'A' && buf[i] <= 'Z')
-				buf[i] = (char)(buf[i] - 'A' + 'a');
-	} else {
-		memcpy(buf, "addr:", 5);
-		canonical_addr(value, buf + 5, sizeof(buf) - 5);
-		n = strlen(buf);
+/*
+ * The slot key of "pair:<login>\n<address>", "addr:<address>",
+ * "login:<login>" or "good:<login>\n<address>", the login lower-cased (ASCII)
+ * and cut at MAX_LOGIN bytes (a longer login shares its counters with its
+ * prefix), the address canonical; never 0.  The newline cannot occur in
+ * an address, so no two (login, address) pairs share a key.
+ */
+static uint64_t
+key_of(const struct throttle *t, enum key_kind kind, const char *login, const char *addr)
+{
+	static const char *const prefix[] = {
+		[KEY_PAIR] = "pair:", [KEY_ADDR] = "addr:", [KEY_LOGIN] = "login:", [KEY_GOOD] = "good:",
+	};
+	char buf[MAX_KEY];
+	size_t n = strlen(prefix[kind]), len;
+
+	memcpy(buf, prefix[kind], n);
+	if (kind != KEY_ADDR) {
+		len = strnlen(login, MAX_LOGIN);
+		for (size_t i = 0; i < len; i++)
+			buf[n++] = (login[i] >= 'A' && login[i] <= 'Z') ? (char)(login[i] - 'A' + 'a') : login[i];
+	}
+	if (kind == KEY_PAIR || kind == KEY_GOOD)
+		buf[n++] = '\n';
+	if (kind != KEY_LOGIN) {
+		canonical_addr(addr, buf + n, sizeof(buf) - n);
+		n += strlen(buf + n);
 	}
 	return shmtab_hash(t->tab, buf, n);
 }
@@ -135,28 +153,61 @@ clamp_time(int64_t now)
 	return (uint32_t)now;
 }
 
+/* What a slot holds, as eviction sees it; an expired known-good mark is as good as free. */
+enum slot_class { CLASS_FREE, CLASS_COUNTER, CLASS_GOOD, NCLASS };
+
+static enum slot_class
+slot_class(const struct slot *s, int64_t now)
+{
+	if (s->key == 0)
+		return CLASS_FREE;
+	if (s->n == 0)
+		return (int64_t)s->last + THROTTLE_KNOWN_GOOD_SECS <= now ? CLASS_FREE : CLASS_GOOD;
+	return CLASS_COUNTER;
+}
+
 /*
  * The slot of key within its neighbourhood of PROBE slots, or, when create
- * is true and the key is absent, a fresh one: the first free slot, else the
- * one whose newest failure is the oldest.  Free slots do not end the search,
- * so clearing a slot never hides a key stored past it.
+ * is true and the key is absent, a fresh one taken, by preference, from a
+ * free slot (or an expired known-good mark), then from the failure counter
+ * whose newest failure is the oldest, and only then from the oldest live
+ * known-good mark: failures, which anyone can cause, never push out a mark
+ * while a counter can go instead.  A new mark (good is true) where GOOD_MAX
+ * live marks already are replaces the oldest of them rather than a counter,
+ * so that successful logins cannot crowd the counters out either.  Free
+ * slots do not end the search, so clearing a slot never hides a key stored
+ * past it.
  */
 static struct slot *
-slot_find(struct throttle *t, uint64_t key, bool create)
+slot_find(struct throttle *t, uint64_t key, bool create, bool good, int64_t now)
 {
+	static const enum slot_class usual[NCLASS] = { CLASS_FREE, CLASS_COUNTER, CLASS_GOOD };
+	static const enum slot_class crowded[NCLASS] = { CLASS_FREE, CLASS_GOOD, CLASS_COUNTER };
 	uint32_t start = (uint32_t)(key % t->nslots);
 	uint32_t probe = t->nslots < PROBE ? t->nslots : PROBE;
+	struct slot *oldest[NCLASS] = { NULL, NULL, NULL };
+	const enum slot_class *order;
 	struct slot *victim = NULL;
+	uint32_t ngood = 0;
 
 	for (uint32_t i = 0; i < probe; i++) {
 		struct slot *s = &t->slots[(start + i) % t->nslots];
+		enum slot_class c;
 		if (s->key == key)
 			return s;
 		if (!create)
 			continue;
-		if (victim == NULL || (victim->key != 0 && (s->key == 0 || s->last < victim->last)))
-			victim = s;
+		c = slot_class(s, now);
+		if (c == CLASS_GOOD)
+			ngood++;
+		if (oldest[c] == NULL || s->last < oldest[c]->last)
+			oldest[c] = s;
 	}
+	if (!create)
+		return NULL;
+	order = good && ngood >= GOOD_MAX ? crowded : usual;
+	for (int k = 0; k < NCLASS && victim == NULL; k++)
+		victim = oldest[order[k]];
 	if (victim != NULL) {
 		memset(victim, 0, sizeof(*victim));
 		victim->key = key;
@@ -232,60 +283,116 @@ throttle_is_shared(const struct throttle *t)
 	return shmtab_is_shared(t->tab);
 }
 
-enum throttle_verdict
-throttle_check(struct throttle *t, const char *login, const char *addr,
-	       int64_t now, long max_login, long max_addr, long window,
-	       long *retry_after)
+/* A limit as used: <= 0 disables the check, above THROTTLE_RING acts as THROTTLE_RING. */
+static long
+clamp_limit(long max)
 {
-	long wait_login = 0, wait_addr = 0;
+	return max > THROTTLE_RING ? THROTTLE_RING : max;
+}
+
+static bool
+present(const char *s)
+{
+	return s != NULL && s[0] != '\0';
+}
+
+/* Seconds until the counter of key has fewer than max failures (0: fewer now, or no counter). */
+static long
+key_wait(struct throttle *t, uint64_t key, int64_t now, long window, long max)
+{
 	struct slot *s;
+
+	if (max <= 0 || (s = slot_find(t, key, false, false, now)) == NULL || s->n == 0)
+		return 0;
+	return slot_wait(s, now, window, max);
+}
+
+/* Whether (login, addr) logged in successfully within THROTTLE_KNOWN_GOOD_SECS before now. */
+static bool
+known_good(struct throttle *t, const char *login, const char *addr, int64_t now)
+{
+	struct slot *s = slot_find(t, key_of(t, KEY_GOOD, login, addr), false, true, now);
+
+	return s != NULL && s->n == 0 && slot_class(s, now) == CLASS_GOOD;
+}
+
+enum throttle_verdict
+throttle_check(struct throttle *t, const char *login, const char *addr, int64_t now,
+               const struct throttle_limits *lim, long *retry_after)
+{
+	long window = lim->window, wait = 0, w;
 
 	*retry_after = 0;
 	if (window <= 0)
 		return THROTTLE_ALLOW;
 	if (window > INT32_MAX)
 		window = INT32_MAX;   /* keeps t + window in range */
-	if (max_login > THROTTLE_RING)
-		max_login = THROTTLE_RING;
-	if (max_addr > THROTTLE_RING)
-		max_addr = THROTTLE_RING;
+	if (addr == NULL)
+		addr = "";
 	if (!shmtab_lock(t->tab))
 		return THROTTLE_ALLOW;   /* failing open: see throttle.h */
-	if (login != NULL && login[0] != '\0' && max_login > 0 &&
-	    (s = slot_find(t, key_of(t, true, login), false)) != NULL)
-		wait_login = slot_wait(s, now, window, max_login);
-	if (addr != NULL && addr[0] != '\0' && max_addr > 0 &&
-	    (s = slot_find(t, key_of(t, false, addr), false)) != NULL)
-		wait_addr = slot_wait(s, now, window, max_addr);
+	if (present(login)) {
+		wait = key_wait(t, key_of(t, KEY_PAIR, login, addr), now, window, clamp_limit(lim->per_pair));
+		w = key_wait(t, key_of(t, KEY_LOGIN, login, addr), now, window, clamp_limit(lim->per_login));
+		if (w > wait && !known_good(t, login, addr, now))
+			wait = w;
+	}
+	if (present(addr)) {
+		w = key_wait(t, key_of(t, KEY_ADDR, login, addr), now, window, clamp_limit(lim->per_addr));
+		if (w > wait)
+			wait = w;
+	}
 	shmtab_unlock(t->tab);
-	*retry_after = wait_login > wait_addr ? wait_login : wait_addr;
-	return *retry_after > 0 ? THROTTLE_BLOCK : THROTTLE_ALLOW;
+	*retry_after = wait;
+	return wait > 0 ? THROTTLE_BLOCK : THROTTLE_ALLOW;
+}
+
+/* Adds a failure at now to the counter of key, creating it. */
+static void
+count(struct throttle *t, uint64_t key, int64_t now)
+{
+	struct slot *s = slot_find(t, key, true, false, now);
+
+	if (s != NULL)
+		slot_add(s, clamp_time(now));
 }
 
 void
 throttle_fail(struct throttle *t, const char *login, const char *addr, int64_t now)
 {
-	struct slot *s;
-
+	if (addr == NULL)
+		addr = "";
 	if (!shmtab_lock(t->tab))
 		return;
-	if (login != NULL && login[0] != '\0' && (s = slot_find(t, key_of(t, true, login), true)) != NULL)
-		slot_add(s, clamp_time(now));
-	if (addr != NULL && addr[0] != '\0' && (s = slot_find(t, key_of(t, false, addr), true)) != NULL)
-		slot_add(s, clamp_time(now));
+	if (present(login)) {
+		count(t, key_of(t, KEY_PAIR, login, addr), now);
+		count(t, key_of(t, KEY_LOGIN, login, addr), now);
+	}
+	if (present(addr))
+		count(t, key_of(t, KEY_ADDR, login, addr), now);
 	shmtab_unlock(t->tab);
 }
 
 void
-throttle_success(struct throttle *t, const char *login)
+throttle_success(struct throttle *t, const char *login, const char *addr, int64_t now)
 {
 	struct slot *s;
+	uint32_t when = clamp_time(now);
 
-	if (login == NULL || login[0] == '\0' || !shmtab_lock(t->tab))
+	if (addr == NULL)
+		addr = "";
+	if (!present(login) || !shmtab_lock(t->tab))
 		return;
-	s = slot_find(t, key_of(t, true, login), false);
+	s = slot_find(t, key_of(t, KEY_PAIR, login, addr), false, false, now);
 	if (s != NULL)
 		memset(s, 0, sizeof(*s));
+	s = slot_find(t, key_of(t, KEY_GOOD, login, addr), true, true, now);
+	if (s != NULL) {
+		s->n = 0;   /* already 0 unless the file was damaged */
+		s->head = 0;
+		if (when > s->last)
+			s->last = when;
+	}
 	shmtab_unlock(t->tab);
 }
 
