@@ -10,6 +10,7 @@
 #include "auth.h"
 #include "odoo.h"
 #include "odoo_answer.h"
+#include "revoke.h"
 #include "throttle.h"
 #include "token.h"
 #include "util.h"
@@ -298,8 +299,11 @@ auth_token(struct ctx *c)
 	if (!read_login_form(c, &f))
 		goto out;
 	/* The throttle comes first: a blocked login costs Odoo nothing. */
-	if (th != NULL && throttle_check(th, f.username, addr, now, cfg->login_max_failures,
-	                                 cfg->login_max_failures_addr, cfg->login_window, &retry) == THROTTLE_BLOCK) {
+	if (th != NULL && throttle_check(th, f.username, addr, now, &(const struct throttle_limits){
+	                                 .per_pair = cfg->login_max_failures,
+	                                 .per_addr = cfg->login_max_failures_addr,
+	                                 .per_login = cfg->login_max_failures_login,
+	                                 .window = cfg->login_window }, &retry) == THROTTLE_BLOCK) {
 		log_warn("login throttled: login=%s addr=%s retry_after=%ld", f.username, addr, retry);
 		response_error(c->res, c->req->lang, 429, MSG_TOO_MANY_LOGINS, NULL);
 		add_header_long(c->res, "Retry-After", retry);
@@ -328,7 +332,7 @@ auth_token(struct ctx *c)
 	}
 	/* The password was right: the address is a known one for this login, refused or not. */
 	if (th != NULL)
-		throttle_success(th, f.username);
+		throttle_success(th, f.username, addr, now);
 	if (refusal != 0) {
 		log_warn("login refused: login=%s uid=%ld addr=%s: %s", f.username, uid, addr,
 		         refusal == MSG_LOGIN_NOT_INTERNAL ? "not an internal user" : "in none of LOGIN_GROUPS");
@@ -422,13 +426,49 @@ auth_require(struct ctx *c)
 		identity_wipe(&c->user);
 		e = TOKEN_E_CREDENTIAL;
 	}
+	if (e == TOKEN_OK) {
+		/* Logged out?  A list that cannot be read now is a 503, never a pass (revoke.h). */
+		enum revoke_state rs = c->w->app->revoke != NULL
+		                       ? revoke_lookup(c->w->app->revoke, c->user.jti, now_unix()) : REVOKE_ABSENT;
+		if (rs == REVOKE_UNKNOWN) {
+			identity_wipe(&c->user);
+			log_warn("token check: the revocation list is busy; answering 503: addr=%s", addr);
+			response_error(c->res, c->req->lang, 503, MSG_REVOKE_UNAVAILABLE, NULL);
+			response_add_header(c->res, "Retry-After", "1");
+			return false;
+		}
+		if (rs == REVOKE_PRESENT) {
+			log_info("token rejected: revoked (logged out): login=%s addr=%s", c->user.sub, addr);
+			identity_wipe(&c->user);
+			e = TOKEN_E_REVOKED;
+		}
+	}
 	if (e != TOKEN_OK) {
-		log_info("token rejected: %s: addr=%s", token_strerror(e), addr);
+		if (e != TOKEN_E_REVOKED)
+			log_info("token rejected: %s: addr=%s", token_strerror(e), addr);
 		response_error(c->res, c->req->lang, 401, MSG_INVALID_TOKEN, NULL);
 		response_add_header(c->res, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
 		return false;
 	}
 	return true;
+}
+
+void
+auth_logout(struct ctx *c)
+{
+	struct revoke *rv = c->w->app->revoke;
+
+	if (!auth_require(c))
+		return;
+	if (rv == NULL || !revoke_add(rv, c->user.jti, c->user.exp, now_unix())) {
+		log_error("logout: cannot record the revocation of login=%s's token", c->user.sub);
+		response_error(c->res, c->req->lang, 503, MSG_REVOKE_UNAVAILABLE, NULL);
+		response_add_header(c->res, "Retry-After", "1");
+		return;
+	}
+	log_info("logout: login=%s uid=%ld: token revoked until it expires", c->user.sub, c->user.uid);
+	/* RFC 7009 answers a revocation 200 with no body; 204 says the same plainly. */
+	c->res->status = 204;
 }
 
 /* A string member of rec as a JSON string, Odoo's False (or anything else) as null. */

@@ -43,6 +43,14 @@ void auth_me(struct ctx *c);
 bool auth_require(struct ctx *c);
 
 /*
+ * DELETE /token and POST /token/revoke: logout.  The request's bearer
+ * token (checked as auth_require does) goes on the host's revocation list
+ * until its exp; every later use answers 401.  204 on success; 503 when the
+ * list cannot record it (full, or busy), so that a logout never pretends.
+ */
+void auth_logout(struct ctx *c);
+
+/*
  * Derives app->cred_key from CREDENTIAL_KEY or JWT_SECRET (credential.h).
  * Call once at start-up, after the configuration is loaded.  False (logged)
  * when OpenSSL fails: AUTH_MODE=user cannot then issue tokens.

@@ -16,6 +16,7 @@
 #include "odoo.h"
 #include "auth.h"
 #include "server.h"
+#include "revoke.h"
 #include "throttle.h"
 
 extern char **environ;
@@ -344,8 +345,10 @@ main(int argc, char **argv)
 
 	/* Never NULL: on failure it logs once and falls back to a private table. */
 	g_app.throttle = throttle_open(g_app.cfg.throttle_file, NULL);
+	g_app.revoke = revoke_open(g_app.cfg.revoke_file, NULL);
 	if (!auth_app_init(&g_app) && g_app.cfg.auth_mode == AUTH_USER) {
 		throttle_close(g_app.throttle);
+		revoke_close(g_app.revoke);
 		config_free(&g_app.cfg);
 		return 1;
 	}
@@ -371,6 +374,7 @@ main(int argc, char **argv)
 		}
 	}
 	throttle_close(g_app.throttle);
+	revoke_close(g_app.revoke);
 	config_free(&g_app.cfg);
 	return rc;
 }

@@ -24,7 +24,7 @@ enum msg {
 	MSG_FORBIDDEN,           /* 403 Odoo refused (AccessError) */
 	MSG_LOGIN_NOT_INTERNAL,  /* 403 at /token: a portal or public user */
 	MSG_LOGIN_NO_GROUP,      /* 403 at /token: AUTH_MODE=service, in none of LOGIN_GROUPS */
-	MSG_LOGGED_OUT,          /* 200 at DELETE /token */
+	MSG_REVOKE_UNAVAILABLE,  /* 503 the revocation list cannot be read or written now */
 	MSG_NOT_FOUND,           /* 404 unknown route */
 	MSG_RECORD_NOT_FOUND,    /* 404 unknown record */
 	MSG_METHOD_NOT_ALLOWED,  /* 405 */

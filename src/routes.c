@@ -25,7 +25,9 @@ resource_method_ok(const char *const *params, const char *method)
  * so literal paths come before the ":res" captures they would also match.
  */
 const struct route app_routes[] = {
-	{ "/token", false, { { "POST", auth_token } }, NULL },
+	{ "/token", false, { { "POST", auth_token }, { "DELETE", auth_logout } }, NULL },
+	/* auth_logout checks the token itself: /token's POST needs none. */
+	{ "/token/revoke", false, { { "POST", auth_logout } }, NULL },
 	{ "/health", false, { { "GET", health_handler } }, NULL },
 	{ "/api/v1/me", true, { { "GET", auth_me } }, NULL },
 	{ "/api/v1/:res", true, { { "GET", crud_list }, { "POST", crud_create } }, resource_method_ok },

@@ -2,27 +2,13 @@
 #include "autoconfig.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/random.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "shmtab.h"
 #include "throttle.h"
 #include "util.h"
-
-/* Open-file-description locks where the kernel has them (Linux >= 3.15). */
-#ifdef F_OFD_SETLK
-#define LOCK_CMD F_OFD_SETLK
-#else
-#define LOCK_CMD F_SETLK
-#endif
 
 #define TABLE_MAGIC   "OBTHROT1"
 #define TABLE_VERSION 1u
@@ -30,44 +16,50 @@
 #define MAX_SLOTS     (1u << 20)
 /* Slots searched for a key, and among which the oldest is evicted. */
 #define PROBE         16u
-/* Longest hashed key: "login:" + a login of up to 255 bytes, with room. */
-#define MAX_KEY       320
-
-/* The file starts with this header; every field is checked on open. */
-struct table_header {
-	char     magic[8];
-	uint32_t version;
-	uint32_t nslots;
-	uint32_t ring;
-	uint32_t slot_size;
-	uint64_t salt[2];      /* SipHash key: slot positions are not predictable */
-	uint8_t  reserved[24];
-};
+/* Logins are hashed up to this length; the longest key is "pair:" + login + "\n" + address. */
+#define MAX_LOGIN     255
+#define MAX_ADDR      64
+#define MAX_KEY       (6 + MAX_LOGIN + 1 + MAX_ADDR)
+/* At most this many live known-good marks in the neighbourhood of a new one. */
+#define GOOD_MAX      (PROBE / 2)
 
 /*
- * One counter.  key 0 marks a free slot.  Times are Unix seconds as
- * uint32_t (good until 2106) to keep a slot at 272 bytes.  t[0..n-1] are
- * valid; head is where the next failure goes.
+ * One counter, or one known-good mark.  key 0 marks a free slot.  Times
+ * are Unix seconds as uint32_t (good until 2106) to keep a slot at 272
+ * bytes.  A failure counter has n >= 1: t[0..n-1] are valid and head is
+ * where the next failure goes.  A known-good mark ("good:" key) has n == 0
+ * and the time of the latest successful login in last.
  */
 struct slot {
 	uint64_t key;
-	uint32_t last;         /* newest failure: the eviction order */
+	uint32_t last;         /* newest failure or success: the eviction order */
 	uint16_t n;
 	uint16_t head;
 	uint32_t t[THROTTLE_RING];
 };
 
+static const struct shmtab_format format = {
+	.what = "throttle",
+	.magic = TABLE_MAGIC,
+	.version = TABLE_VERSION,
+	.param = THROTTLE_RING,
+	.slot_size = sizeof(struct slot),
+	.min_slots = MIN_SLOTS,
+	.max_slots = MAX_SLOTS,
+	.lock_wait_ms = THROTTLE_LOCK_WAIT_MS,
+	.fallback = "counting failed logins per process only",
+	.unlocked = "skipping the login counters",
+};
+
+/* throttle_open hands shmtab's error on as its own. */
+_Static_assert((int)THROTTLE_E_NO_PATH == (int)SHMTAB_E_NO_PATH && (int)THROTTLE_E_OPEN == (int)SHMTAB_E_OPEN &&
+               (int)THROTTLE_E_UNSAFE == (int)SHMTAB_E_UNSAFE && (int)THROTTLE_E_FORMAT == (int)SHMTAB_E_FORMAT &&
+               (int)THROTTLE_E_SYSTEM == (int)SHMTAB_E_SYSTEM, "throttle_err mirrors shmtab_err");
+
 struct throttle {
-	pthread_mutex_t      mu;      /* between the threads of this process */
-	int                  fd;      /* -1 for the private table */
-	pid_t                pid;     /* the process that opened fd */
-	char                *path;
-	dev_t                dev;
-	ino_t                ino;
-	struct table_header *hdr;     /* start of the mapping */
-	struct slot         *slots;
-	size_t               map_len;
-	uint32_t             nslots;
+	struct shmtab *tab;
+	struct slot   *slots;
+	uint32_t       nslots;
 };
 
 const char *
@@ -85,56 +77,6 @@ throttle_strerror(enum throttle_err e)
 	if ((size_t)e < ARRAY_SIZE(text) && text[e] != NULL)
 		return text[e];
 	return "unknown throttle error";
-}
-
-static size_t
-table_size(uint32_t nslots)
-{
-	return sizeof(struct table_header) + (size_t)nslots * sizeof(struct slot);
-}
-
-/* ---- SipHash-2-4 (Aumasson and Bernstein), keyed with the table's salt ---- */
-
-static uint64_t
-rotl64(uint64_t x, int b)
-{
-	return (x << b) | (x >> (64 - b));
-}
-
-#define SIPROUND(v0, v1, v2, v3) do { \
-	v0 += v1; v1 = rotl64(v1, 13); v1 ^= v0; v0 = rotl64(v0, 32); \
-	v2 += v3; v3 = rotl64(v3, 16); v3 ^= v2; \
-	v0 += v3; v3 = rotl64(v3, 21); v3 ^= v0; \
-	v2 += v1; v1 = rotl64(v1, 17); v1 ^= v2; v2 = rotl64(v2, 32); \
-} while (0)
-
-static uint64_t
-siphash24(const uint64_t k[2], const unsigned char *m, size_t len)
-{
-	uint64_t v0 = 0x736f6d6570736575ULL ^ k[0], v1 = 0x646f72616e646f6dULL ^ k[1];
-	uint64_t v2 = 0x6c7967656e657261ULL ^ k[0], v3 = 0x7465646279746573ULL ^ k[1];
-	uint64_t b = (uint64_t)len << 56, w;
-	size_t i, full = len - len % 8;
-
-	for (i = 0; i < full; i += 8) {
-		w = 0;
-		for (int j = 7; j >= 0; j--)
-			w = (w << 8) | m[i + (size_t)j];
-		v3 ^= w;
-		SIPROUND(v0, v1, v2, v3);
-		SIPROUND(v0, v1, v2, v3);
-		v0 ^= w;
-	}
-	for (int j = 0; i + (size_t)j < len; j++)
-		b |= (uint64_t)m[i + (size_t)j] << (8 * j);
-	v3 ^= b;
-	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
-	v0 ^= b;
-	v2 ^= 0xff;
-	for (int r = 0; r < 4; r++)
-		SIPROUND(v0, v1, v2, v3);
-	return v0 ^ v1 ^ v2 ^ v3;
 }
 
 /*
@@ -167,28 +109,38 @@ canonical_addr(const char *addr, char *out, size_t outlen)
 	snprintf(out, outlen, "%s", addr);
 }
 
-/* The slot key of "login:<lower-cased login>" or "addr:<canonical address>"; never 0. */
-static uint64_t
-key_of(const struct throttle *t, bool is_login, const char *value)
-{
-	char buf[MAX_KEY];
-	size_t n;
-	uint64_t h;
+/* The parts of a key: which counter, and for what. */
+enum key_kind { KEY_PAIR, KEY_ADDR, KEY_LOGIN, KEY_GOOD };
 
-	if (is_login) {
-		n = (size_t)snprintf(buf, sizeof(buf), "login:%s", value);
-		if (n >= sizeof(buf))
-			n = sizeof(buf) - 1;   /* a longer login shares a counter with its prefix */
-		for (size_t i = 0; i < n; i++)
-			if (buf[i] >= 'A' && buf[i] <= 'Z')
-				buf[i] = (char)(buf[i] - 'A' + 'a');
-	} else {
-		memcpy(buf, "addr:", 5);
-		canonical_addr(value, buf + 5, sizeof(buf) - 5);
-		n = strlen(buf);
+/*
+ * The slot key of "pair:<login>\n<address>", "addr:<address>",
+ * "login:<login>" or "good:<login>\n<address>", the login lower-cased (ASCII)
+ * and cut at MAX_LOGIN bytes (a longer login shares its counters with its
+ * prefix), the address canonical; never 0.  The newline cannot occur in
+ * an address, so no two (login, address) pairs share a key.
+ */
+static uint64_t
+key_of(const struct throttle *t, enum key_kind kind, const char *login, const char *addr)
+{
+	static const char *const prefix[] = {
+		[KEY_PAIR] = "pair:", [KEY_ADDR] = "addr:", [KEY_LOGIN] = "login:", [KEY_GOOD] = "good:",
+	};
+	char buf[MAX_KEY];
+	size_t n = strlen(prefix[kind]), len;
+
+	memcpy(buf, prefix[kind], n);
+	if (kind != KEY_ADDR) {
+		len = strnlen(login, MAX_LOGIN);
+		for (size_t i = 0; i < len; i++)
+			buf[n++] = (login[i] >= 'A' && login[i] <= 'Z') ? (char)(login[i] - 'A' + 'a') : login[i];
 	}
-	h = siphash24(t->hdr->salt, (const unsigned char *)buf, n);
-	return h != 0 ? h : 1;
+	if (kind == KEY_PAIR || kind == KEY_GOOD)
+		buf[n++] = '\n';
+	if (kind != KEY_LOGIN) {
+		canonical_addr(addr, buf + n, sizeof(buf) - n);
+		n += strlen(buf + n);
+	}
+	return shmtab_hash(t->tab, buf, n);
 }
 
 static uint32_t
@@ -201,28 +153,61 @@ clamp_time(int64_t now)
 	return (uint32_t)now;
 }
 
+/* What a slot holds, as eviction sees it; an expired known-good mark is as good as free. */
+enum slot_class { CLASS_FREE, CLASS_COUNTER, CLASS_GOOD, NCLASS };
+
+static enum slot_class
+slot_class(const struct slot *s, int64_t now)
+{
+	if (s->key == 0)
+		return CLASS_FREE;
+	if (s->n == 0)
+		return (int64_t)s->last + THROTTLE_KNOWN_GOOD_SECS <= now ? CLASS_FREE : CLASS_GOOD;
+	return CLASS_COUNTER;
+}
+
 /*
  * The slot of key within its neighbourhood of PROBE slots, or, when create
- * is true and the key is absent, a fresh one: the first free slot, else the
- * one whose newest failure is the oldest.  Free slots do not end the search,
- * so clearing a slot never hides a key stored past it.
+ * is true and the key is absent, a fresh one taken, by preference, from a
+ * free slot (or an expired known-good mark), then from the failure counter
+ * whose newest failure is the oldest, and only then from the oldest live
+ * known-good mark: failures, which anyone can cause, never push out a mark
+ * while a counter can go instead.  A new mark (good is true) where GOOD_MAX
+ * live marks already are replaces the oldest of them rather than a counter,
+ * so that successful logins cannot crowd the counters out either.  Free
+ * slots do not end the search, so clearing a slot never hides a key stored
+ * past it.
  */
 static struct slot *
-slot_find(struct throttle *t, uint64_t key, bool create)
+slot_find(struct throttle *t, uint64_t key, bool create, bool good, int64_t now)
 {
+	static const enum slot_class usual[NCLASS] = { CLASS_FREE, CLASS_COUNTER, CLASS_GOOD };
+	static const enum slot_class crowded[NCLASS] = { CLASS_FREE, CLASS_GOOD, CLASS_COUNTER };
 	uint32_t start = (uint32_t)(key % t->nslots);
 	uint32_t probe = t->nslots < PROBE ? t->nslots : PROBE;
+	struct slot *oldest[NCLASS] = { NULL, NULL, NULL };
+	const enum slot_class *order;
 	struct slot *victim = NULL;
+	uint32_t ngood = 0;
 
 	for (uint32_t i = 0; i < probe; i++) {
 		struct slot *s = &t->slots[(start + i) % t->nslots];
+		enum slot_class c;
 		if (s->key == key)
 			return s;
 		if (!create)
 			continue;
-		if (victim == NULL || (victim->key != 0 && (s->key == 0 || s->last < victim->last)))
-			victim = s;
+		c = slot_class(s, now);
+		if (c == CLASS_GOOD)
+			ngood++;
+		if (oldest[c] == NULL || s->last < oldest[c]->last)
+			oldest[c] = s;
 	}
+	if (!create)
+		return NULL;
+	order = good && ngood >= GOOD_MAX ? crowded : usual;
+	for (int k = 0; k < NCLASS && victim == NULL; k++)
+		victim = oldest[order[k]];
 	if (victim != NULL) {
 		memset(victim, 0, sizeof(*victim));
 		victim->key = key;
@@ -272,258 +257,17 @@ slot_wait(const struct slot *s, int64_t now, long window, long max)
 	return wait < 1 ? 1 : (long)wait;
 }
 
-/* ---- locking ---- */
-
-/* A handle inherited through fork() must not share the parent's OFD lock. */
-static bool
-reopen_after_fork(struct throttle *t)
-{
-	struct stat st;
-	int fd = open(t->path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-
-	if (fd < 0)
-		return false;
-	if (fstat(fd, &st) != 0 || st.st_dev != t->dev || st.st_ino != t->ino) {
-		close(fd);
-		return false;
-	}
-	close(t->fd);
-	t->fd = fd;
-	t->pid = getpid();
-	return true;
-}
-
-/*
- * Takes the thread mutex, then the file lock, polling up to
- * THROTTLE_LOCK_WAIT_MS (the critical sections last microseconds).
- * Returns false, holding nothing, when the lock cannot be had.
- */
-static bool
-table_lock(struct throttle *t)
-{
-	struct flock fl;
-	int64_t deadline;
-	struct timespec pause = { 0, 1000000 };
-
-	pthread_mutex_lock(&t->mu);
-	if (t->fd < 0)
-		return true;
-	if (t->pid != getpid() && !reopen_after_fork(t)) {
-		log_warn("throttle: cannot reopen %s after fork: %s", t->path, strerror(errno));
-		goto fail;
-	}
-	deadline = now_mono_us() + (int64_t)THROTTLE_LOCK_WAIT_MS * 1000;
-	for (;;) {
-		memset(&fl, 0, sizeof(fl));
-		fl.l_type = F_WRLCK;
-		fl.l_whence = SEEK_SET;
-		if (fcntl(t->fd, LOCK_CMD, &fl) == 0)
-			return true;
-		if (errno != EAGAIN && errno != EACCES && errno != EINTR) {
-			log_warn("throttle: cannot lock %s: %s", t->path, strerror(errno));
-			goto fail;
-		}
-		if (now_mono_us() >= deadline) {
-			log_warn("throttle: %s stayed locked for %d ms; skipping the login counters",
-			         t->path, THROTTLE_LOCK_WAIT_MS);
-			goto fail;
-		}
-		nanosleep(&pause, NULL);
-	}
-fail:
-	pthread_mutex_unlock(&t->mu);
-	return false;
-}
-
-static void
-table_unlock(struct throttle *t)
-{
-	struct flock fl;
-
-	if (t->fd >= 0) {
-		memset(&fl, 0, sizeof(fl));
-		fl.l_type = F_UNLCK;
-		fl.l_whence = SEEK_SET;
-		(void)fcntl(t->fd, LOCK_CMD, &fl);
-	}
-	pthread_mutex_unlock(&t->mu);
-}
-
-/* ---- opening ---- */
-
-static bool
-fill_random(void *p, size_t len)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t n = getrandom((char *)p + got, len - got, 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return false;
-		}
-		got += (size_t)n;
-	}
-	return true;
-}
-
-/* Writes a fresh header into a zeroed mapping; the magic goes last. */
-static bool
-init_header(struct table_header *h, uint32_t nslots)
-{
-	if (!fill_random(h->salt, sizeof(h->salt)))
-		return false;
-	h->version = TABLE_VERSION;
-	h->nslots = nslots;
-	h->ring = THROTTLE_RING;
-	h->slot_size = (uint32_t)sizeof(struct slot);
-	memcpy(h->magic, TABLE_MAGIC, sizeof(h->magic));
-	return true;
-}
-
-static bool
-header_is_zero(const struct table_header *h)
-{
-	static const struct table_header zero;
-	return memcmp(h, &zero, sizeof(zero)) == 0;
-}
-
-/*
- * Under the file lock: sizes a new (or half-initialised) file, or checks an
- * existing one, and maps it.
- */
-static enum throttle_err
-map_file(struct throttle *t, uint32_t nslots)
-{
-	struct table_header h;
-	struct stat st;
-	bool fresh = false;
-	void *map;
-
-	if (fstat(t->fd, &st) != 0)
-		return THROTTLE_E_SYSTEM;
-	if (st.st_size == 0) {
-		if (ftruncate(t->fd, (off_t)table_size(nslots)) != 0)
-			return THROTTLE_E_SYSTEM;
-		fresh = true;
-	} else {
-		if ((size_t)st.st_size < sizeof(h) || pread(t->fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h))
-			return THROTTLE_E_FORMAT;
-		if (header_is_zero(&h)) {
-			/* A creator died between ftruncate and the header: finish its work. */
-			if ((size_t)st.st_size != table_size(nslots))
-				return THROTTLE_E_FORMAT;
-			fresh = true;
-		} else {
-			if (memcmp(h.magic, TABLE_MAGIC, sizeof(h.magic)) != 0 || h.version != TABLE_VERSION ||
-			    h.ring != THROTTLE_RING || h.slot_size != sizeof(struct slot) ||
-			    h.nslots < MIN_SLOTS || h.nslots > MAX_SLOTS ||
-			    (size_t)st.st_size != table_size(h.nslots))
-				return THROTTLE_E_FORMAT;
-			nslots = h.nslots;
-		}
-	}
-	map = mmap(NULL, table_size(nslots), PROT_READ | PROT_WRITE, MAP_SHARED, t->fd, 0);
-	if (map == MAP_FAILED)
-		return THROTTLE_E_SYSTEM;
-	t->hdr = map;
-	t->slots = (struct slot *)(t->hdr + 1);
-	t->map_len = table_size(nslots);
-	t->nslots = nslots;
-	if (fresh && !init_header(t->hdr, nslots))
-		return THROTTLE_E_SYSTEM;
-	return THROTTLE_OK;
-}
-
-static enum throttle_err
-open_shared(struct throttle *t, const char *path, uint32_t nslots)
-{
-	struct stat st;
-	enum throttle_err ret;
-
-	if (path == NULL || path[0] == '\0')
-		return THROTTLE_E_NO_PATH;
-	/* O_NONBLOCK: a FIFO planted at the path must not hang the open. */
-	t->fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
-	if (t->fd < 0)
-		return THROTTLE_E_OPEN;
-	if (fstat(t->fd, &st) != 0)
-		return THROTTLE_E_SYSTEM;
-	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-		return THROTTLE_E_UNSAFE;
-	t->path = xstrdup(path);
-	t->dev = st.st_dev;
-	t->ino = st.st_ino;
-	t->pid = getpid();
-	if (!table_lock(t))
-		return THROTTLE_E_SYSTEM;
-	ret = map_file(t, nslots);
-	table_unlock(t);
-	return ret;
-}
-
-/* The fallback: the same table in private anonymous memory. */
-static void
-open_private(struct throttle *t, uint32_t nslots)
-{
-	void *map = mmap(NULL, table_size(nslots), PROT_READ | PROT_WRITE,
-	                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (map == MAP_FAILED) {
-		log_error("throttle: out of memory for %zu bytes", table_size(nslots));
-		abort();
-	}
-	t->hdr = map;
-	t->slots = (struct slot *)(t->hdr + 1);
-	t->map_len = table_size(nslots);
-	t->nslots = nslots;
-	if (!init_header(t->hdr, nslots)) {
-		/* Only slot placement depends on the salt; a guessable one is survivable here. */
-		t->hdr->salt[0] = (uint64_t)now_mono_us() ^ ((uint64_t)getpid() << 32);
-		t->hdr->salt[1] = (uint64_t)(uintptr_t)t;
-	}
-}
-
-static void
-unmap(struct throttle *t)
-{
-	if (t->hdr != NULL)
-		munmap(t->hdr, t->map_len);
-	t->hdr = NULL;
-	t->slots = NULL;
-	if (t->fd >= 0)
-		close(t->fd);
-	t->fd = -1;
-}
-
 struct throttle *
 throttle_open_sized(const char *path, uint32_t nslots, enum throttle_err *err)
 {
 	struct throttle *t = xcalloc(1, sizeof(*t));
-	enum throttle_err ret;
-	int saved;
+	enum shmtab_err ret;
 
-	if (nslots < MIN_SLOTS)
-		nslots = MIN_SLOTS;
-	if (nslots > MAX_SLOTS)
-		nslots = MAX_SLOTS;
-	pthread_mutex_init(&t->mu, NULL);
-	t->fd = -1;
-	ret = open_shared(t, path, nslots);
-	if (ret != THROTTLE_OK) {
-		saved = errno;
-		unmap(t);
-		if (ret == THROTTLE_E_OPEN || ret == THROTTLE_E_SYSTEM)
-			log_warn("throttle: %s: %s (%s); counting failed logins per process only",
-			         path != NULL ? path : "(none)", throttle_strerror(ret), strerror(saved));
-		else
-			log_warn("throttle: %s: %s; counting failed logins per process only",
-			         path != NULL ? path : "(none)", throttle_strerror(ret));
-		open_private(t, nslots);
-	}
+	t->tab = shmtab_open(&format, path, nslots, &ret);
+	t->slots = shmtab_slots(t->tab);
+	t->nslots = shmtab_nslots(t->tab);
 	if (err != NULL)
-		*err = ret;
+		*err = (enum throttle_err)ret;
 	return t;
 }
 
@@ -536,64 +280,120 @@ throttle_open(const char *path, enum throttle_err *err)
 bool
 throttle_is_shared(const struct throttle *t)
 {
-	return t->fd >= 0;
+	return shmtab_is_shared(t->tab);
+}
+
+/* A limit as used: <= 0 disables the check, above THROTTLE_RING acts as THROTTLE_RING. */
+static long
+clamp_limit(long max)
+{
+	return max > THROTTLE_RING ? THROTTLE_RING : max;
+}
+
+static bool
+present(const char *s)
+{
+	return s != NULL && s[0] != '\0';
+}
+
+/* Seconds until the counter of key has fewer than max failures (0: fewer now, or no counter). */
+static long
+key_wait(struct throttle *t, uint64_t key, int64_t now, long window, long max)
+{
+	struct slot *s;
+
+	if (max <= 0 || (s = slot_find(t, key, false, false, now)) == NULL || s->n == 0)
+		return 0;
+	return slot_wait(s, now, window, max);
+}
+
+/* Whether (login, addr) logged in successfully within THROTTLE_KNOWN_GOOD_SECS before now. */
+static bool
+known_good(struct throttle *t, const char *login, const char *addr, int64_t now)
+{
+	struct slot *s = slot_find(t, key_of(t, KEY_GOOD, login, addr), false, true, now);
+
+	return s != NULL && s->n == 0 && slot_class(s, now) == CLASS_GOOD;
 }
 
 enum throttle_verdict
-throttle_check(struct throttle *t, const char *login, const char *addr,
-	       int64_t now, long max_login, long max_addr, long window,
-	       long *retry_after)
+throttle_check(struct throttle *t, const char *login, const char *addr, int64_t now,
+               const struct throttle_limits *lim, long *retry_after)
 {
-	long wait_login = 0, wait_addr = 0;
-	struct slot *s;
+	long window = lim->window, wait = 0, w;
 
 	*retry_after = 0;
 	if (window <= 0)
 		return THROTTLE_ALLOW;
 	if (window > INT32_MAX)
 		window = INT32_MAX;   /* keeps t + window in range */
-	if (max_login > THROTTLE_RING)
-		max_login = THROTTLE_RING;
-	if (max_addr > THROTTLE_RING)
-		max_addr = THROTTLE_RING;
-	if (!table_lock(t))
+	if (addr == NULL)
+		addr = "";
+	if (!shmtab_lock(t->tab))
 		return THROTTLE_ALLOW;   /* failing open: see throttle.h */
-	if (login != NULL && login[0] != '\0' && max_login > 0 &&
-	    (s = slot_find(t, key_of(t, true, login), false)) != NULL)
-		wait_login = slot_wait(s, now, window, max_login);
-	if (addr != NULL && addr[0] != '\0' && max_addr > 0 &&
-	    (s = slot_find(t, key_of(t, false, addr), false)) != NULL)
-		wait_addr = slot_wait(s, now, window, max_addr);
-	table_unlock(t);
-	*retry_after = wait_login > wait_addr ? wait_login : wait_addr;
-	return *retry_after > 0 ? THROTTLE_BLOCK : THROTTLE_ALLOW;
+	if (present(login)) {
+		wait = key_wait(t, key_of(t, KEY_PAIR, login, addr), now, window, clamp_limit(lim->per_pair));
+		w = key_wait(t, key_of(t, KEY_LOGIN, login, addr), now, window, clamp_limit(lim->per_login));
+		if (w > wait && !known_good(t, login, addr, now))
+			wait = w;
+	}
+	if (present(addr)) {
+		w = key_wait(t, key_of(t, KEY_ADDR, login, addr), now, window, clamp_limit(lim->per_addr));
+		if (w > wait)
+			wait = w;
+	}
+	shmtab_unlock(t->tab);
+	*retry_after = wait;
+	return wait > 0 ? THROTTLE_BLOCK : THROTTLE_ALLOW;
+}
+
+/* Adds a failure at now to the counter of key, creating it. */
+static void
+count(struct throttle *t, uint64_t key, int64_t now)
+{
+	struct slot *s = slot_find(t, key, true, false, now);
+
+	if (s != NULL)
+		slot_add(s, clamp_time(now));
 }
 
 void
 throttle_fail(struct throttle *t, const char *login, const char *addr, int64_t now)
 {
-	struct slot *s;
-
-	if (!table_lock(t))
+	if (addr == NULL)
+		addr = "";
+	if (!shmtab_lock(t->tab))
 		return;
-	if (login != NULL && login[0] != '\0' && (s = slot_find(t, key_of(t, true, login), true)) != NULL)
-		slot_add(s, clamp_time(now));
-	if (addr != NULL && addr[0] != '\0' && (s = slot_find(t, key_of(t, false, addr), true)) != NULL)
-		slot_add(s, clamp_time(now));
-	table_unlock(t);
+	if (present(login)) {
+		count(t, key_of(t, KEY_PAIR, login, addr), now);
+		count(t, key_of(t, KEY_LOGIN, login, addr), now);
+	}
+	if (present(addr))
+		count(t, key_of(t, KEY_ADDR, login, addr), now);
+	shmtab_unlock(t->tab);
 }
 
 void
-throttle_success(struct throttle *t, const char *login)
+throttle_success(struct throttle *t, const char *login, const char *addr, int64_t now)
 {
 	struct slot *s;
+	uint32_t when = clamp_time(now);
 
-	if (login == NULL || login[0] == '\0' || !table_lock(t))
+	if (addr == NULL)
+		addr = "";
+	if (!present(login) || !shmtab_lock(t->tab))
 		return;
-	s = slot_find(t, key_of(t, true, login), false);
+	s = slot_find(t, key_of(t, KEY_PAIR, login, addr), false, false, now);
 	if (s != NULL)
 		memset(s, 0, sizeof(*s));
-	table_unlock(t);
+	s = slot_find(t, key_of(t, KEY_GOOD, login, addr), true, true, now);
+	if (s != NULL) {
+		s->n = 0;   /* already 0 unless the file was damaged */
+		s->head = 0;
+		if (when > s->last)
+			s->last = when;
+	}
+	shmtab_unlock(t->tab);
 }
 
 void
@@ -601,8 +401,6 @@ throttle_close(struct throttle *t)
 {
 	if (t == NULL)
 		return;
-	unmap(t);
-	pthread_mutex_destroy(&t->mu);
-	free(t->path);
+	shmtab_close(t->tab);
 	free(t);
 }

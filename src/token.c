@@ -43,6 +43,7 @@ token_strerror(enum token_err e)
 		[TOKEN_E_EXPIRED]       = "token expired",
 		[TOKEN_E_NOT_YET_VALID] = "token not yet valid (nbf or iat in the future)",
 		[TOKEN_E_CREDENTIAL]    = "sealed credential does not open",
+		[TOKEN_E_REVOKED]       = "revoked by logout",
 		[TOKEN_E_ISSUER]        = "wrong issuer",
 		[TOKEN_E_INTERNAL]      = "internal error",
 	};

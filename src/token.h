@@ -27,6 +27,7 @@ enum token_err {
 	TOKEN_E_NOT_YET_VALID,  /* nbf or iat in the future (beyond the leeway) */
 	TOKEN_E_ISSUER,         /* iss differs from the configured issuer */
 	TOKEN_E_CREDENTIAL,     /* a cred claim that does not open (other key, tampered) */
+	TOKEN_E_REVOKED,        /* on the revocation list (logout): set by auth_require, not token_verify */
 	TOKEN_E_INTERNAL,       /* bad arguments, short secret, no randomness, libjwt out of memory */
 };
 

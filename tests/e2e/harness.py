@@ -148,7 +148,7 @@ def cgi_env(env, method="GET", path="/", query="", body=b"", headers=None, conte
         "SERVER_PROTOCOL": "HTTP/1.1",
         "SERVER_NAME": "127.0.0.1",
         "SERVER_PORT": "80",
-        "REMOTE_ADDR": "127.0.0.1",
+        "REMOTE_ADDR": env.get("REMOTE_ADDR", "127.0.0.1"),   # a test may play another client
         "REQUEST_METHOD": method,
         "SCRIPT_NAME": "",
         "PATH_INFO": path,

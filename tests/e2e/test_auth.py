@@ -172,6 +172,28 @@ def test_success_clears_login_counter(clean_sim, env, workdir):
     assert token_request(e, b"username=admin&password=admin").status == 200
 
 
+def test_strangers_cannot_lock_out_a_known_good_address(clean_sim, env, workdir):
+    """Failures from other addresses reach the login-wide limit: a new
+    address is refused without asking Odoo, the address admin logged in
+    from before still gets in, and a success does not reset the count."""
+    e = dict(env, LOGIN_MAX_FAILURES="3", LOGIN_MAX_FAILURES_LOGIN="4", LOGIN_WINDOW="60",
+             THROTTLE_FILE=os.path.join(workdir, "good.throttle"))
+    home = dict(e, REMOTE_ADDR="192.0.2.50")
+    assert token_request(home, b"username=admin&password=admin").status == 200
+    for i in range(4):
+        stranger = dict(e, REMOTE_ADDR="203.0.113.%d" % i)
+        assert token_request(stranger, b"username=admin&password=guess%d" % i).status == 401
+    clean_sim.reset_stats()
+    r = token_request(dict(e, REMOTE_ADDR="198.51.100.1"), b"username=admin&password=admin")
+    assert r.status == 429, r.raw
+    assert 1 <= int(r.headers["retry-after"]) <= 60
+    assert clean_sim.stats()["common"].get("authenticate", 0) == 0
+    assert token_request(home, b"username=admin&password=admin").status == 200
+    assert token_request(dict(e, REMOTE_ADDR="198.51.100.1"), b"username=admin&password=admin").status == 429
+    # Other logins from the strangers' addresses are not affected (1 failure each, limit 20).
+    assert token_request(dict(e, REMOTE_ADDR="203.0.113.0"), b"username=demo&password=demo").status == 200
+
+
 def test_logs_never_hold_password_or_token(clean_sim, env):
     secret_pw = "Pa55-w0rd-never-logged"
     logs = []

@@ -14,6 +14,7 @@
 #include "auth.h"
 #include "mock_odoo.h"
 #include "odoo.h"
+#include "revoke.h"
 #include "throttle.h"
 #include "token.h"
 #include "util.h"
@@ -254,7 +255,7 @@ app_init(struct exchange *x, const char *db, int odoo_port, long timeout_ms)
 	char url[64];
 	struct odoo_config oc = { .url = url, .db = db, .username = "admin", .password = "admin",
 	                          .timeout_ms = timeout_ms, .max_response = 1 << 20 };
-	static char tpath[256];
+	static char tpath[256], rpath[256];
 	const char *tmp = getenv("TMPDIR");
 
 	memset(x, 0, sizeof(*x));
@@ -274,6 +275,11 @@ app_init(struct exchange *x, const char *db, int odoo_port, long timeout_ms)
 	x->app.throttle = throttle_open(tpath, NULL);
 	cr_assert(throttle_is_shared(x->app.throttle));
 	unlink(tpath);   /* the mapping stays; nothing is left behind */
+	snprintf(rpath, sizeof(rpath), "%s/test_auth.%d.revoked", tmp != NULL && tmp[0] ? tmp : P_tmpdir, (int)getpid());
+	unlink(rpath);
+	x->app.revoke = revoke_open_sized(rpath, 1024, NULL);
+	cr_assert(revoke_is_shared(x->app.revoke));
+	unlink(rpath);
 	x->w.app = &x->app;
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d", odoo_port);
 	client = odoo_new(&oc);
@@ -285,6 +291,7 @@ static void
 app_free(struct exchange *x)
 {
 	throttle_close(x->app.throttle);
+	revoke_close(x->app.revoke);
 	odoo_free(client);
 	client = NULL;
 }
@@ -991,5 +998,69 @@ Test(auth, user_mode_refuses_tokens_without_a_credential_that_opens)
 	free(h);
 	free(plain);
 	free(foreign);
+	app_free(&x);
+}
+
+/* ----------------------------------------------------------------- logout */
+
+Test(auth, logout_revokes_the_token_until_it_expires)
+{
+	struct exchange x;
+	struct identity id;
+	char *tok, *h, *other;
+	const char *del[] = { "REQUEST_METHOD=DELETE", "PATH_INFO=/token", "REMOTE_ADDR=192.0.2.10", NULL, NULL };
+
+	app_init(&x, "odoo_pelotazo", port, 5000);
+	post_token(&x, FORM, "username=demo&password=demo");
+	tok = token_of(&x, &id);
+	done(&x);
+	other = issue("demo", 6, now_unix());
+	h = xasprintf("HTTP_AUTHORIZATION=Bearer %s", tok);
+	cr_assert(require(&x, h + strlen("HTTP_AUTHORIZATION="), NULL), "valid before logout");
+	done(&x);
+	del[3] = h;
+	run(&x, auth_logout, del, NULL);
+	cr_assert_eq(x.res.status, 204, "%s", json_object_to_json_string(x.res.body));
+	cr_assert(strstr(x.log, "logout: login=demo uid=6") != NULL, "log: %s", x.log);
+	done(&x);
+	/* Every later use is a 401, the logout itself included. */
+	cr_assert(!require(&x, h + strlen("HTTP_AUTHORIZATION="), NULL));
+	assert_error(&x, 401, "No se pudo validar el token");
+	cr_assert(strstr(x.log, "revoked (logged out)") != NULL, "log: %s", x.log);
+	done(&x);
+	run(&x, auth_logout, del, NULL);
+	assert_error(&x, 401, "No se pudo validar el token");
+	done(&x);
+	/* Only that token: another one of the same user still works. */
+	free(h);
+	h = xasprintf("Bearer %s", other);
+	cr_assert(require(&x, h, NULL));
+	done(&x);
+	/* Without a token there is nothing to log out. */
+	del[3] = NULL;
+	run(&x, auth_logout, del, NULL);
+	assert_error(&x, 401, "No autenticado");
+	done(&x);
+	identity_wipe(&id);
+	free(h);
+	free(tok);
+	free(other);
+	app_free(&x);
+}
+
+Test(auth, logout_without_a_list_is_503_not_a_pretence)
+{
+	struct exchange x;
+	char *tok = issue("admin", 2, now_unix()), *h = xasprintf("HTTP_AUTHORIZATION=Bearer %s", tok);
+	const char *del[] = { "REQUEST_METHOD=POST", "PATH_INFO=/token/revoke", h, NULL };
+
+	app_init(&x, "odoo_pelotazo", port, 5000);
+	revoke_close(x.app.revoke);
+	x.app.revoke = NULL;
+	run(&x, auth_logout, del, NULL);
+	assert_error(&x, 503, "No se puede comprobar ni cerrar la sesión en este momento; inténtelo de nuevo");
+	done(&x);
+	free(h);
+	free(tok);
 	app_free(&x);
 }

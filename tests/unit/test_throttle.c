@@ -59,68 +59,205 @@ open_ok(void)
 	return t;
 }
 
+static const struct throttle_limits ONE = { 1, 1, 1, 60 };   /* one failure blocks */
+
 static bool
 blocked(struct throttle *t, const char *login, const char *addr, int64_t now,
-	long max_login, long max_addr, long *retry)
+	const struct throttle_limits *lim, long *retry)
 {
 	long r = -1;
-	enum throttle_verdict v = throttle_check(t, login, addr, now, max_login, max_addr, 60, &r);
+	enum throttle_verdict v = throttle_check(t, login, addr, now, lim, &r);
 
 	if (retry != NULL)
 		*retry = r;
 	if (v == THROTTLE_ALLOW)
 		cr_assert_eq(r, 0, "allowed with retry_after %ld", r);
 	else
-		cr_assert(r >= 1 && r <= 60, "blocked with retry_after %ld", r);
+		cr_assert(r >= 1 && r <= lim->window, "blocked with retry_after %ld", r);
 	return v == THROTTLE_BLOCK;
 }
 
-Test(throttle, login_window_and_retry_after)
+/*
+ * Scenarios, one table row per step, all with the limits SMALL: a pair
+ * blocks at 3 failures, an address at 5, a login at 8 (from addresses not
+ * known good), within 60 seconds.  A row is a failure, a success, or a
+ * check with the expected answer (0: allowed, else the Retry-After).
+ */
+static const struct throttle_limits SMALL = { 3, 5, 8, 60 };
+
+enum op { END = 0, FAIL, OK, CHECK };
+struct step {
+	enum op     op;
+	const char *login;
+	const char *addr;
+	int64_t     now;
+	long        retry;   /* CHECK: 0 allowed, else blocked with this Retry-After */
+};
+struct scenario {
+	const char *name;
+	struct step steps[24];
+};
+
+#define DAYS30 (30L * 86400)
+
+static const struct scenario scenarios[] = {
+	{ "the pair's window and Retry-After", {
+		{ FAIL, "admin", "192.0.2.1", 1000, 0 }, { FAIL, "admin", "192.0.2.1", 1010, 0 },
+		{ CHECK, "admin", "192.0.2.1", 1011, 0 },
+		{ FAIL, "admin", "192.0.2.1", 1020, 0 },
+		{ CHECK, "admin", "192.0.2.1", 1030, 30 },   /* the failure at 1000 leaves at 1060 */
+		{ CHECK, "admin", "192.0.2.1", 1059, 1 },
+		{ CHECK, "admin", "192.0.2.1", 1060, 0 },
+		{ CHECK, "admin", "192.0.2.2", 1030, 0 },    /* the same login from elsewhere */
+		{ CHECK, "demo", "192.0.2.1", 1030, 0 },     /* another login from there: 3 < 5 */
+	} },
+	{ "logins are case-insensitive", {
+		{ FAIL, "Admin", "192.0.2.1", 1000, 0 }, { FAIL, "ADMIN", "192.0.2.1", 1000, 0 },
+		{ FAIL, "admin", "192.0.2.1", 1000, 0 },
+		{ CHECK, "aDmIn", "192.0.2.1", 1001, 59 },
+		{ CHECK, "admin2", "192.0.2.1", 1001, 0 },
+	} },
+	{ "the address counts across logins", {
+		{ FAIL, "u0", "198.51.100.7", 1000, 0 }, { FAIL, "u1", "198.51.100.7", 1001, 0 },
+		{ FAIL, "u2", "198.51.100.7", 1002, 0 }, { FAIL, "u3", "198.51.100.7", 1003, 0 },
+		{ CHECK, "fresh", "198.51.100.7", 1010, 0 },
+		{ FAIL, "u4", "198.51.100.7", 1004, 0 },
+		{ CHECK, "fresh", "198.51.100.7", 1010, 50 },
+		{ CHECK, "fresh", "198.51.100.8", 1010, 0 },
+		{ CHECK, "fresh", "198.51.100.7", 1060, 0 },
+	} },
+	{ "distributed guessing: one failure from each of 8 addresses blocks new ones", {
+		{ FAIL, "admin", "203.0.113.1", 1000, 0 }, { FAIL, "admin", "203.0.113.2", 1001, 0 },
+		{ FAIL, "admin", "203.0.113.3", 1002, 0 }, { FAIL, "admin", "203.0.113.4", 1003, 0 },
+		{ FAIL, "admin", "203.0.113.5", 1004, 0 }, { FAIL, "admin", "203.0.113.6", 1005, 0 },
+		{ FAIL, "admin", "203.0.113.7", 1006, 0 },
+		{ CHECK, "admin", "203.0.113.9", 1010, 0 },
+		{ FAIL, "admin", "203.0.113.8", 1007, 0 },
+		{ CHECK, "admin", "203.0.113.9", 1010, 50 },
+		{ CHECK, "admin", "203.0.113.1", 1010, 50 },   /* an address that failed is not known good */
+		{ CHECK, "demo", "203.0.113.9", 1010, 0 },
+		{ CHECK, "admin", "203.0.113.9", 1060, 0 },    /* the failure at 1000 left */
+	} },
+	{ "the owner's known-good address passes the login-wide limit, not its pair limit", {
+		{ OK, "admin", "192.0.2.50", 900, 0 },
+		{ FAIL, "admin", "203.0.113.1", 1000, 0 }, { FAIL, "admin", "203.0.113.2", 1001, 0 },
+		{ FAIL, "admin", "203.0.113.3", 1002, 0 }, { FAIL, "admin", "203.0.113.4", 1003, 0 },
+		{ FAIL, "admin", "203.0.113.5", 1004, 0 }, { FAIL, "admin", "203.0.113.6", 1005, 0 },
+		{ FAIL, "admin", "203.0.113.7", 1006, 0 }, { FAIL, "admin", "203.0.113.8", 1007, 0 },
+		{ CHECK, "admin", "192.0.2.50", 1010, 0 },
+		{ CHECK, "ADMIN", "192.0.2.50", 1010, 0 },
+		{ CHECK, "admin", "192.0.2.51", 1010, 50 },
+		{ FAIL, "admin", "192.0.2.50", 1011, 0 }, { FAIL, "admin", "192.0.2.50", 1012, 0 },
+		{ FAIL, "admin", "192.0.2.50", 1013, 0 },
+		{ CHECK, "admin", "192.0.2.50", 1014, 57 },
+	} },
+	{ "a success clears the pair, not the address nor the login-wide count", {
+		{ FAIL, "admin", "203.0.113.1", 1000, 0 }, { FAIL, "admin", "203.0.113.1", 1001, 0 },
+		{ FAIL, "admin", "203.0.113.1", 1002, 0 }, { FAIL, "admin", "203.0.113.3", 1003, 0 },
+		{ FAIL, "admin", "203.0.113.4", 1004, 0 }, { FAIL, "admin", "203.0.113.5", 1005, 0 },
+		{ FAIL, "admin", "203.0.113.6", 1006, 0 }, { FAIL, "admin", "203.0.113.7", 1007, 0 },
+		{ FAIL, "x", "203.0.113.1", 1008, 0 },
+		{ CHECK, "admin", "203.0.113.1", 1010, 50 },
+		{ OK, "admin", "203.0.113.1", 1010, 0 },
+		/* the pair's 3 failures are gone and it is known good; the address keeps its 4 */
+		{ CHECK, "admin", "203.0.113.1", 1011, 0 },
+		{ CHECK, "other", "203.0.113.1", 1011, 0 },
+		{ FAIL, "z", "203.0.113.1", 1012, 0 },
+		{ CHECK, "other", "203.0.113.1", 1013, 47 },   /* 5 failures there: 1000 leaves at 1060 */
+		{ CHECK, "admin", "203.0.113.9", 1013, 47 },   /* login-wide still 8 */
+		{ CHECK, "admin", "203.0.113.3", 1013, 47 },
+	} },
+	{ "the longest of the blocking waits", {
+		{ FAIL, "admin", "192.0.2.1", 1000, 0 }, { FAIL, "admin", "192.0.2.1", 1001, 0 },
+		{ FAIL, "admin", "192.0.2.1", 1002, 0 },
+		{ FAIL, "u1", "192.0.2.1", 1020, 0 }, { FAIL, "u2", "192.0.2.1", 1021, 0 },
+		{ FAIL, "u3", "192.0.2.1", 1022, 0 },
+		{ CHECK, "admin", "192.0.2.1", 1030, 31 },   /* the address: 1001 leaves at 1061; the pair at 1060 */
+		{ CHECK, "u1", "192.0.2.1", 1030, 31 },
+	} },
+	{ "a known-good mark lasts 30 days", {
+		{ OK, "admin", "192.0.2.50", 1000, 0 },
+		{ FAIL, "admin", "203.0.113.1", 1000 + DAYS30 - 10, 0 }, { FAIL, "admin", "203.0.113.2", 1000 + DAYS30 - 10, 0 },
+		{ FAIL, "admin", "203.0.113.3", 1000 + DAYS30 - 10, 0 }, { FAIL, "admin", "203.0.113.4", 1000 + DAYS30 - 10, 0 },
+		{ FAIL, "admin", "203.0.113.5", 1000 + DAYS30 - 10, 0 }, { FAIL, "admin", "203.0.113.6", 1000 + DAYS30 - 10, 0 },
+		{ FAIL, "admin", "203.0.113.7", 1000 + DAYS30 - 10, 0 }, { FAIL, "admin", "203.0.113.8", 1000 + DAYS30 - 10, 0 },
+		{ CHECK, "admin", "192.0.2.50", 1000 + DAYS30 - 1, 0 },
+		{ CHECK, "admin", "192.0.2.50", 1000 + DAYS30, 50 },
+		{ OK, "admin", "192.0.2.50", 1000 + DAYS30 + 1, 0 },   /* logging in again renews it */
+		{ CHECK, "admin", "192.0.2.50", 1000 + DAYS30 + 2, 0 },
+	} },
+	{ "no address counts as one address", {
+		{ FAIL, "admin", "", 1000, 0 }, { FAIL, "admin", NULL, 1000, 0 }, { FAIL, "admin", "", 1000, 0 },
+		{ CHECK, "admin", NULL, 1001, 59 },
+		{ CHECK, "admin", "192.0.2.1", 1001, 0 },
+	} },
+};
+
+Test(throttle, scenarios)
 {
-	struct throttle *t = open_ok();
-	long retry;
+	for (size_t i = 0; i < ARRAY_SIZE(scenarios); i++) {
+		const struct scenario *sc = &scenarios[i];
+		struct throttle *t;
 
-	throttle_fail(t, "admin", "192.0.2.1", 1000);
-	throttle_fail(t, "admin", "192.0.2.1", 1010);
-	cr_assert(!blocked(t, "admin", "192.0.2.9", 1011, 3, 0, NULL));
-	throttle_fail(t, "admin", "192.0.2.1", 1020);
-	cr_assert(blocked(t, "admin", "192.0.2.9", 1030, 3, 0, &retry));
-	cr_assert_eq(retry, 30, "the failure at 1000 leaves the window at 1060");
-	cr_assert(blocked(t, "admin", "192.0.2.9", 1059, 3, 0, &retry));
-	cr_assert_eq(retry, 1);
-	cr_assert(!blocked(t, "admin", "192.0.2.9", 1060, 3, 0, NULL));
-	/* With a limit of 2, the second-oldest failure must leave too. */
-	cr_assert(blocked(t, "admin", NULL, 1060, 2, 0, &retry));
-	cr_assert_eq(retry, 10);
-	/* Another login is not affected. */
-	cr_assert(!blocked(t, "demo", "192.0.2.9", 1030, 1, 0, NULL));
-	throttle_close(t);
-}
-
-Test(throttle, login_is_case_insensitive)
-{
-	struct throttle *t = open_ok();
-
-	throttle_fail(t, "Admin", NULL, 1000);
-	throttle_fail(t, "ADMIN", NULL, 1001);
-	cr_assert(blocked(t, "admin", NULL, 1002, 2, 0, NULL));
-	cr_assert(!blocked(t, "admin2", NULL, 1002, 1, 0, NULL));
-	throttle_close(t);
-}
-
-Test(throttle, address_limit_across_logins)
-{
-	struct throttle *t = open_ok();
-	char login[32];
-
-	for (int i = 0; i < 5; i++) {
-		snprintf(login, sizeof(login), "user%d", i);
-		throttle_fail(t, login, "198.51.100.7", 1000 + i);
+		unlink(path);
+		t = open_ok();
+		for (size_t k = 0; k < ARRAY_SIZE(sc->steps) && sc->steps[k].op != END; k++) {
+			const struct step *st = &sc->steps[k];
+			long retry = -1;
+			switch (st->op) {
+			case FAIL:
+				throttle_fail(t, st->login, st->addr, st->now);
+				break;
+			case OK:
+				throttle_success(t, st->login, st->addr, st->now);
+				break;
+			case CHECK:
+				(void)blocked(t, st->login, st->addr, st->now, &SMALL, &retry);
+				cr_assert_eq(retry, st->retry, "%s, step %zu (%s from %s at %lld): Retry-After %ld, want %ld",
+				             sc->name, k, st->login, st->addr != NULL ? st->addr : "(null)",
+				             (long long)st->now, retry, st->retry);
+				break;
+			case END:
+				break;
+			}
+		}
+		throttle_close(t);
 	}
-	cr_assert(blocked(t, "fresh", "198.51.100.7", 1010, 5, 5, NULL));
-	cr_assert(!blocked(t, "fresh", "198.51.100.8", 1010, 5, 5, NULL));
-	/* A limit of 0 disables the address check. */
-	cr_assert(!blocked(t, "fresh", "198.51.100.7", 1010, 5, 0, NULL));
+}
+
+/*
+ * The issue's case, with the default limits (5 per pair, 20 per address,
+ * 50 per login, 300 seconds): a stranger failing 100 times for "admin"
+ * from 10 addresses cannot lock admin out of the address admin logs in
+ * from, but a new address is refused once the login-wide limit is reached.
+ */
+Test(throttle, stranger_cannot_lock_out_the_owner)
+{
+	const struct throttle_limits lim = { 5, 20, 50, 300 };
+	struct throttle *t = open_ok();
+	char addr[32];
+	long retry;
+	int64_t now = 100000;
+
+	throttle_success(t, "admin", "192.0.2.50", now - 7 * 86400);
+	for (int i = 0; i < 100; i++) {
+		snprintf(addr, sizeof(addr), "203.0.113.%d", i % 10);
+		throttle_fail(t, "admin", addr, now + i);
+		if (i == 48) {
+			cr_assert(!blocked(t, "admin", "198.51.100.1", now + i, &lim, NULL),
+			          "49 failures: below the login-wide limit");
+		}
+	}
+	now += 100;
+	cr_assert(!blocked(t, "admin", "192.0.2.50", now, &lim, NULL), "the owner is locked out");
+	cr_assert(blocked(t, "admin", "198.51.100.1", now, &lim, &retry), "a new address passes");
+	/*
+	 * The ring keeps the last 64 of the 100 failures (now-64..now-1); for
+	 * fewer than 50 the 15 oldest must leave, the last of them at now-50.
+	 */
+	cr_assert_eq(retry, 300 - 50, "Retry-After %ld", retry);
+	cr_assert(blocked(t, "admin", "203.0.113.3", now, &lim, NULL), "the stranger's own pair is over 5");
+	cr_assert(!blocked(t, "demo", "203.0.113.3", now, &lim, NULL), "10 failures from there: under 20");
 	throttle_close(t);
 }
 
@@ -130,74 +267,148 @@ Test(throttle, ipv6_counts_per_64_and_mapped_ipv4_as_ipv4)
 
 	throttle_fail(t, NULL, "2001:db8:1:2::1", 1000);
 	throttle_fail(t, NULL, "2001:db8:1:2:ffff::99", 1001);
-	cr_assert(blocked(t, NULL, "2001:db8:1:2::abcd", 1002, 0, 2, NULL));
-	cr_assert(!blocked(t, NULL, "2001:db8:1:3::1", 1002, 0, 1, NULL));
+	cr_assert(blocked(t, NULL, "2001:db8:1:2::abcd", 1002, &(struct throttle_limits){ 0, 2, 0, 60 }, NULL));
+	cr_assert(!blocked(t, NULL, "2001:db8:1:3::1", 1002, &ONE, NULL));
 
 	throttle_fail(t, NULL, "::ffff:192.0.2.44", 1000);
-	cr_assert(blocked(t, NULL, "192.0.2.44", 1001, 0, 1, NULL));
+	cr_assert(blocked(t, NULL, "192.0.2.44", 1001, &ONE, NULL));
+	/* The pair and the mark use the canonical address too. */
+	throttle_success(t, "admin", "2001:db8:1:2::1", 1001);
+	throttle_fail(t, "admin", "2001:db8:7::1", 1002);
+	cr_assert(blocked(t, "admin", "2001:db8:7::2", 1003, &(struct throttle_limits){ 1, 0, 0, 60 }, NULL));
+	cr_assert(!blocked(t, "admin", "2001:db8:1:2::77", 1003, &(struct throttle_limits){ 0, 0, 1, 60 }, NULL),
+	          "known good by its /64");
 	throttle_close(t);
 }
 
-Test(throttle, success_clears_the_login_only)
+Test(throttle, disabled_limits_and_window)
 {
 	struct throttle *t = open_ok();
-	long retry;
 
-	throttle_fail(t, "admin", "203.0.113.5", 1000);
-	throttle_fail(t, "admin", "203.0.113.5", 1001);
-	cr_assert(blocked(t, "admin", NULL, 1002, 2, 0, NULL));
-	throttle_success(t, "Admin");
-	cr_assert(!blocked(t, "admin", NULL, 1002, 2, 0, NULL));
-	cr_assert(blocked(t, "other", "203.0.113.5", 1002, 2, 2, &retry));
-	cr_assert_eq(retry, 58);
-	throttle_close(t);
-}
-
-Test(throttle, retry_after_is_the_longer_wait)
-{
-	struct throttle *t = open_ok();
-	long retry;
-
-	throttle_fail(t, "admin", NULL, 1000);
-	throttle_fail(t, NULL, "192.0.2.1", 1030);
-	cr_assert(blocked(t, "admin", "192.0.2.1", 1040, 1, 1, &retry));
-	cr_assert_eq(retry, 50);
+	throttle_fail(t, "admin", "192.0.2.1", 1000);
+	cr_assert(blocked(t, "admin", "192.0.2.1", 1001, &ONE, NULL));
+	cr_assert(!blocked(t, "admin", "192.0.2.1", 1001, &(struct throttle_limits){ 0, 0, 0, 60 }, NULL));
+	cr_assert(!blocked(t, "admin", "192.0.2.1", 1001, &(struct throttle_limits){ 1, 1, 1, 0 }, NULL));
+	cr_assert(blocked(t, "admin", "192.0.2.1", 1001, &(struct throttle_limits){ 0, 1, 0, 60 }, NULL));
+	cr_assert(blocked(t, "admin", "192.0.2.9", 1001, &(struct throttle_limits){ 0, 0, 1, 60 }, NULL));
 	throttle_close(t);
 }
 
 Test(throttle, limits_above_the_ring_act_as_the_ring)
 {
+	const struct throttle_limits big = { 1000, 0, 0, 60 };
 	struct throttle *t = open_ok();
 
 	for (int i = 0; i < THROTTLE_RING - 1; i++)
 		throttle_fail(t, "admin", NULL, 1000);
-	cr_assert(!blocked(t, "admin", NULL, 1001, 1000, 0, NULL));
+	cr_assert(!blocked(t, "admin", NULL, 1001, &big, NULL));
 	throttle_fail(t, "admin", NULL, 1000);
-	cr_assert(blocked(t, "admin", NULL, 1001, 1000, 0, NULL));
+	cr_assert(blocked(t, "admin", NULL, 1001, &big, NULL));
 	throttle_close(t);
 }
 
 /* With 16 slots, the whole table is one neighbourhood: eviction order is observable. */
-Test(throttle, eviction_takes_the_slot_with_the_oldest_failure)
+static struct throttle *
+open_16(void)
 {
 	enum throttle_err err;
 	struct throttle *t = throttle_open_sized(path, 16, &err);
-	char login[32];
 
 	cr_assert_eq(err, THROTTLE_OK);
+	return t;
+}
+
+/* Address-only failures: one counter each. */
+Test(throttle, eviction_takes_the_counter_with_the_oldest_failure)
+{
+	struct throttle *t = open_16();
+	char addr[32];
+
 	for (int i = 0; i < 16; i++) {
-		snprintf(login, sizeof(login), "user%d", i);
-		throttle_fail(t, login, NULL, 1000 + i);
+		snprintf(addr, sizeof(addr), "192.0.2.%d", i);
+		throttle_fail(t, NULL, addr, 1000 + i);
 	}
-	throttle_fail(t, "user0", NULL, 1020);        /* user0 is now the most recent */
-	throttle_fail(t, "newcomer", NULL, 1021);     /* evicts user1 (newest failure at 1001) */
-	cr_assert(blocked(t, "user0", NULL, 1022, 2, 0, NULL), "user0 kept both failures");
-	cr_assert(!blocked(t, "user1", NULL, 1022, 1, 0, NULL), "user1 was evicted");
-	cr_assert(blocked(t, "user2", NULL, 1022, 1, 0, NULL));
-	cr_assert(blocked(t, "newcomer", NULL, 1022, 1, 0, NULL));
-	for (int i = 3; i < 16; i++) {
-		snprintf(login, sizeof(login), "user%d", i);
-		cr_assert(blocked(t, login, NULL, 1022, 1, 0, NULL), "%s lost", login);
+	throttle_fail(t, NULL, "192.0.2.0", 1020);       /* .0 is now the most recent */
+	throttle_fail(t, NULL, "198.51.100.1", 1021);    /* evicts .1 (newest failure at 1001) */
+	cr_assert(blocked(t, NULL, "192.0.2.0", 1022, &(struct throttle_limits){ 0, 2, 0, 60 }, NULL),
+	          ".0 kept both failures");
+	cr_assert(!blocked(t, NULL, "192.0.2.1", 1022, &ONE, NULL), ".1 was evicted");
+	cr_assert(blocked(t, NULL, "198.51.100.1", 1022, &ONE, NULL));
+	for (int i = 2; i < 16; i++) {
+		snprintf(addr, sizeof(addr), "192.0.2.%d", i);
+		cr_assert(blocked(t, NULL, addr, 1022, &ONE, NULL), "%s lost", addr);
+	}
+	throttle_close(t);
+}
+
+/* A flood of failures from everywhere cannot push the owner's known-good mark out. */
+Test(throttle, failures_do_not_evict_known_good_marks)
+{
+	const struct throttle_limits lim = { 0, 0, 1, 60 };
+	struct throttle *t = open_16();
+	char login[32], addr[32];
+
+	throttle_success(t, "admin", "192.0.2.50", 900);
+	throttle_success(t, "demo", "192.0.2.60", 901);
+	for (int i = 0; i < 2000; i++) {
+		snprintf(login, sizeof(login), "spray%d", i % 97);
+		snprintf(addr, sizeof(addr), "10.%d.%d.%d", i / 65536, (i / 256) % 256, i % 256);
+		throttle_fail(t, login, addr, 1000 + i);
+		throttle_fail(t, "admin", addr, 1000 + i);
+	}
+	cr_assert(blocked(t, "admin", "192.0.2.51", 3000, &lim, NULL), "the login-wide counter survived");
+	cr_assert(!blocked(t, "admin", "192.0.2.50", 3000, &lim, NULL), "admin's mark was evicted");
+	throttle_fail(t, "demo", "203.0.113.1", 3000);
+	cr_assert(!blocked(t, "demo", "192.0.2.60", 3001, &lim, NULL), "demo's mark was evicted");
+	throttle_close(t);
+}
+
+/* Successes from many addresses (someone holding an account) cannot crowd the counters out. */
+Test(throttle, marks_take_at_most_half_a_neighbourhood)
+{
+	struct throttle *t = open_16();
+	char addr[32];
+
+	for (int i = 0; i < 8; i++) {
+		snprintf(addr, sizeof(addr), "192.0.2.%d", i);
+		throttle_fail(t, NULL, addr, 1000 + i);
+	}
+	for (int i = 0; i < 100; i++) {
+		snprintf(addr, sizeof(addr), "198.51.100.%d", i);
+		throttle_success(t, "mallory", addr, 1100 + i);
+	}
+	for (int i = 0; i < 8; i++) {
+		snprintf(addr, sizeof(addr), "192.0.2.%d", i);
+		cr_assert(blocked(t, NULL, addr, 1200, &(struct throttle_limits){ 0, 1, 0, 300 }, NULL), "%s lost", addr);
+	}
+	/* The newest marks are the ones kept. */
+	throttle_fail(t, "mallory", "203.0.113.1", 1200);
+	cr_assert(!blocked(t, "mallory", "198.51.100.99", 1201, &(struct throttle_limits){ 0, 0, 1, 300 }, NULL));
+	cr_assert(blocked(t, "mallory", "198.51.100.0", 1201, &(struct throttle_limits){ 0, 0, 1, 300 }, NULL));
+	throttle_close(t);
+}
+
+/* Expired marks are reused before any counter is evicted. */
+Test(throttle, expired_marks_are_free_slots)
+{
+	struct throttle *t = open_16();
+	char addr[32];
+
+	for (int i = 0; i < 8; i++) {
+		snprintf(addr, sizeof(addr), "198.51.100.%d", i);
+		throttle_success(t, "user", addr, 1000);
+	}
+	for (int i = 0; i < 8; i++) {
+		snprintf(addr, sizeof(addr), "192.0.2.%d", i);
+		throttle_fail(t, NULL, addr, 1000 + DAYS30 + i);
+	}
+	for (int i = 8; i < 16; i++) {   /* the table is full: these take the expired marks */
+		snprintf(addr, sizeof(addr), "192.0.2.%d", i);
+		throttle_fail(t, NULL, addr, 1000 + DAYS30 + i);
+	}
+	for (int i = 0; i < 16; i++) {
+		snprintf(addr, sizeof(addr), "192.0.2.%d", i);
+		cr_assert(blocked(t, NULL, addr, 1000 + DAYS30 + 20, &ONE, NULL), "%s lost", addr);
 	}
 	throttle_close(t);
 }
@@ -210,10 +421,10 @@ Test(throttle, flood_of_logins_keeps_recent_counters)
 
 	for (int i = 0; i < 5000; i++) {
 		snprintf(login, sizeof(login), "spray%d", i);
-		throttle_fail(t, login, NULL, 1000 + i);
+		throttle_fail(t, login, "192.0.2.1", 1000 + i);
 	}
-	throttle_fail(t, "victim", NULL, 7000);
-	cr_assert(blocked(t, "victim", NULL, 7001, 1, 0, NULL));
+	throttle_fail(t, "victim", "192.0.2.2", 7000);
+	cr_assert(blocked(t, "victim", "192.0.2.2", 7001, &ONE, NULL));
 	throttle_close(t);
 }
 
@@ -239,7 +450,7 @@ expect_fallback(enum throttle_err want)
 	cr_assert(!throttle_is_shared(t));
 	/* The private table still counts. */
 	throttle_fail(t, "admin", NULL, 1000);
-	cr_assert(blocked(t, "admin", NULL, 1001, 1, 0, NULL));
+	cr_assert(blocked(t, "admin", NULL, 1001, &ONE, NULL));
 	throttle_close(t);
 }
 
@@ -324,7 +535,7 @@ Test(throttle, half_created_file_is_initialised)
 	t = open_ok();
 	t2 = open_ok();
 	throttle_fail(t, "admin", NULL, 1000);
-	cr_assert(blocked(t2, "admin", NULL, 1001, 1, 0, NULL), "both handles share one salt");
+	cr_assert(blocked(t2, "admin", NULL, 1001, &ONE, NULL), "both handles share one salt");
 	throttle_close(t);
 	throttle_close(t2);
 }
@@ -337,8 +548,8 @@ Test(throttle, reopened_file_keeps_counts)
 	throttle_fail(t, "admin", "192.0.2.1", 1000);
 	throttle_close(t);
 	t = open_ok();
-	cr_assert(blocked(t, "admin", NULL, 1001, 1, 0, NULL));
-	cr_assert(blocked(t, NULL, "192.0.2.1", 1001, 0, 1, NULL));
+	cr_assert(blocked(t, "admin", NULL, 1001, &ONE, NULL));
+	cr_assert(blocked(t, NULL, "192.0.2.1", 1001, &ONE, NULL));
 	throttle_close(t);
 }
 
@@ -389,7 +600,7 @@ race(int nproc, bool inherit)
 		t = open_ok();
 	for (int k = 0; k < RACE_KEYS; k++) {
 		snprintf(login, sizeof(login), "shared%d", k);
-		cr_assert(blocked(t, login, NULL, 1000 + each, THROTTLE_RING, 0, NULL),
+		cr_assert(blocked(t, login, NULL, 1000 + each, &(struct throttle_limits){ THROTTLE_RING, 0, 0, 60 }, NULL),
 		          "%s: fewer than %d failures counted", login, THROTTLE_RING);
 	}
 	throttle_close(t);
@@ -409,7 +620,7 @@ Test(throttle, two_processes_share_one_file)
 	}
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	cr_assert(blocked(t, "admin", NULL, 1001, 1, 0, NULL), "the child's failure is seen by the parent");
+	cr_assert(blocked(t, "admin", NULL, 1001, &ONE, NULL), "the child's failure is seen by the parent");
 	throttle_close(t);
 }
 
@@ -472,7 +683,7 @@ Test(throttle, crashed_lock_holder_does_not_wedge_others)
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	holder = -1;
 	throttle_fail(t, "admin", NULL, 1000);
-	cr_assert(blocked(t, "admin", NULL, 1001, 1, 0, NULL));
+	cr_assert(blocked(t, "admin", NULL, 1001, &ONE, NULL));
 	throttle_close(t);
 }
 
@@ -490,13 +701,13 @@ Test(throttle, hung_lock_holder_costs_a_bounded_wait_and_fails_open)
 	cr_assert_eq(read(ready, &c, 1), 1);
 	close(ready);
 	t0 = now_mono_us();
-	cr_assert_eq(throttle_check(t, "admin", NULL, 1001, 1, 0, 60, &retry), THROTTLE_ALLOW);
+	cr_assert_eq(throttle_check(t, "admin", NULL, 1001, &ONE, &retry), THROTTLE_ALLOW);
 	ms = (now_mono_us() - t0) / 1000;
 	cr_assert(ms >= THROTTLE_LOCK_WAIT_MS - 10 && ms < THROTTLE_LOCK_WAIT_MS + 500, "waited %lld ms", (long long)ms);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 	holder = -1;
-	cr_assert(blocked(t, "admin", NULL, 1001, 1, 0, NULL), "counts are back once the lock is free");
+	cr_assert(blocked(t, "admin", NULL, 1001, &ONE, NULL), "counts are back once the lock is free");
 	throttle_close(t);
 }
 

@@ -1,0 +1,430 @@
+/* test_revoke.c: unit tests for revoke.c (expiry, full neighbourhoods, sharing between processes, file checks, a hung lock). */
+#include "autoconfig.h"
+#undef NDEBUG
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "revoke.h"
+#include "throttle.h"
+#include "util.h"
+
+static char dir[256];
+static char path[300];
+static pid_t holder = -1;   /* a child holding the file lock; killed by teardown whatever happens */
+
+static void
+setup(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(dir, sizeof(dir), "%s/test_revoke.XXXXXX", tmp != NULL && tmp[0] != '\0' ? tmp : P_tmpdir);
+	cr_assert_not_null(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
+	snprintf(path, sizeof(path), "%s/revoked", dir);
+}
+
+static void
+teardown(void)
+{
+	char p2[320];
+
+	if (holder > 0) {
+		kill(holder, SIGKILL);
+		waitpid(holder, NULL, 0);
+		holder = -1;
+	}
+	unlink(path);
+	snprintf(p2, sizeof(p2), "%s/link", dir);
+	unlink(p2);
+	rmdir(dir);
+}
+
+TestSuite(revoke, .init = setup, .fini = teardown);
+
+static struct revoke *
+open_sized_ok(uint32_t nslots)
+{
+	enum revoke_err err = REVOKE_E_SYSTEM;
+	struct revoke *r = revoke_open_sized(path, nslots, &err);
+
+	cr_assert_not_null(r);
+	cr_assert_eq(err, REVOKE_OK, "revoke_open: %s", revoke_strerror(err));
+	cr_assert(revoke_is_shared(r));
+	return r;
+}
+
+static struct revoke *
+open_ok(void)
+{
+	return open_sized_ok(REVOKE_DEFAULT_SLOTS);
+}
+
+/* A jti like ours: 32 hex digits from n. */
+static const char *
+jti_of(unsigned n, char buf[33])
+{
+	snprintf(buf, 33, "%08x%08x%08x%08x", n, n * 2654435761u, ~n, n ^ 0x5a5a5a5au);
+	return buf;
+}
+
+Test(revoke, add_then_contains)
+{
+	struct revoke *r = open_ok();
+	char a[33], b[33];
+
+	jti_of(1, a);
+	jti_of(2, b);
+	cr_assert(!revoke_contains(r, a, 1000));
+	cr_assert(revoke_add(r, a, 2800, 1000));
+	cr_assert(revoke_contains(r, a, 1000));
+	cr_assert_eq(revoke_lookup(r, a, 1000), REVOKE_PRESENT);
+	cr_assert(!revoke_contains(r, b, 1000), "another jti is not revoked");
+	cr_assert_eq(revoke_lookup(r, b, 1000), REVOKE_ABSENT);
+	a[0] = a[0] == 'A' ? 'B' : 'A';
+	cr_assert(!revoke_contains(r, a, 1000), "jtis compare exactly");
+	cr_assert(revoke_add(r, a, 2800, 1000), "adding twice is fine");
+	cr_assert(revoke_add(r, a, 2800, 1000));
+	revoke_close(r);
+	revoke_close(NULL);
+}
+
+Test(revoke, entries_expire_with_their_token)
+{
+	struct revoke *r = open_ok();
+	char a[33];
+
+	jti_of(7, a);
+	cr_assert(revoke_add(r, a, 2000, 1000));
+	cr_assert(revoke_contains(r, a, 1999));
+	cr_assert(!revoke_contains(r, a, 2000), "at exp the token is dead by itself");
+	/* A later exp extends the entry; an earlier one does not shorten it. */
+	cr_assert(revoke_add(r, a, 3000, 1500));
+	cr_assert(revoke_add(r, a, 2500, 1500));
+	cr_assert(revoke_contains(r, a, 2999));
+	cr_assert(!revoke_contains(r, a, 3000));
+	/* A token already expired needs no entry: recorded as done, not stored. */
+	cr_assert(revoke_add(r, "expired-already", 900, 1000));
+	cr_assert(!revoke_contains(r, "expired-already", 899));
+	revoke_close(r);
+}
+
+Test(revoke, jti_length_is_bounded)
+{
+	struct revoke *r = open_ok();
+	char longest[REVOKE_JTI_MAX + 1], too_long[REVOKE_JTI_MAX + 2];
+
+	memset(longest, 'a', REVOKE_JTI_MAX);
+	longest[REVOKE_JTI_MAX] = '\0';
+	memset(too_long, 'a', REVOKE_JTI_MAX + 1);
+	too_long[REVOKE_JTI_MAX + 1] = '\0';
+	cr_assert(revoke_add(r, longest, 2000, 1000));
+	cr_assert(revoke_contains(r, longest, 1000));
+	cr_assert(!revoke_add(r, too_long, 2000, 1000));
+	cr_assert(!revoke_contains(r, too_long, 1000), "a prefix's entry does not revoke a longer jti");
+	cr_assert(!revoke_add(r, "", 2000, 1000));
+	cr_assert(!revoke_add(r, NULL, 2000, 1000));
+	cr_assert(!revoke_contains(r, "", 1000));
+	cr_assert(!revoke_contains(r, NULL, 1000));
+	revoke_close(r);
+}
+
+/*
+ * The smallest list is one neighbourhood of REVOKE_PROBE entries: once
+ * they all hold live entries, a new revocation fails instead of evicting
+ * one; an expired entry is reused.
+ */
+Test(revoke, full_neighbourhood_fails_instead_of_evicting)
+{
+	struct revoke *r = open_sized_ok(REVOKE_PROBE);
+	char j[33];
+
+	for (unsigned i = 0; i < REVOKE_PROBE; i++)
+		cr_assert(revoke_add(r, jti_of(i, j), 2000 + i, 1000), "entry %u", i);
+	cr_assert(!revoke_add(r, jti_of(1000, j), 5000, 1000), "a live entry was evicted");
+	for (unsigned i = 0; i < REVOKE_PROBE; i++)
+		cr_assert(revoke_contains(r, jti_of(i, j), 1500), "entry %u lost", i);
+	cr_assert(revoke_add(r, jti_of(5, j), 9000, 1000), "a jti already there is extended even when full");
+	/* At 2001, the entries with exp 2000 and 2001 are dead: two places. */
+	cr_assert(revoke_add(r, jti_of(1000, j), 5000, 2001));
+	cr_assert(revoke_add(r, jti_of(1001, j), 5000, 2001));
+	cr_assert(!revoke_add(r, jti_of(1002, j), 5000, 2001));
+	cr_assert(revoke_contains(r, jti_of(1000, j), 2001));
+	cr_assert(revoke_contains(r, jti_of(5, j), 8999));
+	cr_assert(!revoke_contains(r, jti_of(0, j), 2001));
+	revoke_close(r);
+}
+
+/* The default list takes many revocations without a full neighbourhood. */
+Test(revoke, default_list_holds_a_busy_half_hour)
+{
+	struct revoke *r = open_ok();
+	char j[33];
+
+	for (unsigned i = 0; i < 18000; i++)   /* 10 logouts a second for 30 minutes */
+		cr_assert(revoke_add(r, jti_of(i, j), 1000 + 1800 + i / 10, 1000 + i / 10), "entry %u", i);
+	for (unsigned i = 0; i < 18000; i += 97)
+		cr_assert(revoke_contains(r, jti_of(i, j), 2799), "entry %u lost", i);
+	revoke_close(r);
+}
+
+Test(revoke, file_is_created_0600_and_1mib)
+{
+	struct revoke *r = open_ok();
+	struct stat st;
+
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(st.st_mode & 07777, 0600, "mode %o", st.st_mode & 07777);
+	cr_assert_eq(st.st_uid, geteuid());
+	cr_assert(S_ISREG(st.st_mode));
+	cr_assert_eq(st.st_size, 64 + 16 * REVOKE_DEFAULT_SLOTS, "size %lld", (long long)st.st_size);
+	revoke_close(r);
+}
+
+Test(revoke, reopened_file_keeps_entries)
+{
+	struct revoke *r = open_ok();
+
+	cr_assert(revoke_add(r, "abc", 2000, 1000));
+	revoke_close(r);
+	r = open_ok();
+	cr_assert(revoke_contains(r, "abc", 1000));
+	revoke_close(r);
+}
+
+static void
+expect_fallback(enum revoke_err want)
+{
+	enum revoke_err err = REVOKE_OK;
+	struct revoke *r = revoke_open(path, &err);
+
+	cr_assert_eq(err, want, "got %s, want %s", revoke_strerror(err), revoke_strerror(want));
+	cr_assert(!revoke_is_shared(r));
+	/* The private list still works, in this process. */
+	cr_assert(revoke_add(r, "abc", 2000, 1000));
+	cr_assert(revoke_contains(r, "abc", 1000));
+	revoke_close(r);
+}
+
+Test(revoke, refuses_a_file_writable_by_group_or_others)
+{
+	int fd = open(path, O_CREAT | O_WRONLY, 0600);
+
+	cr_assert(fd >= 0);
+	cr_assert_eq(fchmod(fd, 0620), 0);
+	close(fd);
+	expect_fallback(REVOKE_E_UNSAFE);
+	cr_assert_eq(chmod(path, 0602), 0);
+	expect_fallback(REVOKE_E_UNSAFE);
+}
+
+Test(revoke, refuses_a_file_owned_by_another_user)
+{
+	int fd;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root to give a file to another user");
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	cr_assert(fd >= 0);
+	cr_assert_eq(fchown(fd, 65534, 65534), 0);
+	close(fd);
+	expect_fallback(REVOKE_E_UNSAFE);
+}
+
+Test(revoke, refuses_a_symlink)
+{
+	char target[320];
+
+	snprintf(target, sizeof(target), "%s/link", dir);
+	cr_assert_eq(symlink(target, path), 0);
+	expect_fallback(REVOKE_E_OPEN);
+	cr_assert_eq(access(target, F_OK), -1, "the symlink's target must not be created");
+}
+
+/* Another table's file (here the throttle's, same header layout) is not misread. */
+Test(revoke, refuses_a_throttle_file)
+{
+	struct throttle *t = throttle_open(path, NULL);
+
+	cr_assert(throttle_is_shared(t));
+	throttle_close(t);
+	expect_fallback(REVOKE_E_FORMAT);
+}
+
+Test(revoke, null_path_falls_back)
+{
+	enum revoke_err err;
+	struct revoke *r = revoke_open(NULL, &err);
+
+	cr_assert_eq(err, REVOKE_E_NO_PATH);
+	cr_assert(!revoke_is_shared(r));
+	revoke_close(r);
+}
+
+/* Runs fn in a child on its own handle (inherit: on r, inherited through fork); returns its exit status. */
+static int
+in_child(struct revoke *r, bool inherit, int (*fn)(struct revoke *))
+{
+	pid_t pid = fork();
+	int status;
+
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		struct revoke *mine = inherit ? r : revoke_open(path, NULL);
+		_exit(revoke_is_shared(mine) ? fn(mine) : 100);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status), "child status %d", status);
+	return WEXITSTATUS(status);
+}
+
+static int
+child_adds(struct revoke *r)
+{
+	return revoke_add(r, "from-the-child", 2000, 1000) ? 0 : 1;
+}
+
+static int
+child_sees(struct revoke *r)
+{
+	return revoke_contains(r, "from-the-parent", 1000) && !revoke_contains(r, "never-revoked", 1000) ? 0 : 1;
+}
+
+Test(revoke, processes_see_each_others_revocations)
+{
+	for (int inherit = 0; inherit < 2; inherit++) {
+		struct revoke *r = open_ok();
+
+		cr_assert_eq(in_child(r, inherit, child_adds), 0);
+		cr_assert(revoke_contains(r, "from-the-child", 1000), "the parent sees the child's logout");
+		cr_assert(revoke_add(r, "from-the-parent", 2000, 1000));
+		cr_assert_eq(in_child(r, inherit, child_sees), 0, "the child sees the parent's logout");
+		revoke_close(r);
+		cr_assert_eq(unlink(path), 0);
+	}
+}
+
+/* Four processes revoking at once lose nothing (the lock serialises the writers). */
+Test(revoke, concurrent_processes_lose_no_revocation)
+{
+	struct revoke *r = open_ok();
+	pid_t pids[4];
+	char j[33];
+	int go[2];
+
+	cr_assert_eq(pipe(go), 0);
+	for (int p = 0; p < 4; p++) {
+		pids[p] = fork();
+		cr_assert(pids[p] >= 0);
+		if (pids[p] == 0) {
+			struct revoke *mine = revoke_open(path, NULL);
+			char c, k[33];
+			close(go[1]);
+			if (read(go[0], &c, 1) != 0)
+				_exit(3);
+			for (unsigned i = 0; i < 2000; i++)
+				if (!revoke_add(mine, jti_of((unsigned)p * 100000u + i, k), 5000, 1000))
+					_exit(1);
+			_exit(revoke_is_shared(mine) ? 0 : 2);
+		}
+	}
+	close(go[0]);
+	close(go[1]);
+	for (int p = 0; p < 4; p++) {
+		int status;
+		cr_assert_eq(waitpid(pids[p], &status, 0), pids[p]);
+		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child %d status %d", p, status);
+	}
+	for (unsigned p = 0; p < 4; p++)
+		for (unsigned i = 0; i < 2000; i++)
+			cr_assert(revoke_contains(r, jti_of(p * 100000u + i, j), 1000), "%u/%u lost", p, i);
+	revoke_close(r);
+}
+
+/* Holds an OFD write lock on path in a child until killed; returns its pid. */
+static pid_t
+hold_lock(void)
+{
+	int ready[2];
+	char c;
+	pid_t pid;
+
+	cr_assert_eq(pipe(ready), 0);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+		int fd = open(path, O_RDWR);
+		if (fd < 0 || fcntl(fd, F_OFD_SETLK, &fl) != 0)
+			_exit(1);
+		if (write(ready[1], "x", 1) != 1)
+			_exit(1);
+		alarm(30);   /* never outlives a broken test run for long */
+		for (;;)
+			pause();
+	}
+	holder = pid;
+	close(ready[1]);
+	cr_assert_eq(read(ready[0], &c, 1), 1, "the child could not take the lock");
+	close(ready[0]);
+	return pid;
+}
+
+static void
+release(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	holder = -1;
+}
+
+/* The documented answer: the lookup fails closed within the wait, the add fails. */
+Test(revoke, hung_lock_holder_fails_closed_within_the_wait)
+{
+	struct revoke *r = open_ok();
+	int64_t t0, ms;
+	pid_t pid;
+
+	cr_assert(revoke_add(r, "revoked", 2000, 1000));
+	pid = hold_lock();
+
+	t0 = now_mono_us();
+	cr_assert(revoke_contains(r, "never-revoked", 1000), "a token that cannot be checked counts as revoked");
+	ms = (now_mono_us() - t0) / 1000;
+	cr_assert(ms >= REVOKE_LOCK_WAIT_MS - 10 && ms < REVOKE_LOCK_WAIT_MS + 500, "waited %lld ms", (long long)ms);
+	cr_assert_eq(revoke_lookup(r, "never-revoked", 1000), REVOKE_UNKNOWN);
+	cr_assert(revoke_contains(r, "revoked", 1000));
+
+	t0 = now_mono_us();
+	cr_assert(!revoke_add(r, "during-the-hang", 2000, 1000), "a logout that cannot be recorded is not reported done");
+	ms = (now_mono_us() - t0) / 1000;
+	cr_assert(ms < REVOKE_LOCK_WAIT_MS + 500, "waited %lld ms", (long long)ms);
+
+	release(pid);
+	cr_assert_eq(revoke_lookup(r, "never-revoked", 1000), REVOKE_ABSENT, "answers are back once the lock is free");
+	cr_assert_eq(revoke_lookup(r, "revoked", 1000), REVOKE_PRESENT);
+	cr_assert(!revoke_contains(r, "during-the-hang", 1000));
+	revoke_close(r);
+}
+
+Test(revoke, crashed_lock_holder_does_not_wedge_others)
+{
+	struct revoke *r = open_ok();
+
+	release(hold_lock());
+	cr_assert(revoke_add(r, "abc", 2000, 1000));
+	cr_assert_eq(revoke_lookup(r, "abc", 1000), REVOKE_PRESENT);
+	revoke_close(r);
+}
+
+Test(revoke, strerror_names_every_error)
+{
+	for (int e = REVOKE_OK; e <= REVOKE_E_SYSTEM; e++)
+		cr_assert_str_neq(revoke_strerror((enum revoke_err)e), "unknown revocation error");
+}
