@@ -30,7 +30,9 @@ Test(credential, round_trip)
 	for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++) {
 		char *sealed = NULL;
 		cr_assert_eq(cred_seal(&k, secrets[i], "6:abc", &sealed), CRED_OK);
-		cr_assert_null(strstr(sealed, secrets[i]), "the secret shows through");
+		/* A one-letter secret turns up in random base64 by chance; longer ones must not. */
+		if (strlen(secrets[i]) >= 5)
+			cr_assert_null(strstr(sealed, secrets[i]), "the secret shows through");
 		cr_assert_eq(cred_open(&k, sealed, "6:abc", out, sizeof out), CRED_OK, "%s", sealed);
 		cr_assert_str_eq(out, secrets[i]);
 		free(sealed);
