@@ -188,6 +188,51 @@ parse_line(char *line, const char *file, int lineno, struct raw *r, struct confi
 	return true;
 }
 
+/* Whether gid is the process's effective group or one of its supplementary groups. */
+static bool
+in_our_groups(gid_t gid)
+{
+	gid_t *groups;
+	int i, n;
+	bool found = false;
+
+	if (gid == getegid())
+		return true;
+	n = getgroups(0, NULL);
+	if (n <= 0)
+		return false;
+	groups = calloc((size_t)n, sizeof *groups);
+	if (groups == NULL)
+		return false;
+	n = getgroups(n, groups);
+	for (i = 0; i < n; i++)
+		if (groups[i] == gid)
+			found = true;
+	free(groups);
+	return found;
+}
+
+/*
+ * Who may see a file that holds a secret.  Like ssh with its keys: its owner
+ * (root, or the user the program runs as), and nobody else may write it or
+ * read it, except one case, like /etc/ssl/private with the ssl-cert group:
+ * a file root owns may be readable by its group when the program runs with
+ * that group (0640 root:www-data, as the Debian package installs it, read by
+ * the web server's processes).  Returns NULL when the file is fine, else
+ * what is wrong with it.
+ */
+static const char *
+secret_file_problem(const struct stat *st)
+{
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return "is owned by another user than root or the one the program runs as";
+	if (st->st_mode & (S_IRWXO | S_IWGRP | S_IXGRP))
+		return "is accessible by group or others";
+	if ((st->st_mode & S_IRGRP) && !(st->st_uid == 0 && in_our_groups(st->st_gid)))
+		return "is accessible by group or others";
+	return NULL;
+}
+
 static bool
 load_file(const char *path, struct raw *r, struct config_error *err)
 {
@@ -196,6 +241,7 @@ load_file(const char *path, struct raw *r, struct config_error *err)
 	FILE *fp;
 	int fd, lineno = 0;
 	bool ok = false, has_secret = false;
+	const char *problem;
 	size_t i;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -233,10 +279,11 @@ load_file(const char *path, struct raw *r, struct config_error *err)
 	for (i = 0; i < ARRAY_SIZE(settings); i++)
 		if (settings[i].kind == K_SECRET && r->src[i] == 'f')
 			has_secret = true;
-	/* Like ssh with its keys: a secret others can read is no longer a secret. */
-	if (has_secret && (st.st_mode & 077)) {
-		seterr(err, "config file %s holds a secret but is accessible by group or others (mode %03o); chmod 600 it",
-		    path, (unsigned)(st.st_mode & 0777));
+	/* A secret others can read is no longer a secret. */
+	if (has_secret && (problem = secret_file_problem(&st)) != NULL) {
+		seterr(err, "config file %s holds a secret but %s (mode %03o, uid %lu, gid %lu); "
+		    "chmod 600 it (or 640, owned by root, with a group the program runs with)",
+		    path, problem, (unsigned)(st.st_mode & 0777), (unsigned long)st.st_uid, (unsigned long)st.st_gid);
 		goto out;
 	}
 	ok = true;

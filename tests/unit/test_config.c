@@ -3,7 +3,10 @@
 #include "autoconfig.h"
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,19 +173,137 @@ Test(config, file_from_env_variable)
 	free(path);
 }
 
-Test(config, readable_secret_file_refused)
+/* write_file, then owner and group set through the open file (as root). */
+static char *
+write_owned_file(const char *text, mode_t mode, uid_t uid, gid_t gid)
 {
-	char *path = write_file("ODOO_PASSWORD=x\n" SECRET "\n", 0644);
+	char *path = write_file(text, mode);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	cr_assert(fd >= 0);
+	cr_assert_eq(fchown(fd, uid, gid), 0, "fchown: %s", strerror(errno));
+	cr_assert_eq(fchmod(fd, mode), 0, "fchown may clear bits: set the mode again");
+	close(fd);
+	return path;
+}
+
+/* Loads path alone; want NULL means it must load, else the error must hold want. */
+static void
+check_secret_file(const char *path, const char *want, const char *what)
+{
 	char *env[] = { NULL };
 	struct config cfg;
 	struct config_error err;
+	bool ok = config_load(&cfg, path, env, &err);
 
-	cr_assert(!config_load(&cfg, path, env, &err));
-	cr_assert(strstr(err.msg, "holds a secret but is accessible by group or others") != NULL, "%s", err.msg);
+	if (want == NULL) {
+		cr_assert(ok, "%s: %s", what, err.msg);
+	} else {
+		cr_assert(!ok, "%s: accepted", what);
+		cr_assert(strstr(err.msg, want) != NULL, "%s: %s", what, err.msg);
+		cr_assert(strstr(err.msg, path) != NULL, "%s: names the file: %s", what, err.msg);
+		cr_assert(strstr(err.msg, "mode ") != NULL, "%s: says the mode: %s", what, err.msg);
+		cr_assert_null(strchr(err.msg, '\n'), "%s: one line", what);
+		cr_assert_null(strstr(err.msg, "0123456789abcdef"), "%s: a secret must never be printed", what);
+	}
 	config_free(&cfg);
-	chmod(path, 0640);
-	cr_assert(!config_load(&cfg, path, env, &err), "group-readable is refused too");
-	config_free(&cfg);
+}
+
+#define SECRET_FILE "ODOO_PASSWORD=x\n" SECRET "\n"
+#define REFUSED "holds a secret but is accessible by group or others"
+/* A group and a user nobody on a test machine has. */
+#define OTHER_GID ((gid_t)54321)
+#define OTHER_UID ((uid_t)54321)
+
+/* Files the test process owns: no root needed. */
+Test(config, secret_file_modes)
+{
+	static const struct { mode_t mode; const char *want; const char *what; } cases[] = {
+		{ 0600, NULL, "0600, ours" },
+		{ 0400, NULL, "0400, ours" },
+		{ 0644, REFUSED, "world-readable" },
+		{ 0604, REFUSED, "readable by others only" },
+		{ 0602, REFUSED, "world-writable" },
+		{ 0660, REFUSED, "group-writable" },
+		{ 0620, REFUSED, "group-writable, not group-readable" },
+		{ 0610, REFUSED, "group-executable" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *path = write_file(SECRET_FILE, cases[i].mode);
+		check_secret_file(path, cases[i].want, cases[i].what);
+		unlink(path);
+		free(path);
+	}
+	if (geteuid() != 0) {
+		/* Group-readable is for files root owns only. */
+		char *path = write_file(SECRET_FILE, 0640);
+		check_secret_file(path, REFUSED, "0640, owned by us (not root)");
+		unlink(path);
+		free(path);
+	}
+}
+
+/*
+ * Group-readable: only when root owns the file and the program runs with its
+ * group (0640 root:www-data read by the web server's processes).  The unit
+ * tests run as root, which may give a file any owner; each test runs in a
+ * process of its own, so changing our groups or euid here is harmless.
+ */
+Test(config, secret_file_group_readable)
+{
+	gid_t supplementary[1] = { OTHER_GID };
+	char *path;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root to give files other owners");
+
+	path = write_owned_file(SECRET_FILE, 0640, 0, getegid());
+	check_secret_file(path, NULL, "0640 root:our group");
+	unlink(path);
+	free(path);
+
+	path = write_owned_file(SECRET_FILE, 0640, 0, OTHER_GID);
+	check_secret_file(path, REFUSED, "0640 root:another group");
+	cr_assert_eq(setgroups(1, supplementary), 0, "setgroups: %s", strerror(errno));
+	check_secret_file(path, NULL, "0640 root:one of our supplementary groups");
+	cr_assert_eq(setgroups(0, NULL), 0);
+	unlink(path);
+	free(path);
+
+	path = write_owned_file(SECRET_FILE, 0644, 0, getegid());
+	check_secret_file(path, REFUSED, "0644 root:our group (world-readable)");
+	unlink(path);
+	free(path);
+
+	path = write_owned_file(SECRET_FILE, 0660, 0, getegid());
+	check_secret_file(path, REFUSED, "0660 root:our group (group-writable)");
+	unlink(path);
+	free(path);
+}
+
+Test(config, secret_file_owner)
+{
+	char *path;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root to give files other owners");
+
+	path = write_owned_file(SECRET_FILE, 0600, OTHER_UID, getegid());
+	check_secret_file(path, "holds a secret but is owned by another user than root or the one the program runs as",
+	    "0600, owned by someone else");
+	/* The same file, read by a program running as its owner. */
+	cr_assert_eq(seteuid(OTHER_UID), 0, "seteuid: %s", strerror(errno));
+	check_secret_file(path, NULL, "0600, owned by our euid");
+	cr_assert_eq(seteuid(0), 0);
+	unlink(path);
+	free(path);
+
+	/* Group-readable owned by our (non-root) euid, with our group: refused. */
+	path = write_owned_file(SECRET_FILE, 0640, OTHER_UID, getegid());
+	cr_assert_eq(seteuid(OTHER_UID), 0, "seteuid: %s", strerror(errno));
+	check_secret_file(path, REFUSED, "0640 owned by our non-root euid");
+	cr_assert_eq(seteuid(0), 0);
 	unlink(path);
 	free(path);
 }
