@@ -109,6 +109,7 @@ def bridge_env(sim_url, tmpdir, **extra):
         "ODOO_PASSWORD": "admin",
         "JWT_SECRET": JWT_SECRET,
         "THROTTLE_FILE": os.path.join(tmpdir, "throttle"),
+        "REVOKE_FILE": os.path.join(tmpdir, "revoked"),
         "CORS_ORIGINS": "http://localhost:5173",
         "LOG_LEVEL": "info",
     }

@@ -255,6 +255,22 @@ def test_prefix_trap_is_not_served_by_the_bridge(http, path):
     assert r.data is None or "statusCode" not in r.data
 
 
+def test_logout_through_the_server(http):
+    """DELETE /token and POST /token/revoke reach the bridge; the revoked token is refused afterwards."""
+    r = http.request("DELETE", "/token")
+    assert r.status == 401 and is_bridge_answer(r), (r.status, r.body)
+    tok = http.login()
+    auth = {"Authorization": "Bearer " + tok}
+    assert http.request("GET", "/api/v1/me", headers=auth).status == 200
+    r = http.request("POST", "/token/revoke", headers=auth)
+    assert r.status == 204, (r.status, r.body)
+    r = http.request("GET", "/api/v1/me", headers=auth)
+    assert r.status == 401 and is_bridge_answer(r), (r.status, r.body)
+    tok = http.login()
+    r = http.request("DELETE", "/token", headers={"Authorization": "Bearer " + tok})
+    assert r.status == 204, (r.status, r.body)
+
+
 def test_fcgid_recycles_processes_without_failing_requests(deployment, http):
     if deployment.kind != "apache-fcgid":
         pytest.skip("only mod_fcgid recycles processes (MaxRequestsPerProcess)")

@@ -160,12 +160,14 @@ def test_unlink_draft_or_cancelled(local, rid):
     assert read(local, "sale.order.line", line_ids, ["name"]) == []     # cascade
 
 
-def test_demo_user_cannot_run_the_workflow(local):
-    fault = local.fault("sale.order", "action_confirm", [1], _user=DEMO)
+def test_demo_user_runs_the_workflow_on_his_orders_only(local):
+    """Order 2 is Mitchell Admin's: the "Personal Orders" rule keeps Marc Demo out of it."""
+    fault = local.fault("sale.order", "action_confirm", [2], _user=DEMO)
     assert fault.code == 4
-    assert fault.string.startswith("You are not allowed to modify 'Sales Order' (sale.order) "
-                                   "records.")
-    assert order(local, 1)["state"] == "draft"
+    assert fault.string.startswith("Uh-oh! Looks like you have stumbled upon some top-secret records.")
+    assert order(local, 2)["state"] == "draft"
+    local.call("sale.order", "action_confirm", [1], _user=DEMO)
+    assert order(local, 1)["state"] == "sale"
 
 
 def test_failed_create_uses_a_number(local):

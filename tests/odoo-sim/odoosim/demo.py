@@ -11,6 +11,7 @@ a failed create during the capture run).
 
 import datetime
 
+from . import security
 from .orm import Env
 
 # Ids Odoo gives countries: their position in base/data/res_country_data.xml.
@@ -309,11 +310,16 @@ PARTNERS = (
      "Oakland", "94607", "us", False, 0, 1, False),
 )
 
+# Effective groups (implied ones expanded) as Odoo 18's demo data gives them:
+# admin everything; Marc Demo an internal salesman for his own documents, with
+# Contact Creation as every internal user by default; Joel Willis the
+# website customer's portal account (base.demo_user0).
 USERS = (
-    # uid, login, partner, password, active, read-only
-    (1, "__system__", 2, None, False, False),
-    (2, "admin", 3, "admin", True, False),
-    (6, "demo", 7, "demo", True, True),
+    # uid, login, partner, password, active, groups
+    (1, "__system__", 2, None, False, security.ADMIN_GROUPS),
+    (2, "admin", 3, "admin", True, security.ADMIN_GROUPS),
+    (6, "demo", 7, "demo", True, frozenset((security.INTERNAL, security.PARTNER_MANAGER, security.SALESMAN))),
+    (7, "portal", 8, "portal", True, frozenset((security.PORTAL,))),
 )
 
 # Sale orders: id, partner, salesperson, state, date_order, client reference, lines;
@@ -465,10 +471,11 @@ def _load_partners(env):
 
 def _load_users(env, store):
     users = env["res.users"]
-    for uid, login, partner, password, active, readonly in USERS:
-        users._insert({"login": login, "partner_id": partner, "active": active}, rid=uid,
+    for uid, login, partner, password, active, groups in USERS:
+        users._insert({"login": login, "partner_id": partner, "active": active,
+                       "share": security.INTERNAL not in groups}, rid=uid,
                       stamps=_stamps("2026-11-26 20:25:40"))
-        store.tables["res.users"][uid]["_readonly"] = readonly
+        store.tables["res.users"][uid]["_groups"] = frozenset(groups)
         if password:
             store.passwords[uid] = password
 

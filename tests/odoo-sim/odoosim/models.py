@@ -7,7 +7,8 @@ and workflow of WORKFLOW.txt, and the constraints whose faults are captured.
 
 import datetime
 
-from .errors import ServerError, UserError, ValidationError
+from . import security
+from .errors import AccessError, ServerError, UserError, ValidationError
 from .orm import CONSTRAINT, BaseModel, decimal_round
 
 # account.tax is not simulated: tax id -> percentage (see demo.STUB_NAMES).
@@ -368,6 +369,40 @@ class ResUsers(_Unique, BaseModel):
     def _check_row(self, rid, row):
         self._check_unique(rid, row)
 
+    def _groups(self):
+        if len(self._ids) != 1:
+            raise ValueError("Expected singleton: %r" % (self,))
+        row = self._table.get(self._ids[0])
+        if self._ids[0] == 1:
+            return security.ADMIN_GROUPS
+        return row.get("_groups", frozenset()) if row else frozenset()
+
+    def _assert_group_query_allowed(self):
+        # res_users.py: "this prevents RPC calls from non-internal users to
+        # retrieve information about other users".
+        if self.env.uid != 1 and self._ids != (self.env.uid,) and \
+                security.INTERNAL not in security.groups_of(self.env):
+            raise AccessError("You can ony call user.has_group() with your current user.")
+
+    def has_group(self, group_ext_id):
+        """Whether the user belongs to the group (XML id, implied groups included)."""
+        self._assert_group_query_allowed()
+        # An XML id naming no group is simply not held (the lookup finds no row).
+        return group_ext_id in self._groups()
+
+    def has_groups(self, group_spec):
+        """Comma-separated XML ids, '!' for negation: any positive and no negative."""
+        self._assert_group_query_allowed()
+        positives, negatives = [], []
+        for ext_id in group_spec.split(","):
+            ext_id = ext_id.strip()
+            (negatives if ext_id.startswith("!") else positives).append(ext_id.lstrip("!"))
+        if any(self.has_group(g) for g in negatives):
+            return False
+        if any(self.has_group(g) for g in positives):
+            return True
+        return not positives
+
 
 class SaleOrder(BaseModel):
     """sale.order: quotations and orders, with the workflow of WORKFLOW.txt."""
@@ -468,6 +503,7 @@ class SaleOrder(BaseModel):
     def _check_write(self):
         self._check_access("write")
         self._check_exist()
+        self._check_rules("write")
 
     def action_confirm(self):
         """Quotation -> sales order; refused for orders already confirmed or cancelled."""

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 from . import domain as domains
 from . import errors
+from . import security
 from .errors import AccessError, MissingError, ServerError, UserError, ValidationError
 
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -231,12 +232,25 @@ class BaseModel:
         return type(self)(self.env.with_context(context), self._ids)
 
     def _check_access(self, operation):
-        """Raise AccessError if the calling user may not do operation on this model."""
-        user = self.env.user
-        if operation == "read" or not user or not user.get("_readonly"):
+        """Raise AccessError if ir.model.access denies operation on this model to the calling user."""
+        if security.allowed(self.env, self._name, operation):
             return
         raise AccessError(ACCESS % (ACCESS_VERBS[operation], self._description, self._name,
                                     self._access_groups))
+
+    def _check_rules(self, operation):
+        """Raise Odoo 18's record-rule AccessError if a record of self is outside the user's ir.rule."""
+        allowed = security.rule_predicate(self, operation)
+        if allowed is None:
+            return
+        bad = [rid for rid in self._ids if rid in self._table and not allowed(rid)]
+        if not bad:
+            return
+        users = self.env["res.users"]
+        lines = "\n".join("- %s, %s (%s: %d)" % (self._description, self._display(rid), self._name, rid)
+                          for rid in bad)
+        raise AccessError(security.RULE_ERROR % (users._value(self.env.uid, "name"), self.env.uid,
+                                                 operation, lines))
 
     def _missing_error(self, ids):
         return MissingError(MISSING % (records_repr(self._name, ids), self.env.uid))
@@ -382,6 +396,7 @@ class BaseModel:
     def _search(self, domain, offset=0, limit=None, order=None, frames=""):
         """Odoo's _search: matching ids, ordered, sliced; errors carry frames in front."""
         prefix = frames + errors.SEARCH_OVERRIDES.get(self._name, "")
+        self._check_access("read")
         try:
             active_test = self.env.context.get("active_test", True)
             predicate = domains.compile_domain(self, domain, active_test)
@@ -397,6 +412,9 @@ class BaseModel:
             raise with_frames(exc, prefix) from None
         # Filtering the (stably) sorted records gives what sorting the matches would.
         ids = [rid for rid in ordered if predicate(rid)]
+        rule = security.rule_predicate(self, "read")
+        if rule is not None:
+            ids = [rid for rid in ids if rule(rid)]
         offset = offset or 0
         if offset < 0:
             raise ServerError("psycopg2.errors.InvalidRowCountInResultOffsetClause",
@@ -888,7 +906,9 @@ class BaseModel:
     def read(self, fields=None, load="_classic_read"):
         """The values of fields for the records that exist (missing ids are dropped)."""
         fnames = self._fields_to_fetch(fields, errors.READ_FETCH)
+        self._check_access("read")
         existing = [rid for rid in self._ids if rid in self._table]
+        self._browse(existing)._check_rules("read")
         return self._browse(existing)._read_format(fnames, load)
 
     @api_model
@@ -931,18 +951,22 @@ class BaseModel:
         self._check_access("create")
         if isinstance(vals_list, Mapping):
             vals_list = [vals_list]
-        return self._browse([self._insert(vals) for vals in vals_list])
+        created = self._browse([self._insert(vals) for vals in vals_list])
+        created._check_rules("create")
+        return created
 
     def write(self, vals):
         """Update the records with vals; MissingError if one does not exist."""
         self._check_access("write")
         self._check_exist()
+        self._check_rules("write")
         self._check_fields(vals, create=False)
         return self._update(vals)
 
     def unlink(self):
         """Delete the records, unless the model or a reference to them forbids it."""
         self._check_access("unlink")
+        self._check_rules("unlink")
         self._unlink_checked()
         return True
 
