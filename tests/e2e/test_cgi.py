@@ -38,9 +38,9 @@ def test_cgi_english_when_asked(env):
 
 
 def test_cgi_method_not_allowed_has_allow(env):
-    r = run_cgi(env, method="DELETE", path="/token", headers={"X-Request-Id": "t-405"})
+    r = run_cgi(env, method="PUT", path="/token", headers={"X-Request-Id": "t-405"})
     assert r.raw == expected(405, "Method Not Allowed", envelope(405, "Método no permitido"), "t-405",
-                             "Allow: POST, OPTIONS\r\n")
+                             "Allow: POST, DELETE, OPTIONS\r\n")
 
 
 def test_cgi_no_token_is_401(env):

@@ -101,6 +101,14 @@ def test_http_500_is_502(clean_sim, env):
 
 
 @pytest.fixture
+def env(sim, workdir):
+    """AUTH_MODE=service: these tests are about the service account's login,
+    uid cache and re-login (the transport is the same in user mode;
+    test_rights.py covers that mode)."""
+    return harness.bridge_env(sim.url, workdir, AUTH_MODE="service")
+
+
+@pytest.fixture
 def fcgi_bridge(env, workdir):
     # One thread: the uid and the schema cache are per thread.
     b = harness.ListeningBridge(env, workdir, threads=1)
