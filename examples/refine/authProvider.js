@@ -46,9 +46,19 @@ export const authProvider = (apiBase, storage = globalThis.localStorage) => ({
 		}
 	},
 
+	// The bridge revokes the token (DELETE /token) so that a copy of it is
+	// useless too; the browser forgets it whatever the answer.
 	logout: async () => {
+		const token = currentToken(storage);
 		storage.removeItem(TOKEN_KEY);
 		storage.removeItem(EXPIRES_KEY);
+		if (token) {
+			try {
+				await axios.delete(`${apiBase}/token`, { headers: { Authorization: `Bearer ${token}` } });
+			} catch {
+				// Already expired or revoked, or the bridge is unreachable: nothing more to do here.
+			}
+		}
 		return { success: true, redirectTo: "/login" };
 	},
 
@@ -76,11 +86,27 @@ export const authProvider = (apiBase, storage = globalThis.localStorage) => ({
 			const { data } = await axios.get(`${apiBase}/api/v1/me`, {
 				headers: { Authorization: `Bearer ${token}` },
 			});
-			return { id: data.uid, name: data.name, login: data.login, email: data.email };
+			return { id: data.uid, name: data.name, login: data.login, email: data.email,
+				groups: data.groups ?? [] };
 		} catch {
 			return null;
 		}
 	},
 
-	getPermissions: async () => null,
+	// The Odoo groups /api/v1/me reports (XML ids such as
+	// "sales_team.group_sale_manager"), for an accessControlProvider that hides
+	// what Odoo would refuse this user anyway.
+	getPermissions: async () => {
+		const token = currentToken(storage);
+		if (!token)
+			return null;
+		try {
+			const { data } = await axios.get(`${apiBase}/api/v1/me`, {
+				headers: { Authorization: `Bearer ${token}` },
+			});
+			return data.groups ?? [];
+		} catch {
+			return null;
+		}
+	},
 });

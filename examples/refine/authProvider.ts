@@ -9,7 +9,10 @@ import axios from "axios";
 
 // The bridge's answers (DESIGN.md section 3).
 type TokenAnswer = { access_token: string; token_type: "bearer"; expires_in: number };
-type Me = { uid: number; login: string; name: string; email: string | null };
+type Me = {
+	uid: number; login: string; name: string; email: string | null;
+	mode: "user" | "service"; groups: string[];
+};
 type ErrorBody = { detail: string; message: string; statusCode: number };
 
 /** localStorage key of the bearer token; dataProvider.js reads it too. */
@@ -52,9 +55,19 @@ export const authProvider = (apiBase: string, storage: Storage = globalThis.loca
 		}
 	},
 
+	// The bridge revokes the token (DELETE /token) so that a copy of it is
+	// useless too; the browser forgets it whatever the answer.
 	logout: async () => {
+		const token = currentToken(storage);
 		storage.removeItem(TOKEN_KEY);
 		storage.removeItem(EXPIRES_KEY);
+		if (token) {
+			try {
+				await axios.delete(`${apiBase}/token`, { headers: { Authorization: `Bearer ${token}` } });
+			} catch {
+				// Already expired or revoked, or the bridge is unreachable: nothing more to do here.
+			}
+		}
 		return { success: true, redirectTo: "/login" };
 	},
 
@@ -82,11 +95,27 @@ export const authProvider = (apiBase: string, storage: Storage = globalThis.loca
 			const { data } = await axios.get<Me>(`${apiBase}/api/v1/me`, {
 				headers: { Authorization: `Bearer ${token}` },
 			});
-			return { id: data.uid, name: data.name, login: data.login, email: data.email };
+			return { id: data.uid, name: data.name, login: data.login, email: data.email,
+				groups: data.groups ?? [] };
 		} catch {
 			return null;
 		}
 	},
 
-	getPermissions: async () => null,
+	// The Odoo groups /api/v1/me reports (XML ids such as
+	// "sales_team.group_sale_manager"), for an accessControlProvider that hides
+	// what Odoo would refuse this user anyway.
+	getPermissions: async () => {
+		const token = currentToken(storage);
+		if (!token)
+			return null;
+		try {
+			const { data } = await axios.get(`${apiBase}/api/v1/me`, {
+				headers: { Authorization: `Bearer ${token}` },
+			});
+			return data.groups ?? [];
+		} catch {
+			return null;
+		}
+	},
 });

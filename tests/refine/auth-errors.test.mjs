@@ -81,14 +81,32 @@ describe("authProvider", () => {
 		assert.equal(storage.getItem(s.examples.auth.TOKEN_KEY), null);
 	});
 
-	test("logout forgets the token", async () => {
+	test("logout forgets the token and the bridge revokes it", async () => {
 		const storage = new MemoryStorage();
 		const auth = s.examples.auth.authProvider(s.baseUrl, storage);
 		await auth.login({ username: "admin", password: "admin" });
 		assert.equal((await auth.check()).authenticated, true);
+		const token = storage.getItem(s.examples.auth.TOKEN_KEY);
 		assert.deepEqual(await auth.logout(), { success: true, redirectTo: "/login" });
 		assert.equal((await auth.check()).authenticated, false);
 		assert.equal(await auth.getIdentity(), null);
+		// A copy of the token kept elsewhere is useless now.
+		const r = await fetch(`${s.baseUrl}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
+		assert.equal(r.status, 401);
+		// Logging out again (nothing stored) is harmless.
+		assert.deepEqual(await auth.logout(), { success: true, redirectTo: "/login" });
+	});
+
+	test("identity and permissions carry the user's Odoo groups", async () => {
+		const storage = new MemoryStorage();
+		const auth = s.examples.auth.authProvider(s.baseUrl, storage);
+		await auth.login({ username: "demo", password: "demo" });
+		const identity = await auth.getIdentity();
+		assert.equal(identity.login, "demo");
+		assert.deepEqual(identity.groups, ["sales_team.group_sale_salesman", "base.group_partner_manager"]);
+		assert.deepEqual(await auth.getPermissions(), identity.groups);
+		await auth.logout();
+		assert.equal(await auth.getPermissions(), null);
 	});
 
 	test("onError logs out on 401 only", async () => {
@@ -109,9 +127,12 @@ describe("HttpError from the bridge's error body", () => {
 	});
 
 	test("401 with an expired token, and with one signed by another key", async () => {
+		// The claims of a real token (its sealed credential is bound to uid and jti, not to exp).
+		const real = localStorage.getItem(s.examples.auth.TOKEN_KEY);
+		const claims = JSON.parse(Buffer.from(real.split(".")[1], "base64url").toString());
 		const now = Math.floor(Date.now() / 1000);
-		const claims = { sub: "admin", uid: 2, iss: "odoo-bridge", iat: now - 7200, exp: now - 3600, jti: "x1" };
-		for (const token of [forgeToken(claims), forgeToken({ ...claims, exp: now + 600 }, "another-secret-0123456789abcdef0123")]) {
+		const expired = { ...claims, iat: now - 7200, exp: now - 3600 };
+		for (const token of [forgeToken(expired), forgeToken({ ...claims, exp: now + 600 }, "another-secret-0123456789abcdef0123")]) {
 			const e = await withStoredToken(token, () => httpError(s.dataProvider.getOne({ resource: "products", id: 1 })));
 			assert.equal(e.statusCode, 401);
 			assert.equal(e.message, "No se pudo validar el token");
@@ -121,6 +142,12 @@ describe("HttpError from the bridge's error body", () => {
 		const [id] = await s.sim.ids("products", [], { limit: 1 });
 		const r = await withStoredToken(good, () => s.dataProvider.getOne({ resource: "products", id }));
 		assert.equal(r.data.id, id);
+		// Without the sealed credential the bridge cannot act as the user (AUTH_MODE=user): 401.
+		const { cred, ...bare } = claims;
+		assert.ok(cred, "a user-mode token carries a sealed credential");
+		const e = await withStoredToken(forgeToken({ ...bare, exp: now + 600 }),
+			() => httpError(s.dataProvider.getOne({ resource: "products", id })));
+		assert.equal(e.statusCode, 401);
 	});
 
 	test("404 for a record id that does not exist", async () => {
