@@ -332,45 +332,52 @@ valid_origin(const char *o)
 	return true;
 }
 
-static bool
-set_origins(struct config *cfg, const char *v, struct config_error *err)
+/*
+ * A comma-separated list: each item trimmed of spaces, empty items dropped.
+ * Returns a NULL-terminated array of copies (free each and the array) and
+ * its length in *n.
+ */
+static char **
+split_list(const char *v, size_t *n)
 {
+	char **list = xcalloc(strlen(v) / 2 + 2, sizeof(char *));
 	const char *p = v;
-	size_t cap = 4;
 
-	cfg->cors_origins = xcalloc(cap + 1, sizeof(char *));
-	cfg->n_cors_origins = 0;
+	*n = 0;
 	while (*p) {
 		const char *e = strchr(p, ',');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
-		char *o;
 		while (len && is_space(*p)) {
 			p++;
 			len--;
 		}
 		while (len && is_space(p[len - 1]))
 			len--;
-		if (len) {
-			o = xstrndup(p, len);
-			while (len > 1 && o[len - 1] == '/')   /* tolerate "https://x.org/" */
-				o[--len] = '\0';
-			if (!valid_origin(o)) {
-				seterr(err, "CORS_ORIGINS: '%s' is not an origin (scheme://host[:port], or *)", o);
-				free(o);
-				return false;
-			}
-			if (strcmp(o, "*") == 0)
-				cfg->cors_any = true;
-			if (cfg->n_cors_origins == cap) {
-				cap *= 2;
-				cfg->cors_origins = xrealloc(cfg->cors_origins, (cap + 1) * sizeof(char *));
-			}
-			cfg->cors_origins[cfg->n_cors_origins++] = o;
-			cfg->cors_origins[cfg->n_cors_origins] = NULL;
-		}
+		if (len)
+			list[(*n)++] = xstrndup(p, len);
 		if (e == NULL)
 			break;
 		p = e + 1;
+	}
+	return list;
+}
+
+static bool
+set_origins(struct config *cfg, const char *v, struct config_error *err)
+{
+	cfg->cors_origins = split_list(v, &cfg->n_cors_origins);
+	for (size_t i = 0; i < cfg->n_cors_origins; i++) {
+		char *o = cfg->cors_origins[i];
+		size_t len = strlen(o);
+
+		while (len > 1 && o[len - 1] == '/')   /* tolerate "https://x.org/" */
+			o[--len] = '\0';
+		if (!valid_origin(o)) {
+			seterr(err, "CORS_ORIGINS: '%s' is not an origin (scheme://host[:port], or *)", o);
+			return false;
+		}
+		if (strcmp(o, "*") == 0)
+			cfg->cors_any = true;
 	}
 	return true;
 }
@@ -393,35 +400,15 @@ valid_xmlid(const char *x)
 static bool
 set_xmlids(struct config *cfg, const struct setting *s, const char *v, struct config_error *err)
 {
-	char ***list = (char ***)((char *)cfg + s->off);
-	const char *p = v;
-	size_t n = 0;
+	char **list = split_list(v, &cfg->n_login_groups);
 
-	*list = xcalloc(strlen(v) / 2 + 2, sizeof(char *));
-	while (*p) {
-		const char *e = strchr(p, ',');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		while (len && is_space(*p)) {
-			p++;
-			len--;
+	*(char ***)((char *)cfg + s->off) = list;
+	for (size_t i = 0; i < cfg->n_login_groups; i++)
+		if (!valid_xmlid(list[i])) {
+			seterr(err, "%s: '%s' is not an XML id (module.name)", s->name, list[i]);
+			return false;
 		}
-		while (len && is_space(p[len - 1]))
-			len--;
-		if (len) {
-			char *x = xstrndup(p, len);
-			if (!valid_xmlid(x)) {
-				seterr(err, "%s: '%s' is not an XML id (module.name)", s->name, x);
-				free(x);
-				return false;
-			}
-			(*list)[n++] = x;
-		}
-		if (e == NULL)
-			break;
-		p = e + 1;
-	}
-	cfg->n_login_groups = n;
-	if (n == 0) {
+	if (cfg->n_login_groups == 0) {
 		seterr(err, "%s: must name at least one group", s->name);
 		return false;
 	}

@@ -121,22 +121,6 @@ b64url_decode(const char *s, unsigned char *out, size_t cap)
 	return same ? len : -1;
 }
 
-static bool
-fill_random(unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t got = getrandom(p, n, 0);
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			return false;
-		}
-		p += got;
-		n -= (size_t)got;
-	}
-	return true;
-}
-
 enum cred_err
 cred_seal(const struct cred_key *k, const char *secret, const char *aad, char **out)
 {

@@ -205,23 +205,6 @@ shmtab_unlock(struct shmtab *t)
 
 /* ---- opening ---- */
 
-static bool
-fill_random(void *p, size_t len)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t n = getrandom((char *)p + got, len - got, 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return false;
-		}
-		got += (size_t)n;
-	}
-	return true;
-}
-
 /* Writes a fresh header into a zeroed mapping; the magic goes last. */
 static bool
 init_header(const struct shmtab_format *f, struct header *h, uint32_t nslots)

@@ -363,17 +363,9 @@ random_hex128(char out[33])
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char rnd[16];
-	size_t got = 0;
 
-	while (got < sizeof(rnd)) {
-		ssize_t n = getrandom(rnd + got, sizeof(rnd) - got, 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return false;
-		}
-		got += (size_t)n;
-	}
+	if (!fill_random(rnd, sizeof(rnd)))
+		return false;
 	for (size_t i = 0; i < sizeof(rnd); i++) {
 		out[2 * i] = hex[rnd[i] >> 4];
 		out[2 * i + 1] = hex[rnd[i] & 0xf];

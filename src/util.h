@@ -70,6 +70,8 @@ const char *env_get(char **envp, const char *name);
 
 /* Monotonic clock in microseconds, and wall clock in seconds. */
 int64_t now_mono_us(void);
+/* Fills p[0..n) from the kernel's CSPRNG (getrandom, retried on EINTR); false if it fails. */
+bool fill_random(void *p, size_t n);
 int64_t now_unix(void);
 
 /*

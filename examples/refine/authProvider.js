@@ -26,6 +26,21 @@ export function currentToken(storage = globalThis.localStorage) {
 	return expires > Date.now() ? token : null;
 }
 
+/** The logged-in user from /api/v1/me, or null without a valid token. */
+async function fetchMe(apiBase, storage) {
+	const token = currentToken(storage);
+	if (!token)
+		return null;
+	try {
+		const { data } = await axios.get(`${apiBase}/api/v1/me`, {
+			headers: { Authorization: `Bearer ${token}` },
+		});
+		return data;
+	} catch {
+		return null;
+	}
+}
+
 export const authProvider = (apiBase, storage = globalThis.localStorage) => ({
 	// Refine's <AuthPage> sends {email, password}; a custom form may send {username, password}.
 	login: async ({ username, email, password }) => {
@@ -79,34 +94,15 @@ export const authProvider = (apiBase, storage = globalThis.localStorage) => ({
 	},
 
 	getIdentity: async () => {
-		const token = currentToken(storage);
-		if (!token)
-			return null;
-		try {
-			const { data } = await axios.get(`${apiBase}/api/v1/me`, {
-				headers: { Authorization: `Bearer ${token}` },
-			});
-			return { id: data.uid, name: data.name, login: data.login, email: data.email,
-				groups: data.groups ?? [] };
-		} catch {
-			return null;
-		}
+		const me = await fetchMe(apiBase, storage);
+		return me && { id: me.uid, name: me.name, login: me.login, email: me.email, groups: me.groups ?? [] };
 	},
 
 	// The Odoo groups /api/v1/me reports (XML ids such as
 	// "sales_team.group_sale_manager"), for an accessControlProvider that hides
 	// what Odoo would refuse this user anyway.
 	getPermissions: async () => {
-		const token = currentToken(storage);
-		if (!token)
-			return null;
-		try {
-			const { data } = await axios.get(`${apiBase}/api/v1/me`, {
-				headers: { Authorization: `Bearer ${token}` },
-			});
-			return data.groups ?? [];
-		} catch {
-			return null;
-		}
+		const me = await fetchMe(apiBase, storage);
+		return me && (me.groups ?? []);
 	},
 });

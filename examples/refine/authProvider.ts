@@ -35,6 +35,21 @@ export function currentToken(storage: Storage = globalThis.localStorage): string
 	return expires > Date.now() ? token : null;
 }
 
+/** The logged-in user from /api/v1/me, or null without a valid token. */
+async function fetchMe(apiBase: string, storage: Storage): Promise<Me | null> {
+	const token = currentToken(storage);
+	if (!token)
+		return null;
+	try {
+		const { data } = await axios.get<Me>(`${apiBase}/api/v1/me`, {
+			headers: { Authorization: `Bearer ${token}` },
+		});
+		return data;
+	} catch {
+		return null;
+	}
+}
+
 export const authProvider = (apiBase: string, storage: Storage = globalThis.localStorage): AuthProvider => ({
 	// Refine's <AuthPage> sends {email, password}; a custom form may send {username, password}.
 	login: async ({ username, email, password }) => {
@@ -88,34 +103,15 @@ export const authProvider = (apiBase: string, storage: Storage = globalThis.loca
 	},
 
 	getIdentity: async () => {
-		const token = currentToken(storage);
-		if (!token)
-			return null;
-		try {
-			const { data } = await axios.get<Me>(`${apiBase}/api/v1/me`, {
-				headers: { Authorization: `Bearer ${token}` },
-			});
-			return { id: data.uid, name: data.name, login: data.login, email: data.email,
-				groups: data.groups ?? [] };
-		} catch {
-			return null;
-		}
+		const me = await fetchMe(apiBase, storage);
+		return me && { id: me.uid, name: me.name, login: me.login, email: me.email, groups: me.groups ?? [] };
 	},
 
 	// The Odoo groups /api/v1/me reports (XML ids such as
 	// "sales_team.group_sale_manager"), for an accessControlProvider that hides
 	// what Odoo would refuse this user anyway.
 	getPermissions: async () => {
-		const token = currentToken(storage);
-		if (!token)
-			return null;
-		try {
-			const { data } = await axios.get(`${apiBase}/api/v1/me`, {
-				headers: { Authorization: `Bearer ${token}` },
-			});
-			return data.groups ?? [];
-		} catch {
-			return null;
-		}
+		const me = await fetchMe(apiBase, storage);
+		return me && (me.groups ?? []);
 	},
 });
