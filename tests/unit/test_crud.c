@@ -36,6 +36,8 @@ static struct mock_odoo *mock;
 /* The mode the next run() uses, and the password the token of its user carries. */
 static enum auth_mode run_mode = AUTH_USER;
 #define USER_SECRET "s3cret of admin's own"
+/* A field the user's groups may not read (field-level groups), or NULL. */
+static const char *hidden_field;
 
 /* methodCall params -> JSON, by reading them as the result array of a methodResponse. */
 static json_object *
@@ -107,8 +109,13 @@ dispatch(json_object *params, const char *method, struct fault *f)
 	meth = json_object_get_string(json_object_array_get_idx(params, 4));
 	args = json_object_array_get_idx(params, 5);
 	kwargs = json_object_array_length(params) > 6 ? json_object_array_get_idx(params, 6) : NULL;
-	if (strcmp(meth, "fields_get") == 0)
-		return fixture_fields_get(model);
+	if (strcmp(meth, "fields_get") == 0) {
+		json_object *fg = fixture_fields_get(model);
+		/* Odoo leaves out of fields_get the fields whose groups the user lacks. */
+		if (hidden_field != NULL)
+			json_object_object_del(fg, hidden_field);
+		return fg;
+	}
 	rec = json_object_new_object();
 	json_object_object_add(rec, "model", json_object_new_string(model));
 	json_object_object_add(rec, "method", json_object_new_string(meth));
@@ -1024,6 +1031,31 @@ Test(crud, service_mode_calls_as_the_service_account)
 	cr_assert_eq(x.res.status, 200);
 	done(&x);
 	run_mode = AUTH_USER;
+}
+
+/*
+ * Field-level groups: a field the user may not read is missing from that
+ * user's fields_get, so the bridge neither asks Odoo for it (which Odoo
+ * would refuse with an AccessError for the whole call) nor answers it.
+ */
+Test(crud, field_the_user_may_not_read_drops_out)
+{
+	struct exchange x;
+	json_object *c, *fields;
+
+	responder = records;
+	hidden_field = "phone";
+	run(&x, crud_get, "GET", "", NULL, NULL, "customers", "15", NULL);
+	cr_assert_eq(x.res.status, 200, "%s", json_object_to_json_string(x.res.body));
+	cr_assert(!json_object_object_get_ex(x.res.body, "phone", NULL), "%s", json_object_to_json_string(x.res.body));
+	cr_assert(json_object_object_get_ex(x.res.body, "email", NULL));
+	c = call_at(0, "res.partner", "search_read");
+	fields = member(member(c, "kwargs"), "fields");
+	cr_assert_eq(json_object_array_length(fields), 18, "one field fewer than the 19 exposed");
+	for (size_t i = 0; i < json_object_array_length(fields); i++)
+		cr_assert_str_neq(json_object_get_string(json_object_array_get_idx(fields, i)), "phone");
+	done(&x);
+	hidden_field = NULL;
 }
 
 /* What odoo.c refused to send (text XML cannot carry) is the client's data at fault. */
