@@ -35,9 +35,10 @@ WRITES = {
     "admin": {"products": (201, 200, 200), "customers": (201, 200, 200), "suppliers": (201, 200, 200),
               "sales": (201, 200, 200)},
     # Marc Demo: products are Sales Administrators' (AccessError); contacts are his
-    # (Contact Creation); sale orders his own (Personal Orders).
+    # (Contact Creation); sale orders his own (Personal Orders), which a salesman
+    # may create and change but not delete (sale's ir.model.access: no unlink).
     "demo": {"products": (403, 403, 403), "customers": (201, 200, 200), "suppliers": (201, 200, 200),
-             "sales": (201, 200, 200)},
+             "sales": (201, 200, 403)},
 }
 
 

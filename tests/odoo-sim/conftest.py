@@ -27,6 +27,7 @@ SIM = os.path.join(HERE, "odoo-sim")
 
 ADMIN = (DATABASE, 2, "admin")
 DEMO = (DATABASE, 6, "demo")
+PORTAL = (DATABASE, 7, "portal")
 
 
 class Fault(Exception):
@@ -182,4 +183,4 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(summary)
 
 
-__all__ = ["ADMIN", "DEMO", "FIXTURES", "Fault", "Local", "Process", "errors"]
+__all__ = ["ADMIN", "DEMO", "PORTAL", "FIXTURES", "Fault", "Local", "Process", "errors"]

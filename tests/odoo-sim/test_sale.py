@@ -160,14 +160,16 @@ def test_unlink_draft_or_cancelled(local, rid):
     assert read(local, "sale.order.line", line_ids, ["name"]) == []     # cascade
 
 
-def test_demo_user_runs_the_workflow_on_his_orders_only(local):
-    """Order 2 is Mitchell Admin's: the "Personal Orders" rule keeps Marc Demo out of it."""
+def test_demo_user_runs_the_workflow_of_his_own_orders_only(local):
+    assert read(local, "sale.order", [1], ["user_id"])[0]["user_id"] == [6, "Marc Demo"]
+    assert local.call("sale.order", "action_confirm", [1], _user=DEMO) is True
+    assert order(local, 1)["state"] == "sale"
     fault = local.fault("sale.order", "action_confirm", [2], _user=DEMO)
     assert fault.code == 4
-    assert fault.string.startswith("Uh-oh! Looks like you have stumbled upon some top-secret records.")
+    assert fault.string.startswith("Uh-oh! Looks like you have stumbled upon some top-secret "
+                                   "records.\n\nSorry, Marc Demo (id=6) doesn't have 'write' "
+                                   "access to:\n- Sales Order (sale.order)\n")
     assert order(local, 2)["state"] == "draft"
-    local.call("sale.order", "action_confirm", [1], _user=DEMO)
-    assert order(local, 1)["state"] == "sale"
 
 
 def test_failed_create_uses_a_number(local):

@@ -11,7 +11,6 @@ a failed create during the capture run).
 
 import datetime
 
-from . import security
 from .orm import Env
 
 # Ids Odoo gives countries: their position in base/data/res_country_data.xml.
@@ -310,16 +309,28 @@ PARTNERS = (
      "Oakland", "94607", "us", False, 0, 1, False),
 )
 
-# Effective groups (implied ones expanded) as Odoo 18's demo data gives them:
-# admin everything; Marc Demo an internal salesman for his own documents, with
-# Contact Creation as every internal user by default; Joel Willis the
-# website customer's portal account (base.demo_user0).
+# The administrator's groups: base/data/res_users_data.xml and the groups the
+# installed apps give him (each app's *_security.xml adds base.user_admin to its
+# manager group; base.group_no_one lists user_root and user_admin).
+ADMIN_GROUPS = ("base.group_user", "base.group_erp_manager", "base.group_system",
+                "base.group_partner_manager", "base.group_allow_export", "base.group_no_one",
+                "sales_team.group_sale_manager", "stock.group_stock_manager",
+                "purchase.group_purchase_manager", "account.group_account_manager")
+
 USERS = (
-    # uid, login, partner, password, active, groups
-    (1, "__system__", 2, None, False, security.ADMIN_GROUPS),
-    (2, "admin", 3, "admin", True, security.ADMIN_GROUPS),
-    (6, "demo", 7, "demo", True, frozenset((security.INTERNAL, security.PARTNER_MANAGER, security.SALESMAN))),
-    (7, "portal", 8, "portal", True, frozenset((security.PORTAL,))),
+    # uid, login, partner, password, active, groups (xml ids; implied ones follow).
+    (1, "__system__", 2, None, False, ADMIN_GROUPS),
+    (2, "admin", 3, "admin", True, ADMIN_GROUPS),
+    # base/data/res_users_demo.xml user_demo: group_user, group_partner_manager,
+    # group_allow_export; addons/sales_team/data/sales_team_demo.xml adds
+    # sales_team.group_sale_salesman ("User: Own Documents Only").
+    (6, "demo", 7, "demo", True, ("base.group_user", "base.group_partner_manager",
+                                  "base.group_allow_export",
+                                  "sales_team.group_sale_salesman")),
+    # base/data/res_users_demo.xml demo_user0 (Joel Willis, partner_demo_portal):
+    # groups cleared, then linked to base.group_portal only.  Created right after
+    # user_demo: uid 7.
+    (7, "portal", 8, "portal", True, ("base.group_portal",)),
 )
 
 # Sale orders: id, partner, salesperson, state, date_order, client reference, lines;
@@ -381,7 +392,7 @@ ORDERS = (
 
 # Where the sequences stand after the demo data (and the capture run).
 NEXT_SALE_NUMBER = 28
-NEXT_IDS = {"sale.order": 28, "sale.order.line": 53, "res.partner": 55, "res.users": 7,
+NEXT_IDS = {"sale.order": 28, "sale.order.line": 53, "res.partner": 55, "res.users": 8,
             "product.product": 49, "product.template": 47, "product.category": 9,
             "res.country": 251, "uom.uom": 10}
 
@@ -472,10 +483,9 @@ def _load_partners(env):
 def _load_users(env, store):
     users = env["res.users"]
     for uid, login, partner, password, active, groups in USERS:
-        users._insert({"login": login, "partner_id": partner, "active": active,
-                       "share": security.INTERNAL not in groups}, rid=uid,
+        users._insert({"login": login, "partner_id": partner, "active": active}, rid=uid,
                       stamps=_stamps("2026-11-26 20:25:40"))
-        store.tables["res.users"][uid]["_groups"] = frozenset(groups)
+        store.tables["res.users"][uid]["_groups"] = list(groups)
         if password:
             store.passwords[uid] = password
 

@@ -9,7 +9,7 @@ import datetime
 
 from . import security
 from .errors import AccessError, ServerError, UserError, ValidationError
-from .orm import CONSTRAINT, BaseModel, decimal_round
+from .orm import CONSTRAINT, BaseModel, decimal_round, records_repr
 
 # account.tax is not simulated: tax id -> percentage (see demo.STUB_NAMES).
 TAX_RATES = {1: 15.0, 2: 15.0}
@@ -133,7 +133,6 @@ class ProductTemplate(BaseModel):
     _order = "name, id"
     _rec_names_search = ("name", "default_code")
     _o2m = {"product_variant_ids": ("product.product", "product_tmpl_id")}
-    _access_groups = "\t- Inventory/Administrator\n\t- Sales/Administrator"
     _digits = {"list_price": 2}
     _defaults = {
         "active": True, "type": "consu", "categ_id": 1, "uom_id": 1, "uom_po_id": 1,
@@ -192,8 +191,8 @@ class ProductProduct(BaseModel):
     _order = "default_code, name, id"
     _rec_names_search = ("display_name", "default_code", "barcode")
     _inherits = {"product.template": "product_tmpl_id"}
+    _unlink_orphan_parents = True
     _ondelete = {"product_tmpl_id": "cascade"}
-    _access_groups = "\t- Inventory/Administrator\n\t- Sales/Administrator"
     _digits = {"standard_price": 2}
     _defaults = {"active": True}
 
@@ -258,7 +257,6 @@ class ResPartner(_Hierarchy, BaseModel):
             "user_ids": ("res.users", "partner_id")}
     _ondelete = {"parent_id": "set null", "country_id": "restrict"}
     _cycle_message = "You cannot create recursive Partner hierarchies."
-    _access_groups = "\t- Extra Rights/Contact Creation"
     _defaults = {
         "active": True, "type": "contact", "lang": "en_US", "is_company": False,
         "customer_rank": "_default_customer_rank", "supplier_rank": "_default_supplier_rank",
@@ -313,9 +311,9 @@ class ResPartner(_Hierarchy, BaseModel):
         return email.strip().lower() if email else False
 
     def _compute_partner_share(self, rid):
-        users = self.env.store.tables["res.users"]
-        return not any(row.get("partner_id") == rid and not row.get("share")
-                       for row in users.values())
+        users = self.env["res.users"]
+        return not any(row.get("partner_id") == rid and not users._value(uid, "share")
+                       for uid, row in users._table.items())
 
     def _compute_sale_order_count(self, rid):
         return len(self._value(rid, "sale_order_ids"))
@@ -347,11 +345,51 @@ class ResUsers(_Unique, BaseModel):
     _rec_names_search = ("name", "login")
     _inherits = {"res.partner": "partner_id"}
     _unique = (("login", "You can not have two users with the same login!"),)
-    _defaults = {"active": True, "company_id": 1, "company_ids": [1], "share": False,
+    _defaults = {"active": True, "company_id": 1, "company_ids": [1],
                  "notification_type": "email"}
 
     def _compute_display_name(self, rid):
         return self._value(rid, "name")
+
+    def _compute_share(self, rid):
+        # res_users.py _compute_share: not a member of base.group_user.
+        return "base.group_user" not in security.user_groups(self.env.store, rid)
+
+    def _ensure_one(self):
+        if len(self._ids) != 1:
+            raise ServerError("ValueError", "Expected singleton: %s"
+                              % records_repr(self._name, self._ids))
+
+    def has_group(self, group_ext_id):
+        """res_users.py Users.has_group (Odoo 18, @api.readonly): whether the user
+        belongs to the group (implied groups included); an unknown xml id is not
+        an error, just False.  A non-internal caller may ask about itself only.
+        base.group_no_one counts only in debug mode, which XML-RPC never is."""
+        self._ensure_one()
+        env = self.env
+        if not (security.is_superuser(env) or self._ids[0] == env.uid
+                or "base.group_user" in security.env_groups(env)):
+            raise AccessError(security.HAS_GROUP_ERROR)
+        self._check_exist()
+        if group_ext_id == "base.group_no_one":
+            return False
+        return group_ext_id in security.user_groups(env.store, self._ids[0])
+
+    def has_groups(self, group_spec):
+        """res_users.py Users.has_groups: comma-separated xml ids, '!' negates;
+        negatives are checked first, then any positive; '.' is never satisfied."""
+        self._ensure_one()
+        if group_spec == ".":
+            return False
+        positives, negatives = [], []
+        for ext_id in group_spec.split(","):
+            ext_id = ext_id.strip()
+            (negatives if ext_id.startswith("!") else positives).append(ext_id.lstrip("!"))
+        if any(self.has_group(ext_id) for ext_id in negatives):
+            return False
+        if any(self.has_group(ext_id) for ext_id in positives):
+            return True
+        return not positives
 
     def _compute_password(self, rid):
         return ""
@@ -369,40 +407,6 @@ class ResUsers(_Unique, BaseModel):
     def _check_row(self, rid, row):
         self._check_unique(rid, row)
 
-    def _groups(self):
-        if len(self._ids) != 1:
-            raise ValueError("Expected singleton: %r" % (self,))
-        row = self._table.get(self._ids[0])
-        if self._ids[0] == 1:
-            return security.ADMIN_GROUPS
-        return row.get("_groups", frozenset()) if row else frozenset()
-
-    def _assert_group_query_allowed(self):
-        # res_users.py: "this prevents RPC calls from non-internal users to
-        # retrieve information about other users".
-        if self.env.uid != 1 and self._ids != (self.env.uid,) and \
-                security.INTERNAL not in security.groups_of(self.env):
-            raise AccessError("You can ony call user.has_group() with your current user.")
-
-    def has_group(self, group_ext_id):
-        """Whether the user belongs to the group (XML id, implied groups included)."""
-        self._assert_group_query_allowed()
-        # An XML id naming no group is simply not held (the lookup finds no row).
-        return group_ext_id in self._groups()
-
-    def has_groups(self, group_spec):
-        """Comma-separated XML ids, '!' for negation: any positive and no negative."""
-        self._assert_group_query_allowed()
-        positives, negatives = [], []
-        for ext_id in group_spec.split(","):
-            ext_id = ext_id.strip()
-            (negatives if ext_id.startswith("!") else positives).append(ext_id.lstrip("!"))
-        if any(self.has_group(g) for g in negatives):
-            return False
-        if any(self.has_group(g) for g in positives):
-            return True
-        return not positives
-
 
 class SaleOrder(BaseModel):
     """sale.order: quotations and orders, with the workflow of WORKFLOW.txt."""
@@ -412,7 +416,6 @@ class SaleOrder(BaseModel):
     _order = "date_order desc, id desc"
     _rec_names_search = ("name",)
     _o2m = {"order_line": ("sale.order.line", "order_id")}
-    _access_groups = "\t- Sales/User: Own Documents Only"
     _defaults = {
         "state": "draft", "date_order": "_default_now", "company_id": 1, "currency_id": 1,
         "user_id": "_default_user", "team_id": 1, "picking_policy": "direct", "warehouse_id": 1,
@@ -502,8 +505,8 @@ class SaleOrder(BaseModel):
 
     def _check_write(self):
         self._check_access("write")
-        self._check_exist()
         self._check_rules("write")
+        self._check_exist()
 
     def action_confirm(self):
         """Quotation -> sales order; refused for orders already confirmed or cancelled."""
@@ -569,7 +572,6 @@ class SaleOrderLine(BaseModel):
     _description = "Sales Order Line"
     _order = "order_id, sequence, id"
     _ondelete = {"order_id": "cascade", "product_id": "restrict"}
-    _access_groups = "\t- Sales/User: Own Documents Only"
     _digits = {"price_unit": 2, "product_uom_qty": 2, "discount": 2, "qty_delivered": 2}
     _defaults = {
         "sequence": 10, "product_uom_qty": 1.0, "discount": 0.0, "customer_lead": 0.0,

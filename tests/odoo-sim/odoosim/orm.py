@@ -55,10 +55,6 @@ FOREIGN_KEY = ("The operation cannot be completed: another model requires the re
                "Constraint: %s\n")
 CONSTRAINT = "The operation cannot be completed: %s"
 MISSING = "Record does not exist or has been deleted.\n(Record: %s, User: %s)"
-ACCESS = ("You are not allowed to %s '%s' (%s) records.\n\n"
-          "This operation is allowed for the following groups:\n%s\n\n"
-          "Contact your administrator to request access if necessary.")
-ACCESS_VERBS = {"read": "access", "write": "modify", "create": "create", "unlink": "delete"}
 
 
 def api_model(method):
@@ -171,10 +167,13 @@ class BaseModel:
     _ondelete = {}       # many2one field -> restrict | cascade | set null
     _defaults = {}       # field -> value, or method name to call with (vals)
     _digits = {}         # float field -> decimals it is rounded to on write
-    _access_groups = "\t- Administration/Settings"
+    # Delete the _inherits parents no child uses any more (product.product does,
+    # in its unlink override; res.users keeps its partner).
+    _unlink_orphan_parents = False
     _readonly_methods = ("search", "search_read", "search_count", "read", "name_search",
                          "fields_get", "web_search_read", "web_read", "check_access",
-                         "check_access_rights", "default_get", "exists")
+                         "check_access_rights", "default_get", "exists", "has_group",
+                         "has_groups")
 
     # Filled by Registry for each class.
     _computes = {}
@@ -232,25 +231,36 @@ class BaseModel:
         return type(self)(self.env.with_context(context), self._ids)
 
     def _check_access(self, operation):
-        """Raise AccessError if ir.model.access denies operation on this model to the calling user."""
-        if security.allowed(self.env, self._name, operation):
-            return
-        raise AccessError(ACCESS % (ACCESS_VERBS[operation], self._description, self._name,
-                                    self._access_groups))
+        """ir.model.access.check: AccessError if the calling user may not do operation
+        on this model (odoo/addons/base/models/ir_model.py)."""
+        security.check_model_access(self.env, self._name, self._description, operation)
+
+    def _rule_predicate(self, operation):
+        """A predicate rid -> bool from the user's record rules, or None if none applies."""
+        domain = security.rule_domain(self.env, self._name, operation)
+        if domain is None:
+            return None
+        return domains.compile_domain(self, domain, active_test=False)
 
     def _check_rules(self, operation):
-        """Raise Odoo 18's record-rule AccessError if a record of self is outside the user's ir.rule."""
-        allowed = security.rule_predicate(self, operation)
-        if allowed is None:
+        """The record rules on the existing records: ir.rule's AccessError for any
+        record the user may not touch (records that do not exist are left to the
+        caller, as in Odoo's _check_access)."""
+        predicate = self._rule_predicate(operation)
+        if predicate is None:
             return
-        bad = [rid for rid in self._ids if rid in self._table and not allowed(rid)]
-        if not bad:
-            return
-        users = self.env["res.users"]
-        lines = "\n".join("- %s, %s (%s: %d)" % (self._description, self._display(rid), self._name, rid)
-                          for rid in bad)
-        raise AccessError(security.RULE_ERROR % (users._value(self.env.uid, "name"), self.env.uid,
-                                                 operation, lines))
+        forbidden = [rid for rid in self._ids if rid in self._table and not predicate(rid)]
+        if forbidden:
+            raise security.rule_error(self.env, self._name, self._description, operation)
+
+    def _check_field_access(self, fnames, operation):
+        """Fields with groups= the user lacks: Odoo 18's _check_field_access error."""
+        for fname in fnames:
+            if not security.field_allowed(self.env, self._name, fname):
+                raise security.field_error(self._name, self._description, fname, operation)
+
+    def _field_allowed(self, fname):
+        return security.field_allowed(self.env, self._name, fname)
 
     def _missing_error(self, ids):
         return MissingError(MISSING % (records_repr(self._name, ids), self.env.uid))
@@ -378,11 +388,12 @@ class BaseModel:
 
     def _fields_to_fetch(self, fields, frames):
         if not fields:
-            return [f for f in self._schema if f != "id"]
+            return [f for f in self._schema if f != "id" and self._field_allowed(f)]
         for fname in fields:
             if fname not in self._schema:
                 raise ServerError("ValueError", "Invalid field %r on model %r"
                                   % (fname, self._name), frames + errors.DETERMINE_FIELDS)
+            self._check_field_access([fname], "read")
         return list(fields)
 
     # ---- searching --------------------------------------------------------
@@ -396,6 +407,7 @@ class BaseModel:
     def _search(self, domain, offset=0, limit=None, order=None, frames=""):
         """Odoo's _search: matching ids, ordered, sliced; errors carry frames in front."""
         prefix = frames + errors.SEARCH_OVERRIDES.get(self._name, "")
+        # Odoo 18's _search starts with self.browse().check_access('read').
         self._check_access("read")
         try:
             active_test = self.env.context.get("active_test", True)
@@ -411,10 +423,11 @@ class BaseModel:
         except ServerError as exc:
             raise with_frames(exc, prefix) from None
         # Filtering the (stably) sorted records gives what sorting the matches would.
-        ids = [rid for rid in ordered if predicate(rid)]
-        rule = security.rule_predicate(self, "read")
-        if rule is not None:
-            ids = [rid for rid in ids if rule(rid)]
+        rules = self._rule_predicate("read")
+        if rules is None:
+            ids = [rid for rid in ordered if predicate(rid)]
+        else:
+            ids = [rid for rid in ordered if predicate(rid) and rules(rid)]
         offset = offset or 0
         if offset < 0:
             raise ServerError("psycopg2.errors.InvalidRowCountInResultOffsetClause",
@@ -826,8 +839,9 @@ class BaseModel:
                 model._drop_references(fname, ids, self)
         for rid in ids:
             self._table.pop(rid, None)
-        for parent, link in self._inherits.items():
-            self.env[parent]._drop_orphans(link, self._name)
+        if self._unlink_orphan_parents:
+            for parent, link in self._inherits.items():
+                self.env[parent]._drop_orphans(link, self._name)
         self.env.invalidate()
 
     def _drop_references(self, fname, ids, target):
@@ -904,11 +918,12 @@ class BaseModel:
         return self._browse(ids)._read_format(fnames=fnames, **read_kwargs)
 
     def read(self, fields=None, load="_classic_read"):
-        """The values of fields for the records that exist (missing ids are dropped)."""
-        fnames = self._fields_to_fetch(fields, errors.READ_FETCH)
+        """The values of fields for the records that exist (missing ids are dropped);
+        AccessError for records the record rules hide."""
         self._check_access("read")
+        fnames = self._fields_to_fetch(fields, errors.READ_FETCH)
+        self._check_rules("read")
         existing = [rid for rid in self._ids if rid in self._table]
-        self._browse(existing)._check_rules("read")
         return self._browse(existing)._read_format(fnames, load)
 
     @api_model
@@ -928,6 +943,8 @@ class BaseModel:
         result = {}
         for fname, description in self._schema.items():
             if allfields and fname not in allfields:
+                continue
+            if not self._field_allowed(fname):
                 continue
             if attributes:
                 description = {k: v for k, v in description.items() if k in attributes}
@@ -951,16 +968,20 @@ class BaseModel:
         self._check_access("create")
         if isinstance(vals_list, Mapping):
             vals_list = [vals_list]
-        created = self._browse([self._insert(vals) for vals in vals_list])
-        created._check_rules("create")
-        return created
+        for vals in vals_list:
+            if isinstance(vals, Mapping):
+                self._check_field_access([f for f in vals if f in self._schema], "write")
+        records = self._browse([self._insert(vals) for vals in vals_list])
+        records._check_rules("create")
+        return records
 
     def write(self, vals):
         """Update the records with vals; MissingError if one does not exist."""
         self._check_access("write")
-        self._check_exist()
         self._check_rules("write")
+        self._check_exist()
         self._check_fields(vals, create=False)
+        self._check_field_access(list(vals), "write")
         return self._update(vals)
 
     def unlink(self):
@@ -977,6 +998,7 @@ class BaseModel:
     def check_access(self, operation):
         """Raise if operation is not allowed; returns None (which XML-RPC cannot marshal)."""
         self._check_access(operation)
+        self._check_rules(operation)
         self._check_exist()
 
     @api_model

@@ -1,108 +1,315 @@
-"""security.py: Odoo 18's access rights (ir.model.access) and record rules (ir.rule)
-for the simulated models, and the users' groups.
+"""security.py: Odoo 18's access control for the simulated models: groups, access rights
+(ir.model.access), record rules (ir.rule), field groups, and their AccessError texts.
 
-Modelled on Odoo 18's own security files: base/security/ir.model.access.csv
-(res.partner: read for internal and portal users, full rights for "Extra
-Rights / Contact Creation"; res.country read for everyone, writes for
-Settings), product/security/ir.model.access.csv and sale's (products and
-categories: read for internal users, writes for "Sales / Administrator"),
-sale/security/ir.model.access.csv (sale.order and its lines: full rights for
-"Sales / User: Own Documents Only", read for portal users) and
-sale/security/sale_security.xml (the rules "Personal Orders" and "Personal
-Order Lines" for that group: user_id = the user or empty; "All Orders" for
-"User: All Documents"; the portal rule: the orders of the user's commercial
-partner).  res.groups's implied groups are already expanded in each user's
-set (has_group answers on the effective groups, as res_users.py does).
+Only the rows that concern the simulated models are kept, for the modules the
+captures' database has installed (sale_management, stock, purchase, contacts,
+and account through sale).  Each table cites the Odoo 18 file it comes from.
+uid 1 (__system__, the superuser) bypasses every check, as env.su does.
 """
 
-INTERNAL = "base.group_user"
-PORTAL = "base.group_portal"
-PUBLIC = "base.group_public"
-SYSTEM = "base.group_system"
-PARTNER_MANAGER = "base.group_partner_manager"
-SALESMAN = "sales_team.group_sale_salesman"
-ALL_LEADS = "sales_team.group_sale_salesman_all_leads"
-SALE_MANAGER = "sales_team.group_sale_manager"
+from .errors import AccessError
 
-# Every group the simulator knows (has_group of any other XML id is Odoo's ValueError).
-KNOWN = (INTERNAL, PORTAL, PUBLIC, SYSTEM, PARTNER_MANAGER, SALESMAN, ALL_LEADS, SALE_MANAGER,
-         "base.group_erp_manager", "base.group_no_one", "product.group_product_manager")
+SUPERUSER_ID = 1
 
-_EVERYONE = (INTERNAL, PORTAL, PUBLIC)
-_PRODUCT = {"read": (INTERNAL,), "write": (SALE_MANAGER, "product.group_product_manager"),
-            "create": (SALE_MANAGER, "product.group_product_manager"),
-            "unlink": (SALE_MANAGER, "product.group_product_manager")}
-_SALE = {"read": (SALESMAN, PORTAL), "write": (SALESMAN,), "create": (SALESMAN,), "unlink": (SALESMAN,)}
-
-# model -> operation -> the groups any of which grants it.
-ACL = {
-    "product.product": _PRODUCT,
-    "product.template": _PRODUCT,
-    "product.category": _PRODUCT,
-    "uom.uom": {"read": (INTERNAL,), "write": (SYSTEM,), "create": (SYSTEM,), "unlink": (SYSTEM,)},
-    "res.partner": {"read": _EVERYONE, "write": (PARTNER_MANAGER,), "create": (PARTNER_MANAGER,),
-                    "unlink": (PARTNER_MANAGER,)},
-    "res.country": {"read": _EVERYONE, "write": (SYSTEM,), "create": (SYSTEM,), "unlink": (SYSTEM,)},
-    "sale.order": _SALE,
-    "sale.order.line": _SALE,
-    "res.users": {"read": _EVERYONE, "write": (SYSTEM,), "create": (SYSTEM,), "unlink": (SYSTEM,)},
+# xml id -> (category, name, implied groups).  Category and name give the
+# "Category/Name" that ir.model.access.group_names_with_access lists.
+# Sources: odoo/addons/base/security/base_groups.xml (base.*, categories from
+# base/data/ir_module_category_data.xml), addons/sales_team/security/
+# sales_team_security.xml (sales_team.*), addons/stock/security/stock_security.xml,
+# addons/purchase/security/purchase_security.xml, addons/account/security/
+# account_security.xml (category "Invoicing" in Community).
+GROUPS = {
+    "base.group_user": ("User types", "Internal User", ()),
+    "base.group_portal": ("User types", "Portal", ()),
+    "base.group_public": ("User types", "Public", ()),
+    "base.group_erp_manager": ("Administration", "Access Rights", ("base.group_user",)),
+    "base.group_system": ("Administration", "Settings", ("base.group_erp_manager",)),
+    "base.group_partner_manager": ("Extra Rights", "Contact Creation", ()),
+    "base.group_allow_export": ("Extra Rights", "Access to export feature", ()),
+    "base.group_no_one": ("Extra Rights", "Technical Features", ()),
+    "sales_team.group_sale_salesman": ("Sales", "User: Own Documents Only",
+                                       ("base.group_user",)),
+    "sales_team.group_sale_salesman_all_leads": ("Sales", "User: All Documents",
+                                                 ("sales_team.group_sale_salesman",)),
+    "sales_team.group_sale_manager": ("Sales", "Administrator",
+                                      ("sales_team.group_sale_salesman_all_leads",)),
+    "stock.group_stock_user": ("Inventory", "User", ("base.group_user",)),
+    "stock.group_stock_manager": ("Inventory", "Administrator", ("stock.group_stock_user",)),
+    "purchase.group_purchase_user": ("Purchase", "User", ("base.group_user",)),
+    "purchase.group_purchase_manager": ("Purchase", "Administrator",
+                                        ("purchase.group_purchase_user",)),
+    "account.group_account_invoice": ("Invoicing", "Billing", ("base.group_user",)),
+    "account.group_account_manager": ("Invoicing", "Administrator",
+                                      ("account.group_account_invoice",)),
 }
 
-ADMIN_GROUPS = frozenset((INTERNAL, SYSTEM, "base.group_erp_manager", PARTNER_MANAGER, SALESMAN, ALL_LEADS,
-                          SALE_MANAGER, "product.group_product_manager", "base.group_no_one"))
+# The groups' display names as res.groups.full_name gives them (" / ").
+def group_display_name(xmlid):
+    category, name, _implied = GROUPS[xmlid]
+    return "%s / %s" % (category, name) if category else name
 
-# Odoo 18 ir_rule.py _make_access_error (the record-rule refusal).
+
+# (model, group or None for everyone, read, write, create, unlink).  Sources:
+# odoo/addons/base/security/ir.model.access.csv (res.partner, res.country,
+# res.users), addons/product/security/ir.model.access.csv (read for
+# base.group_user), addons/sale/security/ir.model.access.csv (sale.order,
+# sale.order.line, the sale managers' product rights), addons/stock/security/
+# ir.model.access.csv, addons/purchase/security/ir.model.access.csv,
+# addons/account/security/ir.model.access.csv (the managers' product rights),
+# addons/uom/security/ir.model.access.csv.
+ACCESS = (
+    ("res.country", None, 1, 0, 0, 0),
+    ("res.country", "base.group_system", 1, 1, 1, 1),
+    ("res.partner", "base.group_public", 1, 0, 0, 0),
+    ("res.partner", "base.group_portal", 1, 0, 0, 0),
+    ("res.partner", "base.group_partner_manager", 1, 1, 1, 1),
+    ("res.partner", "base.group_user", 1, 0, 0, 0),
+    ("res.users", None, 1, 0, 0, 0),
+    ("res.users", "base.group_erp_manager", 1, 1, 1, 1),
+    ("uom.uom", "base.group_user", 1, 0, 0, 0),
+    ("uom.uom", "base.group_system", 1, 1, 1, 1),
+    ("product.category", "base.group_user", 1, 0, 0, 0),
+    ("product.category", "sales_team.group_sale_manager", 1, 1, 1, 1),
+    ("product.category", "stock.group_stock_manager", 1, 1, 1, 1),
+    ("product.template", "base.group_user", 1, 0, 0, 0),
+    ("product.template", "sales_team.group_sale_manager", 1, 1, 1, 1),
+    ("product.template", "stock.group_stock_manager", 1, 1, 1, 1),
+    ("product.template", "purchase.group_purchase_manager", 1, 1, 1, 1),
+    ("product.template", "account.group_account_manager", 1, 1, 1, 1),
+    ("product.product", "base.group_user", 1, 0, 0, 0),
+    ("product.product", "sales_team.group_sale_manager", 1, 1, 1, 1),
+    ("product.product", "stock.group_stock_manager", 1, 1, 1, 1),
+    ("product.product", "purchase.group_purchase_manager", 1, 1, 1, 1),
+    ("product.product", "account.group_account_manager", 1, 1, 1, 1),
+    ("sale.order", "sales_team.group_sale_salesman", 1, 1, 1, 0),
+    ("sale.order", "sales_team.group_sale_manager", 1, 1, 1, 1),
+    ("sale.order", "base.group_portal", 1, 0, 0, 0),
+    ("sale.order", "account.group_account_invoice", 1, 1, 0, 0),
+    ("sale.order", "stock.group_stock_user", 1, 0, 0, 0),
+    ("sale.order.line", "sales_team.group_sale_salesman", 1, 1, 1, 1),
+    ("sale.order.line", "sales_team.group_sale_manager", 1, 1, 1, 1),
+    ("sale.order.line", "base.group_portal", 1, 0, 0, 0),
+    ("sale.order.line", "account.group_account_invoice", 1, 1, 0, 0),
+    ("sale.order.line", "stock.group_stock_user", 1, 0, 0, 0),
+)
+OPERATIONS = ("read", "write", "create", "unlink")
+
+# ir.model.access: odoo/addons/base/models/ir_model.py, ACCESS_ERROR_HEADER,
+# ACCESS_ERROR_GROUPS, ACCESS_ERROR_NOGROUP, ACCESS_ERROR_RESOLUTION and
+# IrModelAccess._make_access_error.
+ACCESS_ERROR_HEADER = {
+    "read": "You are not allowed to access '%(document_kind)s' (%(document_model)s) records.",
+    "write": "You are not allowed to modify '%(document_kind)s' (%(document_model)s) records.",
+    "create": "You are not allowed to create '%(document_kind)s' (%(document_model)s) records.",
+    "unlink": "You are not allowed to delete '%(document_kind)s' (%(document_model)s) records.",
+}
+ACCESS_ERROR_GROUPS = "This operation is allowed for the following groups:\n%(groups_list)s"
+ACCESS_ERROR_NOGROUP = "No group currently allows this operation."
+ACCESS_ERROR_RESOLUTION = "Contact your administrator to request access if necessary."
+
+# ir.rule: odoo/addons/base/models/ir_rule.py, IrRule._make_access_error (the
+# text for users outside base.group_no_one, or not internal: the demo and
+# portal users; admin passes every rule here).
 RULE_ERROR = ("Uh-oh! Looks like you have stumbled upon some top-secret records.\n\n"
-              "Sorry, %s (id=%d) doesn't have '%s' access to:\n%s\n\n"
+              "Sorry, %(user)s doesn't have '%(operation)s' access to:\n"
+              "- %(description)s (%(model)s)\n\n"
               "If you really, really need access, perhaps you can win over your friendly "
               "administrator with a batch of freshly baked cookies.")
 
+# Field groups: odoo/models.py BaseModel._check_field_access (Odoo 18), the
+# text for users outside base.group_no_one.
+FIELD_ERROR = ('You do not have enough rights to access the field "%(field)s" on '
+               '%(document_kind)s (%(document_model)s). Please contact your system '
+               'administrator.\n\nOperation: %(operation)s')
 
-def groups_of(env):
-    """The calling user's effective groups (the superuser has them all)."""
-    if env.uid == 1:
-        return ADMIN_GROUPS
-    user = env.user
-    return user.get("_groups", frozenset()) if user else frozenset()
+# has_group for a non-internal user asking about someone else:
+# odoo/addons/base/models/res_users.py, Users.has_group (the typo is Odoo's).
+HAS_GROUP_ERROR = "You can ony call user.has_group() with your current user."
+
+# (model, field) -> groups= of the field.  addons/account/models/partner.py:
+# credit, debit and total_invoiced of res.partner (inherited by res.users
+# through _inherits) are groups='account.group_account_invoice,
+# account.group_account_readonly'; product.product/template standard_price is
+# groups='base.group_user' (addons/product/models/product_template.py).
+_ACCOUNT = "account.group_account_invoice,account.group_account_readonly"
+FIELD_GROUPS = {
+    ("res.partner", "credit"): _ACCOUNT,
+    ("res.partner", "debit"): _ACCOUNT,
+    ("res.partner", "total_invoiced"): _ACCOUNT,
+    ("res.users", "credit"): _ACCOUNT,
+    ("res.users", "debit"): _ACCOUNT,
+    ("res.users", "total_invoiced"): _ACCOUNT,
+    ("product.product", "standard_price"): "base.group_user",
+    ("product.template", "standard_price"): "base.group_user",
+}
 
 
-def allowed(env, model, operation):
-    """Whether ir.model.access grants operation on model to the calling user."""
-    if env.uid == 1:
+def _commercial_partner(env):
+    user = env.user or {}
+    partner = user.get("partner_id")
+    return env["res.partner"]._commercial(partner) if partner else False
+
+
+# ir.rule records: (model, name, groups (empty: global), (read, write, create,
+# unlink), domain_force as a function of env).  Source: addons/sale/security/
+# sale_security.xml (Odoo 18: sale_order_personal_rule, sale_order_see_all,
+# sale_order_rule_portal, sale_order_line_personal_rule, sale_order_line_see_all,
+# sale_order_line_rule_portal).  Odoo 18's portal rules test the followers
+# (message_partner_ids child_of the commercial partner); the simulator has no
+# followers, and the customer follows their orders, so partner_id stands in.
+# The multi-company rules are left out (one company).
+RULES = (
+    ("sale.order", "Personal Orders", ("sales_team.group_sale_salesman",), (1, 1, 1, 1),
+     lambda env: ["|", ("user_id", "=", env.uid), ("user_id", "=", False)]),
+    ("sale.order", "All Orders", ("sales_team.group_sale_salesman_all_leads",), (1, 1, 1, 1),
+     lambda env: [(1, "=", 1)]),
+    ("sale.order", "Portal Personal Quotations/Sales Orders", ("base.group_portal",),
+     (1, 0, 0, 0),
+     lambda env: [("partner_id", "child_of", [_commercial_partner(env)])]),
+    ("sale.order.line", "Personal Order Lines", ("sales_team.group_sale_salesman",),
+     (1, 1, 1, 1),
+     lambda env: ["|", ("salesman_id", "=", env.uid), ("salesman_id", "=", False)]),
+    ("sale.order.line", "All Orders Lines", ("sales_team.group_sale_salesman_all_leads",),
+     (1, 1, 1, 1),
+     lambda env: [(1, "=", 1)]),
+    ("sale.order.line", "Portal Sales Orders Line", ("base.group_portal",), (1, 0, 0, 0),
+     lambda env: [("order_id.partner_id", "child_of", [_commercial_partner(env)])]),
+)
+
+
+def closure(groups):
+    """groups with every group they imply."""
+    result = set()
+    todo = list(groups)
+    while todo:
+        group = todo.pop()
+        if group in result or group not in GROUPS:
+            continue
+        result.add(group)
+        todo.extend(GROUPS[group][2])
+    return result
+
+
+def user_groups(store, uid):
+    """The groups of user uid, implied ones included."""
+    row = store.tables["res.users"].get(uid) or {}
+    return closure(row.get("_groups") or ())
+
+
+def has_groups(groups, spec):
+    """Odoo's res.users.has_groups on a set of groups: comma-separated xml
+    ids, '!' negates; '.' is never satisfied."""
+    if spec == ".":
+        return False
+    positives, negatives = [], []
+    for ext_id in spec.split(","):
+        ext_id = ext_id.strip()
+        if ext_id.startswith("!"):
+            negatives.append(ext_id[1:])
+        else:
+            positives.append(ext_id)
+    if any(ext_id in groups for ext_id in negatives):
+        return False
+    if any(ext_id in groups for ext_id in positives):
         return True
-    acl = ACL.get(model)
-    if acl is None:
-        return INTERNAL in groups_of(env) or operation == "read"
-    return bool(groups_of(env) & set(acl[operation]))
+    return not positives
 
 
-def rule_predicate(recs, operation):
-    """A function rid -> bool for the ir.rule domains of the calling user on recs's model, or None."""
-    env = recs.env
-    model = recs._name
-    if model not in ("sale.order", "sale.order.line") or env.uid == 1:
+def is_superuser(env):
+    return env.uid == SUPERUSER_ID
+
+
+def env_groups(env):
+    """The calling user's groups, computed once per call."""
+    key = ("groups", env.uid)
+    groups = env.cache.get(key)
+    if groups is None:
+        groups = env.cache[key] = user_groups(env.store, env.uid)
+    return groups
+
+
+def model_allows(env, model, operation):
+    """ir.model.access.check without raising."""
+    if is_superuser(env):
+        return True
+    index = OPERATIONS.index(operation)
+    groups = env_groups(env)
+    return any(row[0] == model and row[2 + index] and (row[1] is None or row[1] in groups)
+               for row in ACCESS)
+
+
+def group_names_with_access(model, operation):
+    """ir.model.access.group_names_with_access: 'Category/Name', ordered by
+    category then name (groups without a category last)."""
+    index = OPERATIONS.index(operation)
+    names = []
+    for row in ACCESS:
+        if row[0] == model and row[1] is not None and row[2 + index]:
+            category, name, _implied = GROUPS[row[1]]
+            names.append((category is None, category or "", name))
+    return ["%s/%s" % (category, name) if category else name
+            for _none, category, name in sorted(set(names))]
+
+
+def access_error(model, description, operation):
+    """The AccessError of ir.model.access for operation on model."""
+    header = ACCESS_ERROR_HEADER[operation] % {"document_kind": description or model,
+                                               "document_model": model}
+    groups = "\n".join("\t- %s" % name for name in group_names_with_access(model, operation))
+    info = ACCESS_ERROR_GROUPS % {"groups_list": groups} if groups else ACCESS_ERROR_NOGROUP
+    return AccessError("%s\n\n%s\n\n%s" % (header, info, ACCESS_ERROR_RESOLUTION))
+
+
+def check_model_access(env, model, description, operation):
+    """Raise ir.model.access's AccessError unless the user may do operation on model."""
+    if not model_allows(env, model, operation):
+        raise access_error(model, description, operation)
+
+
+def rule_domain(env, model, operation):
+    """ir.rule._compute_domain: None when no rule restricts the user, else a domain
+    (the user's group rules OR-ed, AND-ed with the global rules)."""
+    if is_superuser(env):
         return None
-    groups = groups_of(env)
-    if ALL_LEADS in groups:
+    index = OPERATIONS.index(operation)
+    groups = env_groups(env)
+    global_domains, group_domains = [], []
+    for rule_model, _name, rule_groups, perms, domain in RULES:
+        if rule_model != model or not perms[index]:
+            continue
+        if not rule_groups:
+            global_domains.append(domain(env))
+        elif any(group in groups for group in rule_groups):
+            group_domains.append(domain(env))
+    if not global_domains and not group_domains:
         return None
-    orders = env["sale.order"]
-    if SALESMAN in groups:
-        def own(order_id):
-            salesman = orders._value(order_id, "user_id")
-            return salesman in (False, env.uid)
-    elif PORTAL in groups:
-        if operation != "read":
-            return lambda rid: False
-        partner = env.user.get("partner_id")
-        parent = env["res.partner"]._value(partner, "parent_id") if partner else False
-        commercial = {p for p in (partner, parent) if p}
+    result = []
+    if group_domains:
+        result += ["|"] * (len(group_domains) - 1)
+        for domain in group_domains:
+            result += domain
+    for domain in global_domains:
+        result = ["&"] + result + domain if result else list(domain)
+    return result
 
-        def own(order_id):
-            return orders._value(order_id, "partner_id") in commercial or \
-                env["res.partner"]._value(orders._value(order_id, "partner_id"), "parent_id") in commercial
-    else:
-        return lambda rid: False
-    if model == "sale.order":
-        return own
-    lines = env["sale.order.line"]
-    return lambda rid: own(lines._value(rid, "order_id"))
+
+def rule_error(env, model, description, operation):
+    """The AccessError of ir.rule for records of model the user may not touch."""
+    user = env.user or {}
+    name = env["res.users"]._value(env.uid, "name") if user else ""
+    return AccessError(RULE_ERROR % {"user": "%s (id=%s)" % (name, env.uid),
+                                     "operation": operation, "description": description or model,
+                                     "model": model})
+
+
+def field_allowed(env, model, fname):
+    """Whether the user may access field fname of model (its groups=)."""
+    spec = FIELD_GROUPS.get((model, fname))
+    if spec is None or is_superuser(env):
+        return True
+    return has_groups(env_groups(env), spec)
+
+
+def field_error(model, description, fname, operation):
+    return AccessError(FIELD_ERROR % {"field": fname, "document_kind": description or model,
+                                      "document_model": model, "operation": operation})

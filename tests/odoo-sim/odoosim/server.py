@@ -304,6 +304,8 @@ class Handler(BaseHTTPRequestHandler):
                 self._json(200, sim.stats.snapshot())
             elif action in ("state", ""):
                 self._json(200, sim.state())
+            elif action == "users":
+                self._json(200, {"users": sim.database.users()})
             else:
                 self._json(404, {"error": "unknown control resource %r" % action})
             return

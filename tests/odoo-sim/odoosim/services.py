@@ -12,7 +12,7 @@ import re
 import threading
 from collections.abc import Mapping
 
-from . import demo, errors, models
+from . import demo, errors, models, security
 from .errors import AccessDenied, AccessError, ServerError, UserError
 from .orm import BaseModel, Env, Registry, exc_name
 
@@ -65,6 +65,23 @@ class Database:
                     self.store.passwords[uid] = password
                     return True
         return False
+
+    def users(self):
+        """Every user for GET /__sim/users: uid, login, name, active, share, groups
+        (as given, and with the groups they imply), ordered by uid."""
+        with self.lock:
+            env = self.env(security.SUPERUSER_ID)
+            users = env["res.users"]
+            result = []
+            for uid in sorted(self.store.tables["res.users"]):
+                row = self.store.tables["res.users"][uid]
+                result.append({
+                    "uid": uid, "login": row.get("login"), "name": users._value(uid, "name"),
+                    "active": bool(row.get("active")), "share": users._value(uid, "share"),
+                    "groups": list(row.get("_groups") or ()),
+                    "all_groups": sorted(security.user_groups(self.store, uid)),
+                })
+            return result
 
     # ---- common -----------------------------------------------------------
 
