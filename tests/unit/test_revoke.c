@@ -14,45 +14,22 @@
 
 #include "revoke.h"
 #include "throttle.h"
+#include "shm_fixture.h"
 #include "util.h"
-
-static char dir[256];
-static char path[300];
-static pid_t holder = -1;   /* a child holding the file lock; killed by teardown whatever happens */
 
 static void
 setup(void)
 {
-	const char *tmp = getenv("TMPDIR");
-
-	snprintf(dir, sizeof(dir), "%s/test_revoke.XXXXXX", tmp != NULL && tmp[0] != '\0' ? tmp : P_tmpdir);
-	cr_assert_not_null(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
-	snprintf(path, sizeof(path), "%s/revoked", dir);
+	shm_fixture_setup("test_revoke", "revoked");
 }
 
-static void
-teardown(void)
-{
-	char p2[320];
-
-	if (holder > 0) {
-		kill(holder, SIGKILL);
-		waitpid(holder, NULL, 0);
-		holder = -1;
-	}
-	unlink(path);
-	snprintf(p2, sizeof(p2), "%s/link", dir);
-	unlink(p2);
-	rmdir(dir);
-}
-
-TestSuite(revoke, .init = setup, .fini = teardown);
+TestSuite(revoke, .init = setup, .fini = shm_fixture_teardown);
 
 static struct revoke *
 open_sized_ok(uint32_t nslots)
 {
 	enum revoke_err err = REVOKE_E_SYSTEM;
-	struct revoke *r = revoke_open_sized(path, nslots, &err);
+	struct revoke *r = revoke_open_sized(shm_path, nslots, &err);
 
 	cr_assert_not_null(r);
 	cr_assert_eq(err, REVOKE_OK, "revoke_open: %s", revoke_strerror(err));
@@ -179,7 +156,7 @@ Test(revoke, file_is_created_0600_and_1mib)
 	struct revoke *r = open_ok();
 	struct stat st;
 
-	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(stat(shm_path, &st), 0);
 	cr_assert_eq(st.st_mode & 07777, 0600, "mode %o", st.st_mode & 07777);
 	cr_assert_eq(st.st_uid, geteuid());
 	cr_assert(S_ISREG(st.st_mode));
@@ -202,7 +179,7 @@ static void
 expect_fallback(enum revoke_err want)
 {
 	enum revoke_err err = REVOKE_OK;
-	struct revoke *r = revoke_open(path, &err);
+	struct revoke *r = revoke_open(shm_path, &err);
 
 	cr_assert_eq(err, want, "got %s, want %s", revoke_strerror(err), revoke_strerror(want));
 	cr_assert(!revoke_is_shared(r));
@@ -214,13 +191,13 @@ expect_fallback(enum revoke_err want)
 
 Test(revoke, refuses_a_file_writable_by_group_or_others)
 {
-	int fd = open(path, O_CREAT | O_WRONLY, 0600);
+	int fd = open(shm_path, O_CREAT | O_WRONLY, 0600);
 
 	cr_assert(fd >= 0);
 	cr_assert_eq(fchmod(fd, 0620), 0);
 	close(fd);
 	expect_fallback(REVOKE_E_UNSAFE);
-	cr_assert_eq(chmod(path, 0602), 0);
+	cr_assert_eq(chmod(shm_path, 0602), 0);
 	expect_fallback(REVOKE_E_UNSAFE);
 }
 
@@ -230,7 +207,7 @@ Test(revoke, refuses_a_file_owned_by_another_user)
 
 	if (geteuid() != 0)
 		cr_skip_test("needs root to give a file to another user");
-	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	fd = open(shm_path, O_CREAT | O_WRONLY, 0600);
 	cr_assert(fd >= 0);
 	cr_assert_eq(fchown(fd, 65534, 65534), 0);
 	close(fd);
@@ -241,8 +218,8 @@ Test(revoke, refuses_a_symlink)
 {
 	char target[320];
 
-	snprintf(target, sizeof(target), "%s/link", dir);
-	cr_assert_eq(symlink(target, path), 0);
+	snprintf(target, sizeof(target), "%s/link", shm_dir);
+	cr_assert_eq(symlink(target, shm_path), 0);
 	expect_fallback(REVOKE_E_OPEN);
 	cr_assert_eq(access(target, F_OK), -1, "the symlink's target must not be created");
 }
@@ -250,7 +227,7 @@ Test(revoke, refuses_a_symlink)
 /* Another table's file (here the throttle's, same header layout) is not misread. */
 Test(revoke, refuses_a_throttle_file)
 {
-	struct throttle *t = throttle_open(path, NULL);
+	struct throttle *t = throttle_open(shm_path, NULL);
 
 	cr_assert(throttle_is_shared(t));
 	throttle_close(t);
@@ -276,7 +253,7 @@ in_child(struct revoke *r, bool inherit, int (*fn)(struct revoke *))
 
 	cr_assert(pid >= 0);
 	if (pid == 0) {
-		struct revoke *mine = inherit ? r : revoke_open(path, NULL);
+		struct revoke *mine = inherit ? r : revoke_open(shm_path, NULL);
 		_exit(revoke_is_shared(mine) ? fn(mine) : 100);
 	}
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
@@ -306,7 +283,7 @@ Test(revoke, processes_see_each_others_revocations)
 		cr_assert(revoke_add(r, "from-the-parent", 2000, 1000));
 		cr_assert_eq(in_child(r, inherit, child_sees), 0, "the child sees the parent's logout");
 		revoke_close(r);
-		cr_assert_eq(unlink(path), 0);
+		cr_assert_eq(unlink(shm_path), 0);
 	}
 }
 
@@ -323,7 +300,7 @@ Test(revoke, concurrent_processes_lose_no_revocation)
 		pids[p] = fork();
 		cr_assert(pids[p] >= 0);
 		if (pids[p] == 0) {
-			struct revoke *mine = revoke_open(path, NULL);
+			struct revoke *mine = revoke_open(shm_path, NULL);
 			char c, k[33];
 			close(go[1]);
 			if (read(go[0], &c, 1) != 0)
@@ -347,43 +324,6 @@ Test(revoke, concurrent_processes_lose_no_revocation)
 	revoke_close(r);
 }
 
-/* Holds an OFD write lock on path in a child until killed; returns its pid. */
-static pid_t
-hold_lock(void)
-{
-	int ready[2];
-	char c;
-	pid_t pid;
-
-	cr_assert_eq(pipe(ready), 0);
-	pid = fork();
-	cr_assert(pid >= 0);
-	if (pid == 0) {
-		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-		int fd = open(path, O_RDWR);
-		if (fd < 0 || fcntl(fd, F_OFD_SETLK, &fl) != 0)
-			_exit(1);
-		if (write(ready[1], "x", 1) != 1)
-			_exit(1);
-		alarm(30);   /* never outlives a broken test run for long */
-		for (;;)
-			pause();
-	}
-	holder = pid;
-	close(ready[1]);
-	cr_assert_eq(read(ready[0], &c, 1), 1, "the child could not take the lock");
-	close(ready[0]);
-	return pid;
-}
-
-static void
-release(pid_t pid)
-{
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-	holder = -1;
-}
-
 /* The documented answer: the lookup fails closed within the wait, the add fails. */
 Test(revoke, hung_lock_holder_fails_closed_within_the_wait)
 {
@@ -392,7 +332,7 @@ Test(revoke, hung_lock_holder_fails_closed_within_the_wait)
 	pid_t pid;
 
 	cr_assert(revoke_add(r, "revoked", 2000, 1000));
-	pid = hold_lock();
+	pid = shm_fixture_hold_lock();
 
 	t0 = now_mono_us();
 	cr_assert(revoke_contains(r, "never-revoked", 1000), "a token that cannot be checked counts as revoked");
@@ -406,7 +346,7 @@ Test(revoke, hung_lock_holder_fails_closed_within_the_wait)
 	ms = (now_mono_us() - t0) / 1000;
 	cr_assert(ms < REVOKE_LOCK_WAIT_MS + 500, "waited %lld ms", (long long)ms);
 
-	release(pid);
+	shm_fixture_release(pid);
 	cr_assert_eq(revoke_lookup(r, "never-revoked", 1000), REVOKE_ABSENT, "answers are back once the lock is free");
 	cr_assert_eq(revoke_lookup(r, "revoked", 1000), REVOKE_PRESENT);
 	cr_assert(!revoke_contains(r, "during-the-hang", 1000));
@@ -417,7 +357,7 @@ Test(revoke, crashed_lock_holder_does_not_wedge_others)
 {
 	struct revoke *r = open_ok();
 
-	release(hold_lock());
+	shm_fixture_release(shm_fixture_hold_lock());
 	cr_assert(revoke_add(r, "abc", 2000, 1000));
 	cr_assert_eq(revoke_lookup(r, "abc", 1000), REVOKE_PRESENT);
 	revoke_close(r);

@@ -13,45 +13,22 @@
 #include <unistd.h>
 
 #include "throttle.h"
+#include "shm_fixture.h"
 #include "util.h"
-
-static char dir[256];
-static char path[300];
-static pid_t holder = -1;   /* a child holding the file lock; killed by teardown whatever happens */
 
 static void
 setup(void)
 {
-	const char *tmp = getenv("TMPDIR");
-
-	snprintf(dir, sizeof(dir), "%s/test_throttle.XXXXXX", tmp != NULL && tmp[0] != '\0' ? tmp : P_tmpdir);
-	cr_assert_not_null(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
-	snprintf(path, sizeof(path), "%s/throttle", dir);
+	shm_fixture_setup("test_throttle", "throttle");
 }
 
-static void
-teardown(void)
-{
-	char p2[320];
-
-	if (holder > 0) {
-		kill(holder, SIGKILL);
-		waitpid(holder, NULL, 0);
-		holder = -1;
-	}
-	unlink(path);
-	snprintf(p2, sizeof(p2), "%s/link", dir);
-	unlink(p2);
-	rmdir(dir);
-}
-
-TestSuite(throttle, .init = setup, .fini = teardown);
+TestSuite(throttle, .init = setup, .fini = shm_fixture_teardown);
 
 static struct throttle *
 open_ok(void)
 {
 	enum throttle_err err = THROTTLE_E_SYSTEM;
-	struct throttle *t = throttle_open(path, &err);
+	struct throttle *t = throttle_open(shm_path, &err);
 
 	cr_assert_not_null(t);
 	cr_assert_eq(err, THROTTLE_OK, "throttle_open: %s", throttle_strerror(err));
@@ -199,7 +176,7 @@ Test(throttle, scenarios)
 		const struct scenario *sc = &scenarios[i];
 		struct throttle *t;
 
-		unlink(path);
+		unlink(shm_path);
 		t = open_ok();
 		for (size_t k = 0; k < ARRAY_SIZE(sc->steps) && sc->steps[k].op != END; k++) {
 			const struct step *st = &sc->steps[k];
@@ -312,7 +289,7 @@ static struct throttle *
 open_16(void)
 {
 	enum throttle_err err;
-	struct throttle *t = throttle_open_sized(path, 16, &err);
+	struct throttle *t = throttle_open_sized(shm_path, 16, &err);
 
 	cr_assert_eq(err, THROTTLE_OK);
 	return t;
@@ -433,7 +410,7 @@ Test(throttle, file_is_created_0600)
 	struct throttle *t = open_ok();
 	struct stat st;
 
-	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(stat(shm_path, &st), 0);
 	cr_assert_eq(st.st_mode & 07777, 0600, "mode %o", st.st_mode & 07777);
 	cr_assert_eq(st.st_uid, geteuid());
 	cr_assert(S_ISREG(st.st_mode));
@@ -444,7 +421,7 @@ static void
 expect_fallback(enum throttle_err want)
 {
 	enum throttle_err err = THROTTLE_OK;
-	struct throttle *t = throttle_open(path, &err);
+	struct throttle *t = throttle_open(shm_path, &err);
 
 	cr_assert_eq(err, want, "got %s, want %s", throttle_strerror(err), throttle_strerror(want));
 	cr_assert(!throttle_is_shared(t));
@@ -456,13 +433,13 @@ expect_fallback(enum throttle_err want)
 
 Test(throttle, refuses_a_file_writable_by_others)
 {
-	int fd = open(path, O_CREAT | O_WRONLY, 0600);
+	int fd = open(shm_path, O_CREAT | O_WRONLY, 0600);
 
 	cr_assert(fd >= 0);
 	cr_assert_eq(fchmod(fd, 0606), 0);
 	close(fd);
 	expect_fallback(THROTTLE_E_UNSAFE);
-	cr_assert_eq(chmod(path, 0620), 0);
+	cr_assert_eq(chmod(shm_path, 0620), 0);
 	expect_fallback(THROTTLE_E_UNSAFE);
 }
 
@@ -472,7 +449,7 @@ Test(throttle, refuses_a_file_owned_by_another_user)
 
 	if (geteuid() != 0)
 		cr_skip_test("needs root to give a file to another user");
-	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	fd = open(shm_path, O_CREAT | O_WRONLY, 0600);
 	cr_assert(fd >= 0);
 	cr_assert_eq(fchown(fd, 65534, 65534), 0);
 	close(fd);
@@ -483,28 +460,28 @@ Test(throttle, refuses_a_symlink)
 {
 	char target[320];
 
-	snprintf(target, sizeof(target), "%s/link", dir);
-	cr_assert_eq(symlink(target, path), 0);
+	snprintf(target, sizeof(target), "%s/link", shm_dir);
+	cr_assert_eq(symlink(target, shm_path), 0);
 	expect_fallback(THROTTLE_E_OPEN);
 	cr_assert_eq(access(target, F_OK), -1, "the symlink's target must not be created");
 }
 
 Test(throttle, refuses_a_foreign_file)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f = fopen(shm_path, "w");
 
 	cr_assert_not_null(f);
 	fputs("not a throttle table\n", f);
 	fclose(f);
-	chmod(path, 0600);
+	chmod(shm_path, 0600);
 	expect_fallback(THROTTLE_E_FORMAT);
 }
 
 Test(throttle, missing_directory_falls_back)
 {
-	snprintf(path, sizeof(path), "%s/no/such/dir/throttle", dir);
+	snprintf(shm_path, sizeof(shm_path), "%s/no/such/shm_dir/throttle", shm_dir);
 	expect_fallback(THROTTLE_E_OPEN);
-	snprintf(path, sizeof(path), "%s/throttle", dir);
+	snprintf(shm_path, sizeof(shm_path), "%s/throttle", shm_dir);
 }
 
 Test(throttle, null_path_falls_back)
@@ -526,9 +503,9 @@ Test(throttle, half_created_file_is_initialised)
 	int fd;
 
 	t = open_ok();
-	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(stat(shm_path, &st), 0);
 	throttle_close(t);
-	fd = open(path, O_WRONLY | O_TRUNC);
+	fd = open(shm_path, O_WRONLY | O_TRUNC);
 	cr_assert(fd >= 0);
 	cr_assert_eq(ftruncate(fd, st.st_size), 0);
 	close(fd);
@@ -576,7 +553,7 @@ race(int nproc, bool inherit)
 		cr_assert(pids[p] >= 0);
 		if (pids[p] == 0) {
 			char c;
-			struct throttle *mine = inherit ? t : throttle_open(path, NULL);
+			struct throttle *mine = inherit ? t : throttle_open(shm_path, NULL);
 			close(go[1]);
 			if (read(go[0], &c, 1) != 0)
 				_exit(3);
@@ -614,7 +591,7 @@ Test(throttle, two_processes_share_one_file)
 
 	cr_assert(pid >= 0);
 	if (pid == 0) {
-		struct throttle *c = throttle_open(path, NULL);
+		struct throttle *c = throttle_open(shm_path, NULL);
 		throttle_fail(c, "admin", "192.0.2.1", 1000);
 		_exit(throttle_is_shared(c) ? 0 : 1);
 	}
@@ -631,7 +608,7 @@ Test(throttle, concurrent_processes_lose_no_update)
 {
 	for (int r = 0; r < RACE_ROUNDS; r++) {
 		race(4, false);
-		cr_assert_eq(unlink(path), 0);
+		cr_assert_eq(unlink(shm_path), 0);
 	}
 }
 
@@ -639,49 +616,15 @@ Test(throttle, handle_inherited_through_fork_still_locks)
 {
 	for (int r = 0; r < RACE_ROUNDS; r++) {
 		race(4, true);
-		cr_assert_eq(unlink(path), 0);
+		cr_assert_eq(unlink(shm_path), 0);
 	}
-}
-
-/* Holds an OFD write lock on path in a child until killed; returns its pid. */
-static pid_t
-hold_lock(int *ready_fd)
-{
-	int ready[2];
-	pid_t pid;
-
-	cr_assert_eq(pipe(ready), 0);
-	pid = fork();
-	cr_assert(pid >= 0);
-	if (pid == 0) {
-		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-		int fd = open(path, O_RDWR);
-		if (fd < 0 || fcntl(fd, F_OFD_SETLK, &fl) != 0)
-			_exit(1);
-		if (write(ready[1], "x", 1) != 1)
-			_exit(1);
-		alarm(30);   /* never outlives a broken test run for long */
-		for (;;)
-			pause();
-	}
-	holder = pid;
-	close(ready[1]);
-	*ready_fd = ready[0];
-	return pid;
 }
 
 Test(throttle, crashed_lock_holder_does_not_wedge_others)
 {
 	struct throttle *t = open_ok();
-	int ready, status;
-	char c;
-	pid_t pid = hold_lock(&ready);
 
-	cr_assert_eq(read(ready, &c, 1), 1);
-	close(ready);
-	cr_assert_eq(kill(pid, SIGKILL), 0);
-	cr_assert_eq(waitpid(pid, &status, 0), pid);
-	holder = -1;
+	shm_fixture_release(shm_fixture_hold_lock());
 	throttle_fail(t, "admin", NULL, 1000);
 	cr_assert(blocked(t, "admin", NULL, 1001, &ONE, NULL));
 	throttle_close(t);
@@ -690,23 +633,17 @@ Test(throttle, crashed_lock_holder_does_not_wedge_others)
 Test(throttle, hung_lock_holder_costs_a_bounded_wait_and_fails_open)
 {
 	struct throttle *t = open_ok();
-	int ready, status;
-	char c;
 	int64_t t0, ms;
 	long retry = -1;
 	pid_t pid;
 
 	throttle_fail(t, "admin", NULL, 1000);
-	pid = hold_lock(&ready);
-	cr_assert_eq(read(ready, &c, 1), 1);
-	close(ready);
+	pid = shm_fixture_hold_lock();
 	t0 = now_mono_us();
 	cr_assert_eq(throttle_check(t, "admin", NULL, 1001, &ONE, &retry), THROTTLE_ALLOW);
 	ms = (now_mono_us() - t0) / 1000;
 	cr_assert(ms >= THROTTLE_LOCK_WAIT_MS - 10 && ms < THROTTLE_LOCK_WAIT_MS + 500, "waited %lld ms", (long long)ms);
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	holder = -1;
+	shm_fixture_release(pid);
 	cr_assert(blocked(t, "admin", NULL, 1001, &ONE, NULL), "counts are back once the lock is free");
 	throttle_close(t);
 }
