@@ -180,14 +180,25 @@ auth_app_init(struct app *app)
 	return app->cred_key_ready;
 }
 
+/* Whom the request's Odoo calls run as: the token's user in AUTH_MODE=user (filled into *buf), else NULL, the service account. */
+static const struct odoo_cred *
+request_as(const struct ctx *c, struct odoo_cred *buf)
+{
+	if (c->cfg->auth_mode != AUTH_USER)
+		return NULL;
+	buf->uid = c->user.uid;
+	buf->secret = c->user.secret;
+	return buf;
+}
+
 enum odoo_err
 auth_call(struct ctx *c, const char *model, const char *method, json_object *args, json_object *kwargs,
           bool idempotent, json_object **out, struct odoo_error *err)
 {
-	struct odoo_cred as = { c->user.uid, c->user.secret };
-	bool as_user = c->cfg->auth_mode == AUTH_USER;
+	struct odoo_cred buf;
+	const struct odoo_cred *as = request_as(c, &buf);
 
-	if (as_user && (!c->user.valid || !c->user.has_secret)) {
+	if (as != NULL && (!c->user.valid || !c->user.has_secret)) {
 		/* auth_require lets no such request through: a bug, not a client's fault. */
 		log_error("%s.%s: no user credential to call Odoo with", model, method);
 		*out = NULL;
@@ -196,8 +207,7 @@ auth_call(struct ctx *c, const char *model, const char *method, json_object *arg
 		snprintf(err->message, sizeof(err->message), "no user credential");
 		return ODOO_E_CREDENTIAL;
 	}
-	return odoo_execute_kw(ctx_odoo(c), as_user ? &as : NULL, model, method, args, kwargs,
-	                       idempotent, out, err);
+	return odoo_execute_kw(ctx_odoo(c), as, model, method, args, kwargs, idempotent, out, err);
 }
 
 /*
@@ -264,7 +274,11 @@ admit(struct ctx *c, long uid, const char *password, enum msg *refusal, struct o
 		return ODOO_OK;
 	for (size_t i = 0; i < cfg->n_login_groups; i++) {
 		rc = has_group(c, NULL, uid, cfg->login_groups[i], &yes, err);
-		/* A group whose module is not installed: Odoo says ValueError (fault 1); try the next. */
+		/*
+		 * Odoo 17/18 answer False for an XML id naming no group; a server
+		 * that raises for it instead (a fault, ODOO_E_SERVER) is not
+		 * taken as a refusal of the whole login: try the next group.
+		 */
 		if (rc == ODOO_E_SERVER) {
 			log_warn("LOGIN_GROUPS: Odoo cannot check %s (%s); is its module installed?",
 			         cfg->login_groups[i], err->message);
@@ -504,43 +518,39 @@ static const char *const me_groups[] = {
 	"base.group_system",                        /* Administration / Settings */
 };
 
-static bool
-in_array(json_object *a, const char *s)
+/* The i-th group /me asks about: me_groups, then LOGIN_GROUPS. */
+static const char *
+me_group_at(const struct config *cfg, size_t i)
 {
-	for (size_t i = 0; i < json_object_array_length(a); i++)
-		if (strcmp(json_object_get_string(json_object_array_get_idx(a, i)), s) == 0)
-			return true;
-	return false;
+	return i < ARRAY_SIZE(me_groups) ? me_groups[i] : cfg->login_groups[i - ARRAY_SIZE(me_groups)];
 }
 
-/* Adds to groups each of me_groups and LOGIN_GROUPS the token's user has (one has_group each). */
+/* Adds to groups each of me_groups and LOGIN_GROUPS the token's user has (one has_group each, none twice). */
 static enum odoo_err
 user_groups(struct ctx *c, json_object *groups, struct odoo_error *err)
 {
-	struct odoo_cred self = { c->user.uid, c->user.secret };
-	const struct odoo_cred *as = c->cfg->auth_mode == AUTH_USER ? &self : NULL;
+	struct odoo_cred buf;
+	const struct odoo_cred *as = request_as(c, &buf);
 	size_t n = ARRAY_SIZE(me_groups) + c->cfg->n_login_groups;
-	json_object *asked = json_object_new_array();
 	enum odoo_err rc = ODOO_OK;
 
 	for (size_t i = 0; i < n && rc == ODOO_OK; i++) {
-		const char *g = i < ARRAY_SIZE(me_groups) ? me_groups[i]
-		                : c->cfg->login_groups[i - ARRAY_SIZE(me_groups)];
-		bool yes = false;
+		const char *g = me_group_at(c->cfg, i);
+		bool yes = false, asked = false;
 
-		if (in_array(asked, g))
+		for (size_t k = 0; k < i && !asked; k++)
+			asked = strcmp(me_group_at(c->cfg, k), g) == 0;
+		if (asked)
 			continue;
-		json_object_array_add(asked, json_object_new_string(g));
 		rc = has_group(c, as, c->user.uid, g, &yes, err);
 		if (rc == ODOO_E_SERVER) {
-			/* The group's module is not installed (ValueError): the user is not in it. */
+			/* A server that raises for a group it does not know (see admit): not a member. */
 			rc = ODOO_OK;
 			continue;
 		}
 		if (rc == ODOO_OK && yes)
 			json_object_array_add(groups, json_object_new_string(g));
 	}
-	json_object_put(asked);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 #include "odoo.h"
 #include "resource.h"
 #include "server.h"
+#include "token.h"
 
 void
 worker_init(struct worker *w, const struct app *app)
@@ -153,6 +154,8 @@ server_handle(struct worker *w, char **envp, const struct io_ops *io)
 	    (long long)(us / 1000), (long long)(us % 1000),
 	    c.user.valid ? " user=" : "", c.user.valid ? c.user.sub : "");
 	log_set_request_id(NULL);
+	/* The user's Odoo password, opened from the token, stays in no freed stack frame. */
+	identity_wipe(&c.user);
 	response_free(&res);
 	request_free(&req);
 	return status;

@@ -272,6 +272,13 @@ check_claims(json_object *claims, const char *issuer, long leeway,
 	return TOKEN_OK;
 }
 
+/* The associated data that binds a sealed credential to its token: "<uid>:<jti>". */
+static void
+cred_aad(char aad[96], long uid, const char *jti)
+{
+	snprintf(aad, 96, "%ld:%s", uid, jti);
+}
+
 /* The cred claim, when present and a key is given, opened into id->secret. */
 static enum token_err
 open_credential(json_object *claims, const struct cred_key *ck, struct identity *id)
@@ -284,7 +291,7 @@ open_credential(json_object *claims, const struct cred_key *ck, struct identity 
 		return TOKEN_OK;
 	if (!json_object_is_type(v, json_type_string))
 		return TOKEN_E_CLAIMS;
-	snprintf(aad, sizeof(aad), "%ld:%s", id->uid, id->jti);
+	cred_aad(aad, id->uid, id->jti);
 	ce = cred_open(ck, json_object_get_string(v), aad, id->secret, sizeof(id->secret));
 	if (ce != CRED_OK)
 		return TOKEN_E_CREDENTIAL;
@@ -410,7 +417,7 @@ token_issue(const void *secret, size_t secret_len, const char *issuer,
 		char aad[96], *sealed = NULL;
 		enum cred_err ce;
 
-		snprintf(aad, sizeof(aad), "%ld:%s", uid, jti);
+		cred_aad(aad, uid, jti);
 		ce = cred_seal(seal->key, seal->secret, aad, &sealed);
 		if (ce != CRED_OK) {
 			log_error("token: cannot seal the credential: %s", cred_strerror(ce));
