@@ -1,7 +1,7 @@
-/* fuzz_xmlrpc_response.c: libFuzzer driver for odoo_parse_response(), the parser of Odoo's answers. */
+/* fuzz_xmlrpc_response.c: libFuzzer driver for xr_parse_response(), the parser of Odoo's answers. */
 /*
  * Build and run from the source tree, with B a configured build directory (for autoconfig.h):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -I$B fuzz/fuzz_xmlrpc_response.c src/odoo.c src/util.c $(xmlrpc-c-config --cflags) -lxmlrpc -lxmlrpc_xmlparse -lxmlrpc_xmltok -lxmlrpc_util -ljson-c -lcurl -lpthread -o fuzz_xmlrpc_response
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -I$B fuzz/fuzz_xmlrpc_response.c src/xmlrpc_read.c src/xmlrpc_fixup.c src/odoo_fault.c src/util.c $(xmlrpc-c-config --cflags) -lxmlrpc -lxmlrpc_xmlparse -lxmlrpc_xmltok -lxmlrpc_util -ljson-c -lcurl -lpthread -o fuzz_xmlrpc_response
  *   ./fuzz_xmlrpc_response -max_total_time=30 fuzz/corpus/xmlrpc_response
  * The seed corpus is the captured Odoo 18 answers (tests/fixtures/odoo-captures/raw).
  */
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "odoo.h"
+#include "xmlrpc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -43,7 +44,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct odoo_error err;
 	enum odoo_err rc;
 
-	rc = odoo_parse_response((const char *)data, size, &out, &err);
+	rc = xr_parse_response((const char *)data, size, &out, &err);
 	if (rc != err.code || !message_ok(err.message, sizeof err.message))
 		abort();
 	if (rc != ODOO_OK) {

@@ -39,6 +39,7 @@ struct identity {
 	int64_t exp;        /* expiry, Unix seconds (how long a revocation must last) */
 	bool    has_secret; /* secret holds the user's Odoo password or API key */
 	char    secret[1025]; /* opened from the cred claim (CRED_MAX_SECRET + 1); never logged */
+	bool    secret_is_key; /* the secret is an API key that JSON-2 accepted (claim ckey) */
 };
 
 /* Everything one request needs; created at accept, freed at the end of the loop turn. */
@@ -50,8 +51,10 @@ struct ctx {
 	struct identity  user;
 };
 
-/* Returns the worker's Odoo client, creating it on first use. */
+/* Returns the worker's Odoo client, creating it on first use (app.c). */
 struct odoo *ctx_odoo(struct ctx *c);
+/* A client made from the configuration's ODOO_* settings; NULL only when libcurl cannot start. */
+struct odoo *odoo_from_config(const struct config *cfg);
 
 /* A route handler: fills c->res. */
 typedef void (*handler_fn)(struct ctx *c);

@@ -188,6 +188,7 @@ request_as(const struct ctx *c, struct odoo_cred *buf)
 		return NULL;
 	buf->uid = c->user.uid;
 	buf->secret = c->user.secret;
+	buf->api_key = c->user.secret_is_key;
 	return buf;
 }
 
@@ -207,7 +208,7 @@ auth_call(struct ctx *c, const char *model, const char *method, json_object *arg
 		snprintf(err->message, sizeof(err->message), "no user credential");
 		return ODOO_E_CREDENTIAL;
 	}
-	return odoo_execute_kw(ctx_odoo(c), as, model, method, args, kwargs, idempotent, out, err);
+	return odoo_call(ctx_odoo(c), as, model, method, args, kwargs, idempotent, out, err);
 }
 
 /*
@@ -227,7 +228,7 @@ has_group(struct ctx *c, const struct odoo_cred *as, long uid, const char *xmlid
 	json_object_array_add(ids, json_object_new_int64(uid));
 	json_object_array_add(args, ids);
 	json_object_array_add(args, json_object_new_string(xmlid));
-	rc = odoo_execute_kw(ctx_odoo(c), as, "res.users", "has_group", args, NULL, true, &out, err);
+	rc = odoo_call(ctx_odoo(c), as, "res.users", "has_group", args, NULL, true, &out, err);
 	if (rc == ODOO_OK) {
 		if (json_object_is_type(out, json_type_boolean))
 			*yes = json_object_get_boolean(out);
@@ -254,10 +255,11 @@ has_group(struct ctx *c, const struct odoo_cred *as, long uid, const char *xmlid
  * with; another code on failure.
  */
 static enum odoo_err
-admit(struct ctx *c, long uid, const char *password, enum msg *refusal, struct odoo_error *err)
+admit(struct ctx *c, long uid, const char *password, bool api_key, enum msg *refusal,
+      struct odoo_error *err)
 {
 	const struct config *cfg = c->cfg;
-	struct odoo_cred self = { uid, password };
+	struct odoo_cred self = { uid, password, api_key };
 	const struct odoo_cred *as = cfg->auth_mode == AUTH_USER ? &self : NULL;
 	enum odoo_err rc;
 	bool yes = false;
@@ -305,10 +307,11 @@ auth_token(struct ctx *c)
 	enum token_err te;
 	int64_t now = now_unix();
 	long uid = 0, retry = 0;
+	bool api_key = false;
 	char *token = NULL;
 	json_object *body;
 	enum msg refusal;
-	struct token_seal seal = { NULL, NULL };
+	struct token_seal seal = { NULL, NULL, false };
 
 	if (!read_login_form(c, &f))
 		goto out;
@@ -324,7 +327,7 @@ auth_token(struct ctx *c)
 		goto out;
 	}
 	memset(&err, 0, sizeof(err));
-	rc = odoo_authenticate(ctx_odoo(c), f.username, f.password, &uid, &err);
+	rc = odoo_authenticate(ctx_odoo(c), f.username, f.password, &uid, &api_key, &err);
 	if (rc != ODOO_OK) {
 		/* Odoo's trouble is not the user's failure: the throttle does not count it. */
 		log_warn("login error: login=%s addr=%s", f.username, addr);
@@ -339,7 +342,7 @@ auth_token(struct ctx *c)
 		response_add_header(c->res, "WWW-Authenticate", "Bearer");
 		goto out;
 	}
-	rc = admit(c, uid, f.password, &refusal, &err);
+	rc = admit(c, uid, f.password, api_key, &refusal, &err);
 	if (rc != ODOO_OK) {
 		odoo_answer_error(c, &err, "res.users.has_group");
 		goto out;
@@ -361,6 +364,7 @@ auth_token(struct ctx *c)
 		}
 		seal.key = &c->w->app->cred_key;
 		seal.secret = f.password;
+		seal.api_key = api_key;
 	}
 	te = token_issue(cfg->jwt_secret, strlen(cfg->jwt_secret), cfg->jwt_issuer, cfg->jwt_ttl,
 	                 f.username, uid, now, cfg->auth_mode == AUTH_USER ? &seal : NULL, &token);

@@ -11,7 +11,7 @@
 
 #include "config.h"
 
-enum kind { K_STR, K_LONG, K_SIZE, K_URL, K_SECRET, K_ORIGINS, K_LEVEL, K_PATH, K_AUTHMODE, K_XMLIDS };
+enum kind { K_STR, K_LONG, K_SIZE, K_URL, K_SECRET, K_ORIGINS, K_LEVEL, K_PATH, K_AUTHMODE, K_XMLIDS, K_PROTOCOL };
 
 /*
  * The settings: one row each.  Behaviour is data (CONVENTIONS.md): adding a
@@ -32,6 +32,9 @@ static const struct setting settings[] = {
 	{ "ODOO_DB",                 K_STR,     "odoo_pelotazo", 1, 0, OFF(odoo_db) },
 	{ "ODOO_USERNAME",           K_STR,     "admin", 1, 0, OFF(odoo_username) },
 	{ "ODOO_PASSWORD",           K_SECRET,  NULL, 1, 0, OFF(odoo_password) },
+	/* Optional: the service account's API key, for JSON-2 (Odoo 19+). */
+	{ "ODOO_API_KEY",            K_SECRET,  "", 1, 0, OFF(odoo_api_key) },
+	{ "ODOO_PROTOCOL",           K_PROTOCOL, "auto", 0, 0, OFF(odoo_protocol) },
 	{ "ODOO_TIMEOUT_MS",         K_LONG,    "10000", 100, 600000, OFF(odoo_timeout_ms) },
 	{ "ODOO_MAX_RESPONSE",       K_SIZE,    "16777216", 65536, 1073741824, OFF(odoo_max_response) },
 	{ "JWT_SECRET",              K_SECRET,  NULL, 32, 0, OFF(jwt_secret) },
@@ -458,7 +461,7 @@ apply(struct config *cfg, const struct setting *s, const char *v, struct config_
 		}
 		u = xstrdup(v);
 		len = strlen(u);
-		while (len && u[len - 1] == '/')   /* the client appends /xmlrpc/2/... */
+		while (len && u[len - 1] == '/')   /* the client appends its routes */
 			u[--len] = '\0';
 		*(char **)(base + s->off) = u;
 		return true;
@@ -494,6 +497,20 @@ apply(struct config *cfg, const struct setting *s, const char *v, struct config_
 		return true;
 	case K_XMLIDS:
 		return set_xmlids(cfg, s, v, err);
+	case K_PROTOCOL: {
+		static const char *const names[] = {
+			[ODOO_PROTO_AUTO] = "auto", [ODOO_PROTO_XMLRPC] = "xmlrpc", [ODOO_PROTO_JSON2] = "json2",
+		};
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(names); i++)
+			if (strcmp(v, names[i]) == 0) {
+				*(enum odoo_protocol *)(base + s->off) = (enum odoo_protocol)i;
+				return true;
+			}
+		seterr(err, "%s: '%s' is not one of auto, xmlrpc, json2", s->name, v);
+		return false;
+	}
 	}
 	return false;
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "odoo.h"
 #include "util.h"
 
 /*
@@ -22,9 +23,11 @@ struct config {
 	char   *odoo_url;          /* ODOO_URL, http(s)://host[:port][/prefix] */
 	char   *odoo_db;           /* ODOO_DB */
 	char   *odoo_username;     /* ODOO_USERNAME */
-	char   *odoo_password;     /* ODOO_PASSWORD (secret) */
+	char   *odoo_password;     /* ODOO_PASSWORD (secret; may be an API key) */
+	char   *odoo_api_key;      /* ODOO_API_KEY (secret, optional): the service account's key for JSON-2 */
+	enum odoo_protocol odoo_protocol; /* ODOO_PROTOCOL: auto | xmlrpc | json2 */
 	long    odoo_timeout_ms;   /* ODOO_TIMEOUT_MS, 100..600000 */
-	size_t  odoo_max_response; /* ODOO_MAX_RESPONSE, bytes of one XML-RPC answer */
+	size_t  odoo_max_response; /* ODOO_MAX_RESPONSE, bytes of one answer from Odoo */
 	char   *jwt_secret;        /* JWT_SECRET (secret, >= 32 bytes) */
 	long    jwt_ttl;           /* JWT_TTL seconds, 60..604800 */
 	char   *jwt_issuer;        /* JWT_ISSUER */

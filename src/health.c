@@ -11,7 +11,8 @@ health_handler(struct ctx *c)
 {
 	struct odoo *o = ctx_odoo(c);
 	struct odoo_error err;
-	json_object *ver = NULL, *body, *odoo, *sv;
+	struct odoo_version ver;
+	json_object *body, *odoo;
 	long latency = 0;
 	enum odoo_err rc;
 	bool login_ok = false;
@@ -23,18 +24,16 @@ health_handler(struct ctx *c)
 
 	odoo = json_object_new_object();
 	json_object_object_add(odoo, "reachable", json_object_new_boolean(rc == ODOO_OK));
-	if (rc == ODOO_OK && json_object_object_get_ex(ver, "server_version", &sv) &&
-	    json_object_is_type(sv, json_type_string))
-		json_object_object_add(odoo, "version", json_object_get(sv));
-	else
-		json_object_object_add(odoo, "version", NULL);
+	json_object_object_add(odoo, "version",
+	                       rc == ODOO_OK && ver.text[0] ? json_object_new_string(ver.text) : NULL);
+	/* The protocol the bridge speaks to this Odoo: xmlrpc or json2 (auto until decided). */
+	json_object_object_add(odoo, "protocol", json_object_new_string(odoo_protocol(o)));
 	json_object_object_add(odoo, "latency_ms", json_object_new_int64(latency));
 	if (rc == ODOO_OK)
 		json_object_object_add(odoo, "login", json_object_new_boolean(login_ok));
 	body = json_object_new_object();
 	json_object_object_add(body, "status", json_object_new_string(rc == ODOO_OK && login_ok ? "ok" : "unavailable"));
 	json_object_object_add(body, "odoo", odoo);
-	json_object_put(ver);
 
 	if (rc != ODOO_OK)
 		log_warn("health: Odoo %s: %s", odoo_strerror(rc), err.message);

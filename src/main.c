@@ -236,7 +236,7 @@ check_config(bool ping)
 {
 	struct odoo_error err;
 	struct odoo *o;
-	json_object *ver = NULL, *sv;
+	struct odoo_version ver;
 	long latency = 0, uid;
 
 	if (g_app.cfg.config_file)
@@ -258,9 +258,10 @@ check_config(bool ping)
 		return 1;
 	}
 	printf("Odoo at %s answers: version %s (%ld ms)\n", g_app.cfg.odoo_url,
-	    json_object_object_get_ex(ver, "server_version", &sv) ? json_object_get_string(sv) : "?", latency);
-	json_object_put(ver);
+	    ver.text[0] ? ver.text : "?", latency);
 	uid = odoo_service_uid(o, &err);
+	if (uid > 0)
+		printf("protocol %s\n", odoo_protocol(o));
 	odoo_free(o);
 	if (uid <= 0) {
 		fprintf(stderr, "odoo-bridge: the service account %s cannot log in to database %s: %s\n",

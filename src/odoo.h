@@ -1,4 +1,37 @@
-/* odoo.h: the Odoo client: XML-RPC built and parsed by xmlrpc-c, carried by libcurl. */
+/*
+ * odoo.h: the Odoo interface.
+ *
+ * NAME
+ *	odoo_new, odoo_free, odoo_version, odoo_authenticate, odoo_call,
+ *	odoo_service_uid, odoo_protocol, odoo_get_stats - talk to an Odoo server
+ *
+ * DESCRIPTION
+ *	One client per process or thread (not thread-safe).  It speaks one of
+ *	two protocols, chosen by ODOO_PROTOCOL (struct odoo_config.protocol):
+ *	XML-RPC (/xmlrpc/2, every Odoo up to 21) or JSON-2 (/json/2/<model>/
+ *	<method>, Odoo 19 and later, API keys only).  "auto" asks the server's
+ *	version once, on the first call, and uses JSON-2 on 19 or later when
+ *	the service account has an API key (ODOO_API_KEY, or ODOO_PASSWORD
+ *	holding one), XML-RPC otherwise.  Nothing above this header knows
+ *	which protocol runs: the backends (xmlrpc.c, json2.c) sit behind it.
+ *
+ *	Calls name a model, a method, positional args (a JSON array) and
+ *	keyword args (a JSON object or NULL), as Odoo's execute_kw does; JSON-2
+ *	binds positional args to the method's parameter names (json2.c).
+ *
+ * ERRORS
+ *	Every failure is one enum odoo_err; odoo_answer.c turns it into the
+ *	API's answer.  Messages of ODOO_E_USER, ODOO_E_MISSING and
+ *	ODOO_E_ACCESS are Odoo's own, for people; the others are for the log.
+ *	No traceback ever leaves this interface except to the debug log.
+ *
+ * RETRIES (one place: odoo.c)
+ *	An idempotent call that found Odoo unreachable (refused, reset, or
+ *	dropped before any byte of an answer) is made once more; a timeout is
+ *	never retried, nor is a write.  The service account's refused
+ *	credential triggers one new login and one retry; a user's refused
+ *	credential is ODOO_E_CREDENTIAL at once.
+ */
 #ifndef OB_ODOO_H
 #define OB_ODOO_H
 
@@ -7,12 +40,20 @@
 
 #include <json-c/json.h>
 
+enum odoo_protocol {
+	ODOO_PROTO_AUTO = 0,
+	ODOO_PROTO_XMLRPC,
+	ODOO_PROTO_JSON2,
+};
+
 /* What the client needs from the configuration (strings are copied). */
 struct odoo_config {
-	const char *url;          /* ODOO_URL, e.g. http://localhost:8069 */
+	const char *url;          /* ODOO_URL, e.g. http://localhost:8069 (may end in '/' or hold a path) */
 	const char *db;
 	const char *username;     /* service account */
-	const char *password;     /* never logged */
+	const char *password;     /* never logged; may be an API key */
+	const char *api_key;      /* ODOO_API_KEY, or NULL: the service account's key for JSON-2 */
+	enum odoo_protocol protocol;
 	long        timeout_ms;   /* connect + whole call */
 	size_t      max_response; /* cap on one response body, bytes */
 };
@@ -25,35 +66,44 @@ enum odoo_err {
 	ODOO_OK = 0,
 	ODOO_E_UNREACHABLE,   /* connection refused / DNS / reset: 503 */
 	ODOO_E_TIMEOUT,       /* ODOO_TIMEOUT_MS elapsed: 504 */
-	ODOO_E_BAD_RESPONSE,  /* non-200, not XML-RPC, too large: 502 */
-	ODOO_E_LOGIN,         /* service account cannot log in (fault 3 after retry, or authenticate False): 503 */
-	ODOO_E_ACCESS,        /* fault 4 AccessError: 403 */
-	ODOO_E_USER,          /* fault 2 UserError / ValidationError: 422 with Odoo's message */
-	ODOO_E_MISSING,       /* fault 2 MissingError: 404 */
-	ODOO_E_SERVER,        /* fault 1 (traceback) or other fault: 502 */
+	ODOO_E_BAD_RESPONSE,  /* not the protocol's answer, an unexpected status, too large: 502 */
+	ODOO_E_LOGIN,         /* the service account cannot log in (or ODOO_DB names no database): 503 */
+	ODOO_E_ACCESS,        /* AccessError: 403 */
+	ODOO_E_USER,          /* UserError / ValidationError / bad arguments: 422 with Odoo's message */
+	ODOO_E_MISSING,       /* MissingError: 404 */
+	ODOO_E_SERVER,        /* anything else Odoo raised (a traceback): 502 */
 	/*
-	 * The arguments cannot be written as XML-RPC (see odoo_serialize_call:
-	 * text XML cannot carry, a number out of range, nesting too deep, a
-	 * call too large): nothing was sent.  The caller's data is at fault,
-	 * not Odoo: 400.  The message is for the log.
+	 * The arguments cannot be sent in this protocol (XML-RPC: text XML
+	 * cannot carry, a number out of range, nesting too deep, a call too
+	 * large; JSON-2: positional arguments of a method it cannot name):
+	 * nothing was sent.  The caller's data is at fault, not Odoo: 400.
 	 */
 	ODOO_E_REQUEST,
 	/*
-	 * A user's own credential was refused (AccessDenied, fault 3, on a call
-	 * made as that user): the password or API key changed, or the user was
-	 * archived.  401: the token no longer works.  Never retried.
+	 * A user's own credential was refused on a call made as that user: the
+	 * password or API key changed, or the user was archived.  401: the
+	 * token no longer works.  Never retried.
 	 */
 	ODOO_E_CREDENTIAL,
+	/*
+	 * A user logged in with a password where this Odoo accepts only API
+	 * keys (JSON-2 only, XML-RPC gone): 401 with a message that says so.
+	 */
+	ODOO_E_KEY_REQUIRED,
 };
 
 struct odoo_error {
 	enum odoo_err code;
-	int  fault_code;      /* XML-RPC faultCode, 0 when not a fault */
+	int  fault_code;      /* XML-RPC faultCode, or the JSON-2 HTTP status; 0 otherwise */
+	/*
+	 * The Odoo exception's class when known ("odoo.exceptions.MissingError",
+	 * "builtins.ValueError"), else empty.
+	 */
+	char name[64];
 	/*
 	 * For ODOO_E_USER / ODOO_E_MISSING / ODOO_E_ACCESS: Odoo's message, safe
-	 * to show to the client (first line(s) of the faultString, no traceback).
-	 * For the others: a short description for the log only (e.g. the last
-	 * line of a traceback), never sent to the client.
+	 * to show to the client (no traceback).  For the others: a short
+	 * description for the log only, never sent to the client.
 	 */
 	char message[1024];
 };
@@ -66,29 +116,34 @@ const char *odoo_strerror(enum odoo_err e);
 struct odoo;
 
 /*
- * Creates a client (one per process or thread; not thread-safe).  Makes no
- * network call.  Returns NULL only when libcurl cannot be initialised.
- * Environment proxies (http_proxy...) are ignored.  The first client raises
- * xmlrpc-c's process-wide response size limit to fit max_response; all
- * clients of a process are expected to share one configuration.
+ * Creates a client.  Makes no network call.  Returns NULL only when
+ * libcurl cannot be initialised.  Environment proxies (http_proxy...) are
+ * ignored.
  */
 struct odoo *odoo_new(const struct odoo_config *cfg);
 /* Frees the client; accepts NULL. */
 void odoo_free(struct odoo *o);
 
-/*
- * common.version().  *out receives the result struct as JSON (caller puts).
- * *latency_ms (when not NULL) receives the round-trip time.
- */
-enum odoo_err odoo_version(struct odoo *o, json_object **out, long *latency_ms, struct odoo_error *err);
+/* The server's version, as every protocol reports it. */
+struct odoo_version {
+	int  major;           /* 17, 18, 19...; 0 when the answer had none */
+	int  minor;
+	char text[64];        /* "18.0", "19.0+e-20251227" */
+};
 
 /*
- * common.authenticate(db, login, password, {}).  *uid is the user id, or 0
- * when Odoo answered False (wrong login or password: that is ODOO_OK).
- * A login or password XML cannot carry is ODOO_E_REQUEST, nothing sent.
+ * Asks the server's version (XML-RPC common.version, or JSON GET
+ * /json/version).  *latency_ms (when not NULL) receives the round trip.
  */
-enum odoo_err odoo_authenticate(struct odoo *o, const char *login, const char *password,
-                                long *uid, struct odoo_error *err);
+enum odoo_err odoo_version(struct odoo *o, struct odoo_version *v, long *latency_ms,
+                           struct odoo_error *err);
+
+/*
+ * The protocol the service account's calls use: "xmlrpc" or "json2"
+ * ("auto" resolves on the first call; before it this answers the
+ * configured choice, "auto" included).
+ */
+const char *odoo_protocol(const struct odoo *o);
 
 /*
  * Whom a call runs as: a user's uid and password or API key (AUTH_MODE=
@@ -98,32 +153,36 @@ enum odoo_err odoo_authenticate(struct odoo *o, const char *login, const char *p
 struct odoo_cred {
 	long        uid;      /* > 0 */
 	const char *secret;   /* password or API key; never logged */
+	bool        api_key;  /* secret is an API key JSON-2 accepted (odoo_authenticate said so) */
 };
 
 /*
- * object.execute_kw(db, uid, password, model, method, args, kwargs) as
- * `as`, or as the service account when as is NULL.
- * Service account: the uid is looked up once and kept; an AccessDenied
- * fault (code 3) triggers one re-login and one retry, then ODOO_E_LOGIN
- * (also for writes: Odoo refused them before running anything).
- * A user (as not NULL): AccessDenied is ODOO_E_CREDENTIAL at once.
- * When idempotent is true, ODOO_E_UNREACHABLE (refused, reset or dropped
- * before any byte of an answer) is retried once; a timeout is never
- * retried, and a write (idempotent false) is never sent twice.
- * args (a JSON array) and kwargs (object or NULL) are not consumed.
- * On ODOO_OK *out receives the result as JSON (caller puts; may be NULL
- * only if Odoo sent <nil/>, which Odoo 18 never does).  Arguments that
- * cannot be sent (see odoo_serialize_call) give ODOO_E_REQUEST, nothing sent.
+ * Checks login and secret.  *uid is the user id, or 0 when Odoo refused
+ * them (that is ODOO_OK).  *api_key tells whether secret is an API key
+ * usable over JSON-2 (then the user's calls go over JSON-2), false for a
+ * password (XML-RPC).  Where the server speaks only JSON-2 and the secret
+ * is no API key: ODOO_E_KEY_REQUIRED.  A login or secret the protocol
+ * cannot carry is ODOO_E_REQUEST, nothing sent.
  */
-enum odoo_err odoo_execute_kw(struct odoo *o, const struct odoo_cred *as,
-                              const char *model, const char *method,
-                              json_object *args, json_object *kwargs, bool idempotent,
-                              json_object **out, struct odoo_error *err);
+enum odoo_err odoo_authenticate(struct odoo *o, const char *login, const char *secret,
+                                long *uid, bool *api_key, struct odoo_error *err);
+
+/*
+ * model.method(*args, **kwargs) as `as`, or as the service account when
+ * as is NULL (see RETRIES above).  args (a JSON array) and kwargs (object
+ * or NULL) are not consumed.  On ODOO_OK *out receives the result as JSON
+ * (caller puts; NULL for a method that returns None).
+ */
+enum odoo_err odoo_call(struct odoo *o, const struct odoo_cred *as,
+                        const char *model, const char *method,
+                        json_object *args, json_object *kwargs, bool idempotent,
+                        json_object **out, struct odoo_error *err);
 
 /*
  * The service account's uid (logging in if needed); 0 on failure, with err
- * saying why: ODOO_E_LOGIN when Odoo answered False (logged as an error:
- * ODOO_USERNAME/ODOO_PASSWORD are wrong), or the transport/fault class.
+ * saying why: ODOO_E_LOGIN when Odoo refused it (logged as an error:
+ * ODOO_USERNAME/ODOO_PASSWORD/ODOO_API_KEY or ODOO_DB are wrong), or the
+ * transport class.
  */
 long odoo_service_uid(struct odoo *o, struct odoo_error *err);
 
@@ -136,53 +195,36 @@ struct odoo_stats {
 	unsigned long failures;   /* of which did not end in ODOO_OK */
 	long long     total_us;   /* wall time spent in them */
 	long long     max_us;     /* slowest one */
+	unsigned long connects;   /* new TCP connections opened (the rest were reused) */
 };
 
 /* Copies the client's counters into *st (zeros when o is NULL). */
 void odoo_get_stats(const struct odoo *o, struct odoo_stats *st);
 
-/* Deepest nesting of arrays/structs converted in either direction. */
+/* Deepest nesting of arrays/objects converted in either direction. */
 #define ODOO_MAX_DEPTH 32
 
-/* ---- pure functions, exposed for the unit tests and the fuzzers ---- */
-
 /*
- * Serialises methodName + params (a JSON array) as an XML-RPC call, UTF-8,
- * NUL-terminated; *len (when not NULL) receives its length.  Caller frees.
- * JSON null becomes <boolean>0</boolean> (Odoo parses without allow_none),
- * integers <int> when they fit 32 bits and <i8> otherwise, doubles the
- * shortest text that reads back to the same value.  Returns NULL when a
- * value cannot be sent: text that is not valid UTF-8 or holds characters
- * XML 1.0 forbids, a non-finite number or an integer past INT64_MAX,
- * nesting deeper than ODOO_MAX_DEPTH, or params not an array.
- */
-char *odoo_serialize_call(const char *method, json_object *params, size_t *len);
-
-/*
- * Parses an XML-RPC response body.  On success *out is the JSON value
- * (caller puts; NULL for <nil/>): boolean, int (int/i4/i8), double (its
- * JSON text is the shortest that reads back exactly, e.g. 750.0,
- * 14.930000000000007), string (any character, those past U+FFFF such as
- * emoji included, as UTF-8 or as a character reference), array, object
- * (member names alike); dateTime.iso8601 and base64
- * become strings (base64 stays base64 text).  On a fault, err is classified
- * from faultCode/faultString as Odoo 18's /xmlrpc/2 endpoint emits them
- * (integer codes), or the legacy /xmlrpc endpoint (string codes), and the
- * code is returned.  Anything else (not XML-RPC; a DTD, comment or CDATA
- * section; nesting deeper than ODOO_MAX_DEPTH; a double that is not a
- * finite normal number; a malformed <i8>) is ODOO_E_BAD_RESPONSE.
- */
-enum odoo_err odoo_parse_response(const char *xml, size_t len, json_object **out, struct odoo_error *err);
-
-/*
- * Classifies a fault (code and string) into err (DESIGN.md section 4):
+ * Classifies an XML-RPC fault (code and string) into err:
  * 1 -> ODOO_E_SERVER, message = the traceback's last line (log only);
  * 2 -> ODOO_E_USER with Odoo's message, or ODOO_E_MISSING for MissingError;
- * 3 -> ODOO_E_LOGIN (AccessDenied: the caller decides on a re-login);
+ * 3 -> ODOO_E_LOGIN (AccessDenied: odoo.c decides on a re-login);
  * 4 -> ODOO_E_ACCESS with Odoo's message; any other code -> ODOO_E_SERVER.
  * Messages are trimmed: no traceback, valid UTF-8, at most
  * sizeof err->message - 1 bytes, cut on a character boundary.
  */
 void odoo_classify_fault(int fault_code, const char *fault_string, struct odoo_error *err);
+
+/*
+ * Classifies a JSON-2 error answer: its HTTP status and, when the body was
+ * Odoo's JSON error, the exception's name and message (NULL otherwise).
+ * 401 -> ODOO_E_LOGIN; 403 -> ODOO_E_ACCESS; 404 -> ODOO_E_MISSING for
+ * odoo.exceptions.MissingError, ODOO_E_BAD_RESPONSE for a route, model or
+ * method Odoo does not know (or a database it does not serve: ODOO_E_LOGIN);
+ * 422 -> ODOO_E_USER; 400 and 415 -> ODOO_E_BAD_RESPONSE (our request was
+ * wrong); 500 and the rest -> ODOO_E_SERVER.
+ */
+void odoo_classify_status(long status, const char *name, const char *message,
+                          struct odoo_error *err);
 
 #endif

@@ -41,6 +41,11 @@ odoo_answer_error(struct ctx *c, const struct odoo_error *err, const char *what)
 		response_error(c->res, lang, 401, MSG_INVALID_TOKEN, NULL);
 		response_add_header(c->res, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
 		return;
+	case ODOO_E_KEY_REQUIRED:
+		log_warn("%s: a password where this Odoo takes only API keys (login=%s)", what, c->user.sub);
+		response_error(c->res, lang, 401, MSG_API_KEY_REQUIRED, NULL);
+		response_add_header(c->res, "WWW-Authenticate", "Bearer");
+		return;
 	case ODOO_E_TIMEOUT:
 		log_error("%s: Odoo timed out: %s", what, err->message);
 		response_error(c->res, lang, status, MSG_ODOO_TIMEOUT, NULL);

@@ -13,6 +13,8 @@ static const char *const messages[MSG__COUNT][2] = {
 	[MSG_INVALID_TOKEN]      = { "No se pudo validar el token", "Could not validate credentials" },
 	[MSG_NOT_AUTHENTICATED]  = { "No autenticado", "Not authenticated" },
 	[MSG_BAD_LOGIN]          = { "Usuario o contraseña incorrectos", "Incorrect username or password" },
+	[MSG_API_KEY_REQUIRED]   = { "Este Odoo solo acepta claves API: inicie sesión con una clave API de Odoo como contraseña",
+	                             "This Odoo accepts API keys only: log in with an Odoo API key as the password" },
 	[MSG_BAD_PAGINATION]     = { "Parámetros de paginación inválidos", "Invalid pagination parameters" },
 	[MSG_BAD_QUERY]          = { "Cadena de consulta mal formada", "Malformed query string" },
 	[MSG_BAD_PARAMETER]      = { "Parámetro de consulta inválido", "Invalid query parameter" },

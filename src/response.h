@@ -16,6 +16,7 @@ enum msg {
 	MSG_INVALID_TOKEN,       /* 401 No se pudo validar el token */
 	MSG_NOT_AUTHENTICATED,   /* 401 no Authorization header */
 	MSG_BAD_LOGIN,           /* 401 wrong username or password */
+	MSG_API_KEY_REQUIRED,    /* 401 this Odoo takes API keys only (no XML-RPC left) */
 	MSG_BAD_PAGINATION,      /* 400 Parámetros de paginación inválidos */
 	MSG_BAD_QUERY,           /* 400 malformed query string */
 	MSG_BAD_PARAMETER,       /* 400 an unknown or invalid query parameter */

@@ -32,35 +32,6 @@ worker_free(struct worker *w)
 	w->schemas = NULL;
 }
 
-struct odoo *
-odoo_from_config(const struct config *cfg)
-{
-	struct odoo_config oc = {
-		.url = cfg->odoo_url,
-		.db = cfg->odoo_db,
-		.username = cfg->odoo_username,
-		.password = cfg->odoo_password,
-		.timeout_ms = cfg->odoo_timeout_ms,
-		.max_response = cfg->odoo_max_response,
-	};
-
-	return odoo_new(&oc);
-}
-
-struct odoo *
-ctx_odoo(struct ctx *c)
-{
-	if (c->w->odoo == NULL) {
-		/* Created on first use: CGI start-up and token-only requests stay cheap. */
-		c->w->odoo = odoo_from_config(&c->w->app->cfg);
-		if (c->w->odoo == NULL) {
-			log_error("cannot initialise the HTTP client (libcurl)");
-			abort();
-		}
-	}
-	return c->w->odoo;
-}
-
 static bool
 method_has_body(const char *m)
 {

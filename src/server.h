@@ -27,11 +27,6 @@ extern const size_t app_routes_count;
  */
 int server_handle(struct worker *w, char **envp, const struct io_ops *io);
 
-/*
- * A new Odoo client for the settings in cfg (no network call); NULL only
- * when libcurl cannot be initialised.  Free with odoo_free.
- */
-struct odoo *odoo_from_config(const struct config *cfg);
 
 /* Initialises a worker for app (no network call); worker_free releases it. */
 void worker_init(struct worker *w, const struct app *app);

@@ -296,6 +296,8 @@ open_credential(json_object *claims, const struct cred_key *ck, struct identity 
 	if (ce != CRED_OK)
 		return TOKEN_E_CREDENTIAL;
 	id->has_secret = true;
+	id->secret_is_key = json_object_object_get_ex(claims, "ckey", &v) &&
+	                    json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
 	return TOKEN_OK;
 }
 
@@ -424,6 +426,8 @@ token_issue(const void *secret, size_t secret_len, const char *issuer,
 			goto out;
 		}
 		json_object_object_add(claims, "cred", json_object_new_string(sealed));
+		if (seal->api_key)
+			json_object_object_add(claims, "ckey", json_object_new_boolean(true));
 		free(sealed);
 	}
 

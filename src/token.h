@@ -38,6 +38,7 @@ const char *token_strerror(enum token_err e);
 struct token_seal {
 	const struct cred_key *key;
 	const char            *secret;
+	bool                   api_key;   /* secret is an API key JSON-2 accepted: claim ckey */
 };
 
 /*

@@ -398,3 +398,22 @@ fill_random(void *p, size_t n)
 	}
 	return true;
 }
+
+/*
+ * The shortest of %.15g..%.17g that strtod reads back as d (17 digits
+ * always do), with ".0" added to integral values so that they stay floats
+ * in JSON and in Python.  d must be finite.
+ */
+void
+fmt_double(double d, char out[40])
+{
+	int prec;
+
+	for (prec = 15; prec <= 17; prec++) {
+		snprintf(out, 40, "%.*g", prec, d);
+		if (strtod(out, NULL) == d)
+			break;
+	}
+	if (strpbrk(out, ".e") == NULL)
+		strcat(out, ".0");
+}

@@ -96,4 +96,11 @@ void log_vmsg(enum log_level lvl, const char *fmt, va_list ap);
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * The shortest of %.15g..%.17g that strtod reads back as d (17 digits
+ * always do), with ".0" added to integral values so that they stay floats
+ * in JSON and in Python.  d must be finite.
+ */
+void fmt_double(double d, char out[40]);
+
 #endif

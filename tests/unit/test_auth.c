@@ -229,12 +229,6 @@ TestSuite(auth, .init = odoo_up, .fini = odoo_down);
 
 static struct odoo *client;
 
-/* The handlers reach Odoo through ctx_odoo (server.c in the program): here, the loopback one. */
-struct odoo *
-ctx_odoo(struct ctx *c)
-{
-	return client;
-}
 
 struct exchange {
 	struct app      app;
@@ -254,7 +248,7 @@ app_init(struct exchange *x, const char *db, int odoo_port, long timeout_ms)
 {
 	char url[64];
 	struct odoo_config oc = { .url = url, .db = db, .username = "admin", .password = "admin",
-	                          .timeout_ms = timeout_ms, .max_response = 1 << 20 };
+	                          .protocol = ODOO_PROTO_XMLRPC, .timeout_ms = timeout_ms, .max_response = 1 << 20 };
 	static char tpath[256], rpath[256];
 	const char *tmp = getenv("TMPDIR");
 
@@ -284,6 +278,7 @@ app_init(struct exchange *x, const char *db, int odoo_port, long timeout_ms)
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d", odoo_port);
 	client = odoo_new(&oc);
 	cr_assert_not_null(client);
+	x->w.odoo = client;   /* ctx_odoo() (app.c) answers the worker's client */
 	atomic_store(&n_authenticate, 0);
 }
 
@@ -651,7 +646,7 @@ issue(const char *sub, long uid, int64_t now)
 {
 	struct cred_key k;
 	struct muser *u = muser_by(sub, 0);
-	struct token_seal seal = { &k, u != NULL ? u->password : "unknown" };
+	struct token_seal seal = { &k, u != NULL ? u->password : "unknown", false };
 	char *tok = NULL;
 
 	cr_assert(cred_key_derive(SECRET, strlen(SECRET), &k));
@@ -969,7 +964,7 @@ Test(auth, user_mode_refuses_tokens_without_a_credential_that_opens)
 {
 	struct exchange x;
 	struct cred_key other;
-	struct token_seal seal = { &other, "admin" };
+	struct token_seal seal = { &other, "admin", false };
 	char *plain = NULL, *foreign = NULL, *h;
 
 	cr_assert(cred_key_derive("another-secret-another-secret-xx", 32, &other));

@@ -11,6 +11,7 @@
 #include "odoo_answer.h"
 #include "mock_odoo.h"
 #include "odoo.h"
+#include "xmlrpc.h"
 #include "res_fixture.h"
 #include "sales.h"
 #include "util.h"
@@ -61,7 +62,7 @@ call_params(const char *body, char *method, size_t mlen)
 			buf_append(&b, s++, 1);
 	}
 	buf_puts(&b, "</data></array></value></param></params></methodResponse>");
-	cr_assert_eq(odoo_parse_response(b.data, b.len, &out, &err), ODOO_OK, "cannot read the call");
+	cr_assert_eq(xr_parse_response(b.data, b.len, &out, &err), ODOO_OK, "cannot read the call");
 	buf_free(&b);
 	return out;
 }
@@ -81,7 +82,7 @@ answer_body(json_object *result, const struct fault *f)
 		                 "</struct></value></fault></methodResponse>", f->code, f->text);
 	params = json_object_new_array();
 	json_object_array_add(params, result);
-	call = odoo_serialize_call("r", params, NULL);
+	call = xr_serialize_call("r", params, NULL);
 	json_object_put(params);
 	cr_assert_not_null(call);
 	at = strstr(call, open);
@@ -143,19 +144,13 @@ scripted(void *ud, const struct mock_request *rq, struct mock_answer *a)
 
 static struct odoo *client;
 
-/* The handlers reach Odoo through ctx_odoo (server.c in the program): here, the scripted one. */
-struct odoo *
-ctx_odoo(struct ctx *c)
-{
-	return client;
-}
 
 static void
 odoo_up(void)
 {
 	char url[64];
 	struct odoo_config oc = { .url = url, .db = "odoo_pelotazo", .username = "admin", .password = "admin",
-	                          .timeout_ms = 5000, .max_response = 1 << 22 };
+	                          .protocol = ODOO_PROTO_XMLRPC, .timeout_ms = 5000, .max_response = 1 << 22 };
 
 	mock = mock_odoo_start(scripted, NULL, false);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d", mock_odoo_port(mock));
@@ -212,6 +207,7 @@ run(struct exchange *x, handler_fn handler, const char *method, const char *qs, 
 		user_schemas = schema_scopes_new(4);
 	x->w.schemas = schemas;
 	x->w.user_schemas = user_schemas;
+	x->w.odoo = client;   /* ctx_odoo() (app.c) answers the worker's client */
 	x->env[n++] = xasprintf("REQUEST_METHOD=%s", method);
 	x->env[n++] = xasprintf("PATH_INFO=/api/v1/%s%s%s", res, id ? "/" : "", id ? id : "");
 	x->env[n++] = xasprintf("QUERY_STRING=%s", qs);
@@ -1062,7 +1058,7 @@ Test(crud, field_the_user_may_not_read_drops_out)
 static void
 unsendable(struct ctx *c)
 {
-	struct odoo_error err = { ODOO_E_REQUEST, 0, "The request holds text that is not valid UTF-8 or holds "
+	struct odoo_error err = { ODOO_E_REQUEST, 0, "", "The request holds text that is not valid UTF-8 or holds "
 	                          "control characters." };
 
 	odoo_answer_error(c, &err, "create");

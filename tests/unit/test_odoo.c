@@ -19,6 +19,7 @@
 
 #include "mock_odoo.h"
 #include "odoo.h"
+#include "xmlrpc.h"
 #include "util.h"
 
 /* ------------------------------------------------------------ fixtures */
@@ -28,7 +29,7 @@ parse_fixture(const char *name, json_object **out, struct odoo_error *err)
 {
 	size_t len;
 	char *xml = mock_capture(name, &len);
-	enum odoo_err rc = odoo_parse_response(xml, len, out, err);
+	enum odoo_err rc = xr_parse_response(xml, len, out, err);
 
 	free(xml);
 	return rc;
@@ -37,7 +38,7 @@ parse_fixture(const char *name, json_object **out, struct odoo_error *err)
 static enum odoo_err
 parse_str(const char *xml, json_object **out, struct odoo_error *err)
 {
-	return odoo_parse_response(xml, strlen(xml), out, err);
+	return xr_parse_response(xml, strlen(xml), out, err);
 }
 
 #define RESPONSE(v) "<?xml version=\"1.0\"?>\n<methodResponse>\n<params>\n<param>\n<value>" \
@@ -189,6 +190,17 @@ Test(captures, all_in_table)
 
 /* --------------------------------------------- converted results */
 
+/* An args array holding one empty list of ids. */
+static json_object *
+args0(void)
+{
+	static json_object *a;
+
+	if (a == NULL)
+		a = json_tokener_parse("[[]]");
+	return a;
+}
+
 static json_object *
 at(json_object *o, const char *key)
 {
@@ -331,7 +343,7 @@ Test(results, doubles_in_order)
 		buf_puts(&b, v);
 	}
 	buf_puts(&b, "</data></array></value></param></params></methodResponse>");
-	cr_assert_eq(odoo_parse_response(b.data, b.len, &out, &err), ODOO_OK, "%s", err.message);
+	cr_assert_eq(xr_parse_response(b.data, b.len, &out, &err), ODOO_OK, "%s", err.message);
 	cr_assert_eq(json_object_array_length(out), 3000);
 	for (i = 0; i < 3000; i++) {
 		arr = json_object_array_get_idx(out, (size_t)i);
@@ -658,7 +670,7 @@ Test(wide, random_mixtures_read_back)
 			buf_append(&doc, xml.data, xml.len);
 			buf_puts(&doc, "</string></value></member></struct></value></param></params></methodResponse>");
 			buf_append(&want, "", 1);
-			cr_assert_eq(odoo_parse_response(doc.data, doc.len, &out, &err), ODOO_OK, "case %d: %s", k, err.message);
+			cr_assert_eq(xr_parse_response(doc.data, doc.len, &out, &err), ODOO_OK, "case %d: %s", k, err.message);
 			buf_free(&doc);
 		}
 		cr_assert(json_object_object_get_ex(out, want.data, &v), "case %d: member name %s", k,
@@ -748,7 +760,7 @@ Test(results, cut_inside_markup)
 
 		memcpy(x, head, hl);
 		memcpy(x + hl, tails[i], tl);
-		cr_assert_eq(odoo_parse_response(x, hl + tl, &out, &err), ODOO_E_BAD_RESPONSE, "tail %zu", i);
+		cr_assert_eq(xr_parse_response(x, hl + tl, &out, &err), ODOO_E_BAD_RESPONSE, "tail %zu", i);
 		cr_assert_null(out);
 		free(x);
 	}
@@ -1059,7 +1071,7 @@ Test(serialize, captured_requests_round_trip)
 		xml = mock_capture(e->d_name, &len);
 		parse_call(xml, len, &m1, &p1);
 		j = xv_to_json(p1);
-		mine = odoo_serialize_call(m1, j, &mine_len);
+		mine = xr_serialize_call(m1, j, &mine_len);
 		cr_assert_not_null(mine, "%s: not serialised", e->d_name);
 		cr_assert_eq(strlen(mine), mine_len);
 		parse_call(mine, mine_len, &m2, &p2);
@@ -1089,7 +1101,7 @@ Test(serialize, create_sale_order_like_capture)
 	json_object *j = json_tokener_parse(json);
 	size_t len, mlen;
 	char *cap = mock_capture("create_sale_order_with_lines.request.xml", &len);
-	char *mine = odoo_serialize_call("execute_kw", j, &mlen);
+	char *mine = xr_serialize_call("execute_kw", j, &mlen);
 	const char *m1, *m2;
 	xmlrpc_value *p1, *p2;
 
@@ -1116,7 +1128,7 @@ ser_json(const char *json)
 	char *s;
 
 	cr_assert_not_null(j, "bad test JSON %s", json);
-	s = odoo_serialize_call("m", j, NULL);
+	s = xr_serialize_call("m", j, NULL);
 	json_object_put(j);
 	return s;
 }
@@ -1165,7 +1177,7 @@ Test(serialize, doubles_read_back_exactly)
 
 	for (i = 0; i < ARRAY_SIZE(v); i++)
 		json_object_array_add(a, json_object_new_double(v[i]));
-	s = odoo_serialize_call("m", a, NULL);
+	s = xr_serialize_call("m", a, NULL);
 	cr_assert_not_null(s);
 	p = s;
 	for (i = 0; i < ARRAY_SIZE(v); i++) {
@@ -1202,22 +1214,22 @@ Test(serialize, refuses_unsendable)
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		json_object *j = json_tokener_parse(bad[i]);
 		cr_assert_not_null(j, "test JSON %s", bad[i]);
-		s = odoo_serialize_call("m", j, NULL);
+		s = xr_serialize_call("m", j, NULL);
 		cr_assert_null(s, "%s was serialised: %s", bad[i], s);
 		json_object_put(j);
 	}
 	/* invalid UTF-8 (json-c does not check it) */
 	a = json_object_new_array();
 	json_object_array_add(a, json_object_new_string("bad \xc3\x28 utf8"));
-	cr_assert_null(odoo_serialize_call("m", a, NULL));
+	cr_assert_null(xr_serialize_call("m", a, NULL));
 	json_object_put(a);
 	a = json_object_new_array();
 	json_object_array_add(a, json_object_new_string("overlong \xc0\xaf"));
-	cr_assert_null(odoo_serialize_call("m", a, NULL));
+	cr_assert_null(xr_serialize_call("m", a, NULL));
 	json_object_put(a);
 	a = json_object_new_array();
 	json_object_array_add(a, json_object_new_string("surrogate \xed\xa0\x80"));
-	cr_assert_null(odoo_serialize_call("m", a, NULL));
+	cr_assert_null(xr_serialize_call("m", a, NULL));
 	json_object_put(a);
 	/* a control: the same shape with good text works */
 	s = ser_json(raw);
@@ -1237,11 +1249,11 @@ Test(serialize, depth_bounded)
 		json_object_array_add(cur, n);
 		cur = n;
 	}
-	s = odoo_serialize_call("m", root, NULL);
+	s = xr_serialize_call("m", root, NULL);
 	cr_assert_not_null(s, "depth %d refused", ODOO_MAX_DEPTH);
 	free(s);
 	json_object_array_add(cur, json_object_new_array());
-	cr_assert_null(odoo_serialize_call("m", root, NULL));
+	cr_assert_null(xr_serialize_call("m", root, NULL));
 	json_object_put(root);
 }
 
@@ -1368,7 +1380,7 @@ client(int port, const char *prefix, long timeout_ms, size_t max_response)
 	char url[128];
 	struct odoo_config cfg = {
 		.url = url, .db = "odoo_pelotazo", .username = "admin", .password = "s3cret-pass",
-		.timeout_ms = timeout_ms, .max_response = max_response,
+		.protocol = ODOO_PROTO_XMLRPC, .timeout_ms = timeout_ms, .max_response = max_response,
 	};
 	struct odoo *o;
 
@@ -1383,7 +1395,7 @@ search_read(struct odoo *o, bool idempotent, json_object **out, struct odoo_erro
 {
 	json_object *args = json_tokener_parse("[[]]");
 	json_object *kw = json_tokener_parse("{\"fields\": [\"name\"], \"limit\": 3}");
-	enum odoo_err rc = odoo_execute_kw(o, NULL, "product.product", idempotent ? "search_read" : "write",
+	enum odoo_err rc = odoo_call(o, NULL, "product.product", idempotent ? "search_read" : "write",
 	                                   args, kw, idempotent, out, err);
 	json_object_put(args);
 	json_object_put(kw);
@@ -1396,14 +1408,14 @@ Test(transport, timeout_is_honoured_and_not_retried)
 	struct server s;
 	struct odoo *o;
 	struct odoo_error err;
-	json_object *out = NULL;
+	struct odoo_version ver;
 	int64_t t0, ms;
 	long lat = -1;
 
 	server_start(&s, script, ARRAY_SIZE(script));
 	o = client(s.port, "", 300, 1 << 20);
 	t0 = now_mono_us();
-	cr_assert_eq(odoo_version(o, &out, &lat, &err), ODOO_E_TIMEOUT, "%s", err.message);
+	cr_assert_eq(odoo_version(o, &ver, &lat, &err), ODOO_E_TIMEOUT, "%s", err.message);
 	ms = (now_mono_us() - t0) / 1000;
 	cr_assert_geq(ms, 250, "gave up after %lld ms", (long long)ms);
 	cr_assert_lt(ms, 2000, "took %lld ms for a 300 ms timeout", (long long)ms);
@@ -1421,8 +1433,8 @@ Test(transport, refused_is_unreachable)
 	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
 	struct odoo *o;
 	struct odoo_error err;
+	struct odoo_version ver;
 	struct odoo_stats st;
-	json_object *out = NULL;
 
 	/* A port that was free a moment ago and has nothing listening now. */
 	memset(&a, 0, sizeof a);
@@ -1433,7 +1445,7 @@ Test(transport, refused_is_unreachable)
 	port = ntohs(a.sin_port);
 	close(fd);
 	o = client(port, "", 2000, 1 << 20);
-	cr_assert_eq(odoo_version(o, &out, NULL, &err), ODOO_E_UNREACHABLE, "%s", err.message);
+	cr_assert_eq(odoo_version(o, &ver, NULL, &err), ODOO_E_UNREACHABLE, "%s", err.message);
 	cr_assert_eq(odoo_http_status(err.code), 503);
 	odoo_get_stats(o, &st);
 	cr_assert_eq(st.calls, 2, "a read is tried twice, got %lu", st.calls);
@@ -1447,11 +1459,12 @@ expect_bad(const struct step *script, size_t n, size_t max_response, const char 
 	struct server s;
 	struct odoo *o;
 	struct odoo_error err;
+	struct odoo_version ver;
 	json_object *out = NULL;
 
 	server_start(&s, script, n);
 	o = client(s.port, "", 2000, max_response);
-	cr_assert_eq(odoo_version(o, &out, NULL, &err), ODOO_E_BAD_RESPONSE, "%s", err.message);
+	cr_assert_eq(odoo_version(o, &ver, NULL, &err), ODOO_E_BAD_RESPONSE, "%s", err.message);
 	cr_assert_null(out);
 	cr_assert_not_null(strstr(err.message, msg), "message \"%s\"", err.message);
 	cr_assert_eq(odoo_http_status(err.code), 502);
@@ -1498,12 +1511,12 @@ Test(transport, same_size_fits_when_allowed)
 	struct server s;
 	struct odoo *o;
 	struct odoo_error err;
-	json_object *out = NULL;
+	struct odoo_version ver;
 
 	server_start(&s, script, 1);
 	o = client(s.port, "", 2000, 4107);
 	/* version() wants a struct: the array is a bad answer, but not for its size. */
-	cr_assert_eq(odoo_version(o, &out, NULL, &err), ODOO_E_BAD_RESPONSE);
+	cr_assert_eq(odoo_version(o, &ver, NULL, &err), ODOO_E_BAD_RESPONSE);
 	cr_assert_null(strstr(err.message, "larger"), "%s", err.message);
 	odoo_free(o);
 	server_stop(&s);
@@ -1519,13 +1532,15 @@ Test(transport, host_path_and_content_type)
 	struct server s;
 	struct odoo *o;
 	struct odoo_error err;
+	struct odoo_version ver;
 	json_object *out = NULL;
 	long lat = -1;
 
 	server_start(&s, script, ARRAY_SIZE(script));
 	o = client(s.port, "/odoo/", 2000, 1 << 20);
-	cr_assert_eq(odoo_version(o, &out, &lat, &err), ODOO_OK, "%s", err.message);
-	cr_assert_str_eq(json_object_get_string(at(out, "server_version")), "18.0");
+	cr_assert_eq(odoo_version(o, &ver, &lat, &err), ODOO_OK, "%s", err.message);
+	cr_assert_str_eq(ver.text, "18.0");
+	cr_assert_eq(ver.major, 18);
 	cr_assert_geq(lat, 0);
 	json_object_put(out);
 	mock_odoo_seen(s.m, &s.seen);
@@ -1647,15 +1662,16 @@ Test(transport, user_login_checked)
 	struct server s;
 	struct odoo *o;
 	struct odoo_error err;
+	bool is_key = false;
 	long uid = -1;
 
 	server_start(&s, script, ARRAY_SIZE(script));
 	o = client(s.port, "", 2000, 1 << 20);
-	cr_assert_eq(odoo_authenticate(o, "admin", "admin", &uid, &err), ODOO_OK);
+	cr_assert_eq(odoo_authenticate(o, "admin", "admin", &uid, &is_key, &err), ODOO_OK);
 	cr_assert_eq(uid, 2);
-	cr_assert_eq(odoo_authenticate(o, "admin", "wrong", &uid, &err), ODOO_OK);
+	cr_assert_eq(odoo_authenticate(o, "admin", "wrong", &uid, &is_key, &err), ODOO_OK);
 	cr_assert_eq(uid, 0);
-	cr_assert_eq(odoo_authenticate(o, "admin", "admin", &uid, &err), ODOO_E_SERVER);
+	cr_assert_eq(odoo_authenticate(o, "admin", "admin", &uid, &is_key, &err), ODOO_E_SERVER);
 	cr_assert_eq(uid, 0);
 	odoo_free(o);
 	server_stop(&s);
@@ -1672,18 +1688,19 @@ Test(transport, unsendable_arguments_are_a_bad_request)
 	struct server s;
 	struct odoo *o;
 	struct odoo_error err;
+	bool is_key = false;
 	json_object *out = NULL, *args = json_tokener_parse("[[[\"name\", \"=\", \"a\\u0001b\"]]]");
 	long uid = -1;
 
 	server_start(&s, script, ARRAY_SIZE(script));
 	o = client(s.port, "", 2000, 1 << 20);
-	cr_assert_eq(odoo_execute_kw(o, NULL, "product.product", "search_read", args, NULL, true, &out, &err),
+	cr_assert_eq(odoo_call(o, NULL, "product.product", "search_read", args, NULL, true, &out, &err),
 	             ODOO_E_REQUEST, "%s", odoo_strerror(err.code));
 	cr_assert_null(out);
 	cr_assert_eq(err.code, ODOO_E_REQUEST);
 	cr_assert_eq(odoo_http_status(err.code), 400);
 	cr_assert_not_null(strstr(err.message, "control characters"), "%s", err.message);
-	cr_assert_eq(odoo_authenticate(o, "ad\x1bmin", "admin", &uid, &err), ODOO_E_REQUEST);
+	cr_assert_eq(odoo_authenticate(o, "ad\x1bmin", "admin", &uid, &is_key, &err), ODOO_E_REQUEST);
 	cr_assert_eq(uid, 0);
 	cr_assert_eq(search_read(o, true, &out, &err), ODOO_OK, "%s", err.message);
 	json_object_put(out);
@@ -1704,7 +1721,7 @@ Test(transport, unsendable_service_credentials_are_a_login_failure)
 	json_object *out = NULL;
 	char url[64];
 	struct odoo_config cfg = { .url = url, .db = "odoo_pelotazo", .username = "admin",
-	                           .password = "pass\x01word", .timeout_ms = 2000, .max_response = 1 << 20 };
+	                           .password = "pass\x01word", .protocol = ODOO_PROTO_XMLRPC, .timeout_ms = 2000, .max_response = 1 << 20 };
 
 	server_start(&s, script, ARRAY_SIZE(script));
 	snprintf(url, sizeof url, "http://127.0.0.1:%d", s.port);
@@ -1752,7 +1769,9 @@ Test(transport, swapped_answer_at_the_size_limit)
 	buf_append(&want, "", 1);
 	m = mock_odoo_start(reply_with, b.data, false);
 	o = client(mock_odoo_port(m), "", 5000, b.len);
-	cr_assert_eq(odoo_version(o, &out, NULL, &err), ODOO_OK, "%s", err.message);
+	/* A call as a user: no login first, the one answer is the call's. */
+	cr_assert_eq(odoo_call(o, &(struct odoo_cred){ 2, "admin", false }, "res.partner", "read",
+	                       args0(), NULL, true, &out, &err), ODOO_OK, "%s", err.message);
 	cr_assert_str_eq(json_object_get_string(at(out, "server_version")), want.data);
 	json_object_put(out);
 	odoo_free(o);
@@ -1798,13 +1817,14 @@ Test(transport, connection_reused_when_kept_alive)
 	struct server s;
 	struct odoo *o;
 	struct odoo_error err;
+	struct odoo_version ver;
 	json_object *out = NULL;
 	int i;
 
 	server_start_ka(&s, script, 1, true);
 	o = client(s.port, "", 2000, 1 << 20);
 	for (i = 0; i < 3; i++) {
-		cr_assert_eq(odoo_version(o, &out, NULL, &err), ODOO_OK, "%s", err.message);
+		cr_assert_eq(odoo_version(o, &ver, NULL, &err), ODOO_OK, "%s", err.message);
 		json_object_put(out);
 	}
 	odoo_free(o);
