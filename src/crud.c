@@ -147,24 +147,14 @@ id_args(int64_t id, json_object *vals)
 static atomic_bool web_search_missing;
 
 /*
- * Whether err is Odoo saying that web_search_read does not exist, or does
- * not take a specification: a fault 1 whose last line (err->message) is
- * the AttributeError or TypeError of that method.  Any other failure would
- * have been search_read's too, and is answered as it is.
+ * Remembers that web_search_read is not to be used (see web_search_missing);
+ * true when err says so.  Any other failure would have been search_read's
+ * too, and is answered as it is.
  */
-static bool
-web_search_unavailable(const struct odoo_error *err)
-{
-	if (err->code != ODOO_E_SERVER || err->fault_code != 1 || strstr(err->message, "web_search_read") == NULL)
-		return false;
-	return strncmp(err->message, "AttributeError", 14) == 0 || strncmp(err->message, "TypeError", 9) == 0;
-}
-
-/* Remembers that web_search_read is not to be used (see web_search_missing); true when err says so. */
 static bool
 web_search_fallback(const struct odoo_error *err)
 {
-	if (!web_search_unavailable(err))
+	if (!odoo_err_unsupported(err, "web_search_read"))
 		return false;
 	if (!atomic_exchange(&web_search_missing, true))
 		log_warn("odoo: this Odoo has no web_search_read with a specification (%s); "

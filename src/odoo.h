@@ -201,6 +201,13 @@ struct odoo_stats {
 /* Copies the client's counters into *st (zeros when o is NULL). */
 void odoo_get_stats(const struct odoo *o, struct odoo_stats *st);
 
+/*
+ * Whether err is Odoo saying that method does not exist on this server, or
+ * does not take the arguments it was given (an older Odoo): the caller may
+ * fall back to another method.  Knows each protocol's way of saying it.
+ */
+bool odoo_err_unsupported(const struct odoo_error *err, const char *method);
+
 /* Deepest nesting of arrays/objects converted in either direction. */
 #define ODOO_MAX_DEPTH 32
 

@@ -363,3 +363,22 @@ odoo_classify_status(long status, const char *name, const char *message, struct 
 		odoo_copy_text(err->message, sizeof err->message, tmp, strlen(tmp));
 	}
 }
+
+/*
+ * XML-RPC: a fault 1 whose traceback ends in the method's AttributeError
+ * (Odoo 13 and before: no such method) or TypeError (14-16: no
+ * "specification" parameter).  JSON-2: werkzeug's 404 "The method ... does
+ * not exist" or 422 "unexpected keyword argument", or a 500 TypeError.
+ */
+bool
+odoo_err_unsupported(const struct odoo_error *err, const char *method)
+{
+	if (strstr(err->message, method) == NULL && strstr(err->message, "unexpected keyword") == NULL)
+		return false;
+	if (err->code == ODOO_E_SERVER && err->fault_code == 1)
+		return strncmp(err->message, "AttributeError", 14) == 0 || strncmp(err->message, "TypeError", 9) == 0;
+	if (strcmp(err->name, "werkzeug.exceptions.NotFound") == 0)
+		return strstr(err->message, method) != NULL;
+	return strcmp(err->name, "werkzeug.exceptions.UnprocessableEntity") == 0 ||
+	       strcmp(err->name, "builtins.TypeError") == 0;
+}

@@ -134,7 +134,7 @@ parse_paging(const struct params *p, long list_max, struct list_query *q, struct
 			return fail(err, Q_BAD_PAGINATION, "page", NULL, VE_OK);
 		if (v[1] && !parse_int64(v[1], 1, ENVELOPE_MAX_LIMIT, &b))
 			return fail(err, Q_BAD_PAGINATION, "limit", NULL, VE_OK);
-		/* Odoo's offset travels as an XML-RPC <int>: 32 bits. */
+		/* One rule for every protocol: an offset Odoo takes as an int4 (XML-RPC's <int> too). */
 		if ((a - 1) * b > INT32_MAX)
 			return fail(err, Q_BAD_PAGINATION, "page", NULL, VE_OK);
 		q->mode = PAGE_ENVELOPE;
@@ -423,8 +423,8 @@ filter_value(const struct xfield *f, enum op op, const char *v, json_object **ou
 	double d;
 	char dt[20];
 
-	/* Searched, not stored: only what XML cannot carry at all is refused. */
-	if (!text_carriable(v))
+	/* Searched, not stored: only what the API takes as no text at all is refused. */
+	if (!text_acceptable(v))
 		return VE_BAD_CHARS;
 	if (op == OP_LIKE) {
 		*out = json_object_new_string(v);
@@ -558,7 +558,7 @@ add_q(const struct rschema *s, const char *text, json_object *domain, struct que
 
 	if (*text == '\0')
 		return Q_OK;   /* an empty search box searches nothing */
-	if (!text_carriable(text))
+	if (!text_acceptable(text))
 		return fail(err, Q_BAD_VALUE, "q", NULL, VE_BAD_CHARS);
 	for (size_t i = 0; i < s->n; i++)
 		n += (s->f[i].flags & RF_Q) && s->f[i].searchable;

@@ -240,7 +240,7 @@ json_to_id(json_object *v, int64_t *id)
 	if (!json_object_is_type(v, json_type_int))
 		return false;
 	n = json_object_get_int64(v);
-	/* Odoo ids are PostgreSQL serials, and XML-RPC <int> is 32-bit. */
+	/* Odoo ids are PostgreSQL serials: 32-bit, whatever the protocol. */
 	if (n < 1 || n > INT32_MAX)
 		return false;
 	*id = n;
@@ -294,7 +294,7 @@ value_from_odoo(const struct xfield *f, json_object *v)
 		return NULL;
 	if (f->type == FT_BOOLEAN)
 		return json_object_get(v);
-	/* XML-RPC has no null: Odoo sends False for an empty field of any type. */
+	/* Odoo answers False for an empty field of any type (XML-RPC and JSON-2 alike). */
 	if (json_object_is_type(v, json_type_boolean) && !json_object_get_boolean(v))
 		return NULL;
 	switch (f->type) {
@@ -385,16 +385,16 @@ clean_string(json_object *in)
 }
 
 /*
- * Characters that cannot make the round trip through XML-RPC: C0 controls
- * other than tab, LF and CR, and U+FFFE/U+FFFF.  XML 1.0 cannot carry them
- * at all: odoo.c refuses the whole call (ODOO_E_REQUEST), and a 400 naming
- * the field or parameter says more.  Characters past U+FFFF (emoji) do
- * travel: xmlrpc-c 1.33 refuses them in answers, but odoo.c swaps them for
- * placeholders before it parses, so a record holding one reads back as
- * written.
+ * The text the API takes, whichever protocol carries it: not C0 controls
+ * other than tab, LF and CR, nor U+FFFE/U+FFFF.  They are never text a
+ * person typed; XML-RPC cannot carry them at all (XML 1.0), and JSON-2,
+ * which could, gets the same rule so that a value the API accepts on one
+ * Odoo it accepts on all.  A 400 naming the field or parameter says more
+ * than the backend's refusal of the whole call.  Characters past U+FFFF
+ * (emoji) are text like any other.
  */
 bool
-text_carriable(const char *s)
+text_acceptable(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
@@ -423,7 +423,8 @@ number_to_odoo(const struct xfield *f, json_object *in, json_object **out)
 		if (f->type == FT_INTEGER)
 			return VE_NOT_INTEGER;
 		/*
-		 * Too wide for XML-RPC <int>: a float field takes it as a double,
+		 * Too wide for an Odoo integer field (PostgreSQL int4, and
+		 * XML-RPC's <int>): a float field takes it as a double,
 		 * while the double holds it exactly.  Past 2^53 it would not, and
 		 * json-c parses integers past 64 bits as INT64_MIN/INT64_MAX (or
 		 * UINT64_MAX, which json_object_get_int64 reads as INT64_MAX)
@@ -536,7 +537,7 @@ value_to_odoo(const struct xfield *f, json_object *in, json_object **out)
 	case FT_HTML:
 		if (!clean_string(in))
 			return VE_NOT_STRING;
-		if (!text_carriable(json_object_get_string(in)))
+		if (!text_acceptable(json_object_get_string(in)))
 			return VE_BAD_CHARS;
 		break;
 	case FT_SELECTION:

@@ -106,12 +106,11 @@ bool datetime_from_odoo(const char *s, char out[21]);
 bool date_valid(const char *s);
 
 /*
- * Whether the UTF-8 text s can travel to Odoo and back through XML-RPC:
- * no C0 control but tab, LF and CR, no U+FFFE/U+FFFF (XML 1.0 cannot carry
- * them).  Characters past U+FFFF (emoji) can: odoo.c reads them back
- * although xmlrpc-c 1.33 refuses them.
+ * Whether the API accepts the UTF-8 text s as a value: no C0 control but
+ * tab, LF and CR, no U+FFFE/U+FFFF.  One rule whatever the protocol, so
+ * that an answer never depends on it (value.c says why these).
  */
-bool text_carriable(const char *s);
+bool text_acceptable(const char *s);
 
 /* A positive id that fits Odoo's 32-bit integer ids, from a JSON value; false otherwise. */
 bool json_to_id(json_object *v, int64_t *id);
