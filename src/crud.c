@@ -73,7 +73,8 @@ field_names(const struct rschema *s, const char *extra)
 	json_object *a = json_object_new_array();
 
 	for (size_t i = 0; i < s->n; i++)
-		json_object_array_add(a, json_object_new_string(s->f[i].name));
+		if (s->f[i].odoo != NULL)   /* a field gone from this Odoo is not asked for */
+			json_object_array_add(a, json_object_new_string(s->f[i].odoo));
 	if (extra != NULL)
 		json_object_array_add(a, json_object_new_string(extra));
 	return a;
@@ -91,15 +92,18 @@ field_spec(const struct rschema *s, const char *lines_field, const struct rschem
 	json_object *spec = json_object_new_object();
 
 	for (size_t i = 0; i < s->n; i++) {
-		json_object *f = json_object_new_object();
+		json_object *f;
 
+		if (s->f[i].odoo == NULL)
+			continue;
+		f = json_object_new_object();
 		if (s->f[i].type == FT_MANY2ONE) {
 			json_object *names = json_object_new_object();
 
 			json_object_object_add(names, "display_name", json_object_new_object());
 			json_object_object_add(f, "fields", names);
 		}
-		json_object_object_add(spec, s->f[i].name, f);
+		json_object_object_add(spec, s->f[i].odoo, f);
 	}
 	if (lines_field != NULL && ls != NULL) {
 		json_object *f = json_object_new_object();

@@ -347,7 +347,7 @@ parse_sorting(const struct rschema *s, const struct params *p, struct list_query
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
 			buf_puts(&b, ",");
-		buf_puts(&b, keys[i].f->name);
+		buf_puts(&b, keys[i].f->odoo);   /* sortable: the field exists on this Odoo */
 		buf_puts(&b, keys[i].desc ? " desc" : " asc");
 		has_id = has_id || strcmp(keys[i].f->name, "id") == 0;
 	}
@@ -530,13 +530,13 @@ filter_leaf(const struct params *p, size_t i, const struct xfield *f, enum op op
 			json_object_array_add(vals, v);
 		}
 		*count = json_object_array_length(vals);
-		*out = leaf(f->name, ops[op].odoo_many, vals);
+		*out = leaf(f->odoo, ops[op].odoo_many, vals);
 		return Q_OK;
 	}
 	if ((why = filter_value(f, op, p->v[i].value, &v)) != VE_OK)
 		return fail(err, Q_BAD_VALUE, key, f->name, why);
 	*count = 1;
-	*out = leaf(f->name, ops[op].odoo, v);
+	*out = leaf(f->odoo, ops[op].odoo, v);
 	return Q_OK;
 }
 
@@ -568,7 +568,7 @@ add_q(const struct rschema *s, const char *text, json_object *domain, struct que
 		json_object_array_add(domain, json_object_new_string("|"));
 	for (size_t i = 0; i < s->n; i++)
 		if ((s->f[i].flags & RF_Q) && s->f[i].searchable)
-			json_object_array_add(domain, leaf(s->f[i].name, "ilike", json_object_new_string(text)));
+			json_object_array_add(domain, leaf(s->f[i].odoo, "ilike", json_object_new_string(text)));
 	return Q_OK;
 }
 

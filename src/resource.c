@@ -102,6 +102,33 @@ static const struct res_field country_fields[] = {
 	{ NULL, 0 },
 };
 
+/*
+ * Field names that changed between Odoo versions, so that the API's names
+ * stay the same on Odoo 17, 18 and 19: for the API's name, Odoo's names in
+ * the order tried; the first that fields_get knows is used.  When none is
+ * known the field vanished from this Odoo: it is answered as null (of the
+ * type given) and is read-only, rather than silently gone.  From the
+ * captures' FIELD-CHANGES.txt (Odoo 18 -> 19, Community modules).
+ */
+static const struct field_alias {
+	const char *model;
+	const char *api;
+	const char *odoo[3];
+	enum ftype  type;   /* of a vanished field */
+} aliases[] = {
+	{ "sale.order.line", "tax_id", { "tax_id", "tax_ids", NULL }, FT_MANY2MANY },
+	{ "res.partner",     "mobile", { "mobile", NULL, NULL },      FT_CHAR },
+};
+
+static const struct field_alias *
+find_alias(const char *model, const char *api)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(aliases); i++)
+		if (strcmp(aliases[i].model, model) == 0 && strcmp(aliases[i].api, api) == 0)
+			return &aliases[i];
+	return NULL;
+}
+
 /* Not routable: reached only as the lines of a sale. */
 static const struct resource sale_line_resource = {
 	.name = "sale_lines",
@@ -278,7 +305,7 @@ parse_selection(json_object *sel, struct xfield *f)
 
 /* Fills f from the table entry and Odoo's attributes; false when the API cannot handle it. */
 static bool
-parse_field(const struct res_field *rf, json_object *attrs, struct xfield *f)
+parse_field(const struct res_field *rf, const char *odoo, json_object *attrs, struct xfield *f)
 {
 	json_object *v;
 
@@ -289,6 +316,7 @@ parse_field(const struct res_field *rf, json_object *attrs, struct xfield *f)
 	    !ftype_parse(json_object_get_string(v), &f->type))
 		return false;
 	f->name = xstrdup(rf->name);
+	f->odoo = xstrdup(odoo);
 	f->flags = rf->flags;
 	if (attr_bool(attrs, "readonly", false))
 		f->flags |= RF_RO;
@@ -318,11 +346,33 @@ schema_parse(const struct resource *res, json_object *fields_get, struct rschema
 	out->f = xcalloc(n, sizeof(*out->f));
 	for (size_t i = 0; i < n; i++) {
 		const struct res_field *rf = &res->fields[i];
-		json_object *attrs;
+		const struct field_alias *a = find_alias(res->model, rf->name);
+		const char *odoo = rf->name;
+		json_object *attrs = NULL;
 
-		if (json_object_object_get_ex(fields_get, rf->name, &attrs) &&
-		    parse_field(rf, attrs, &out->f[out->n])) {
+		for (size_t k = 0; a != NULL && k < ARRAY_SIZE(a->odoo) && a->odoo[k] != NULL; k++)
+			if (json_object_object_get_ex(fields_get, a->odoo[k], &attrs)) {
+				odoo = a->odoo[k];
+				break;
+			}
+		if ((attrs != NULL || json_object_object_get_ex(fields_get, odoo, &attrs)) &&
+		    parse_field(rf, odoo, attrs, &out->f[out->n])) {
+			out->renamed = out->renamed || strcmp(odoo, rf->name) != 0;
 			out->n++;
+			continue;
+		}
+		if (a != NULL) {
+			struct xfield *f = &out->f[out->n++];
+
+			/* Known to have gone from this version: null and read-only. */
+			memset(f, 0, sizeof(*f));
+			f->name = xstrdup(rf->name);
+			f->flags = rf->flags | RF_RO;
+			f->flags &= ~RF_Q;
+			f->type = a->type;
+			out->renamed = true;
+			log_info("%s: field %s.%s is gone from this Odoo; answered as null", res->name, res->model,
+			         rf->name);
 			continue;
 		}
 		log_info("%s: field %s.%s is missing on this Odoo (or of a type the API does not handle); not exposed",
@@ -335,6 +385,7 @@ static void
 xfield_free(struct xfield *f)
 {
 	free(f->name);
+	free(f->odoo);
 	free(f->relation);
 	for (size_t i = 0; i < f->n_selection; i++)
 		free(f->selection[i]);
@@ -366,8 +417,13 @@ add_name_once(json_object *names, const char *name)
 static void
 add_field_names(json_object *names, const struct resource *r)
 {
-	for (const struct res_field *rf = r->fields; rf->name != NULL; rf++)
+	for (const struct res_field *rf = r->fields; rf->name != NULL; rf++) {
+		const struct field_alias *a = find_alias(r->model, rf->name);
+
 		add_name_once(names, rf->name);
+		for (size_t k = 0; a != NULL && k < ARRAY_SIZE(a->odoo) && a->odoo[k] != NULL; k++)
+			add_name_once(names, a->odoo[k]);
+	}
 	if (r->lines != NULL)
 		add_name_once(names, r->lines->field);
 }

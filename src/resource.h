@@ -70,7 +70,13 @@ bool ftype_parse(const char *s, enum ftype *out);
 
 /* An exposed field: the table's entry joined with Odoo's attributes. */
 struct xfield {
-	char       *name;
+	char       *name;          /* the API's name */
+	/*
+	 * Odoo's name for it on this server (the alias table of resource.c maps
+	 * names that changed between versions: tax_id is tax_ids on Odoo 19),
+	 * or NULL for a field this Odoo no longer has: answered as null, read-only.
+	 */
+	char       *odoo;
 	unsigned    flags;         /* RF_*; RF_RO also when Odoo says readonly */
 	enum ftype  type;
 	bool        required;
@@ -87,6 +93,7 @@ struct rschema {
 	const struct resource *res;
 	struct xfield *f;
 	size_t n;
+	bool renamed;   /* some field's Odoo name is not its API name, or it vanished */
 };
 
 /* The exposed field called name, or NULL. */

@@ -317,7 +317,9 @@ record_from_odoo(const struct rschema *s, json_object *rec)
 	for (size_t i = 0; i < s->n; i++) {
 		json_object *v;
 
-		if (json_object_object_get_ex(rec, s->f[i].name, &v))
+		if (s->f[i].odoo == NULL)   /* gone from this Odoo: null, not missing */
+			json_object_object_add(out, s->f[i].name, NULL);
+		else if (json_object_object_get_ex(rec, s->f[i].odoo, &v))
 			json_object_object_add(out, s->f[i].name, value_from_odoo(&s->f[i], v));
 	}
 	return out;
@@ -366,7 +368,7 @@ records_from_odoo(const struct rschema *s, json_object *recs)
 	for (size_t i = 0; i < n; i++) {
 		json_object *rec = json_object_array_get_idx(recs, i);
 
-		if (!json_object_is_type(rec, json_type_object) || !record_convert_in_place(s, rec))
+		if (s->renamed || !json_object_is_type(rec, json_type_object) || !record_convert_in_place(s, rec))
 			json_object_array_put_idx(recs, i, record_from_odoo(s, rec));
 	}
 }
@@ -613,7 +615,7 @@ body_to_vals(const struct rschema *s, json_object *body, bool create, enum lang 
 			ok = false;
 			continue;
 		}
-		json_object_object_add(out, key, v);
+		json_object_object_add(out, f->odoo, v);   /* writable: the field exists on this Odoo */
 	}
 	if (!ok) {
 		json_object_put(out);
@@ -753,11 +755,11 @@ line_entry(const struct rschema *ls, const char *prefix, json_object *entry, jso
 			ok = false;
 			continue;
 		}
-		if (rec != NULL && json_object_object_get_ex(rec, k, &cur) && value_unchanged(f, cur, v)) {
+		if (rec != NULL && json_object_object_get_ex(rec, f->odoo, &cur) && value_unchanged(f, cur, v)) {
 			json_object_put(v);
 			continue;
 		}
-		json_object_object_add(vals, k, v);
+		json_object_object_add(vals, f->odoo, v);
 	}
 	if (!ok || (rec != NULL && json_object_object_length(vals) == 0)) {
 		json_object_put(vals);

@@ -7,6 +7,7 @@
 
 #include "res_fixture.h"
 #include "resource.h"
+#include "value.h"
 #include "util.h"
 
 Test(resource, table_matches_design)
@@ -325,4 +326,93 @@ Test(resource, ftype_parse)
 	cr_assert(ftype_parse("monetary", &t) && t == FT_MONETARY);
 	cr_assert(!ftype_parse("binary", &t));
 	cr_assert(!ftype_parse("Many2one", &t));
+}
+
+/* ------------------------------------------------ names across versions */
+
+/* Odoo 19 renamed sale.order.line's tax_id tax_ids: the API keeps tax_id and talks tax_ids to Odoo. */
+Test(resource, renamed_field_keeps_its_api_name_on_odoo19)
+{
+	json_object *fg = fixture_json("odoo19/fields_get/sale.order.line.json");
+	json_object *rec, *out, *vals = NULL, *errors = json_object_new_object(), *v;
+	const struct xfield *f;
+	struct rschema s;
+
+	cr_assert(schema_parse(resource_find("sales")->lines->child, fg, &s));
+	f = rschema_field(&s, "tax_id");
+	cr_assert_not_null(f, "tax_id stays in the API");
+	cr_assert_str_eq(f->odoo, "tax_ids");
+	cr_assert_eq(f->type, FT_MANY2MANY);
+	cr_assert(xfield_writable(f));
+	cr_assert(s.renamed);
+	/* Odoo's answer, read back under the API's name. */
+	rec = json_tokener_parse("{\"id\": 7, \"tax_ids\": [1, 2], \"name\": \"Desk\"}");
+	out = record_from_odoo(&s, rec);
+	cr_assert(json_object_object_get_ex(out, "tax_id", &v));
+	cr_assert_eq(json_object_array_length(v), 2);
+	cr_assert(!json_object_object_get_ex(out, "tax_ids", NULL));
+	json_object_put(out);
+	/* In place too (a list page). */
+	out = json_object_new_array();
+	json_object_array_add(out, json_object_get(rec));
+	records_from_odoo(&s, out);
+	cr_assert(json_object_object_get_ex(json_object_array_get_idx(out, 0), "tax_id", NULL));
+	json_object_put(out);
+	json_object_put(rec);
+	/* Written under Odoo's name. */
+	rec = json_tokener_parse("{\"tax_id\": [1]}");
+	cr_assert(body_to_vals(&s, rec, false, LANG_ES, &vals, errors));
+	cr_assert(json_object_object_get_ex(vals, "tax_ids", NULL), "%s", json_object_to_json_string(vals));
+	cr_assert(!json_object_object_get_ex(vals, "tax_id", NULL));
+	json_object_put(vals);
+	json_object_put(rec);
+	json_object_put(errors);
+	rschema_free(&s);
+	json_object_put(fg);
+}
+
+/* On Odoo 18 the same field is tax_id for both. */
+Test(resource, renamed_field_on_odoo18_is_itself)
+{
+	const struct xfield *f = rschema_field(fixture_schema("sale_lines"), "tax_id");
+
+	cr_assert_not_null(f);
+	cr_assert_str_eq(f->odoo, "tax_id");
+	cr_assert(!fixture_schema("sale_lines")->renamed);
+	cr_assert(!fixture_schema("customers")->renamed);
+}
+
+/* Odoo 19 has no partner mobile: the API answers it as null and refuses to write it. */
+Test(resource, vanished_field_is_null_and_read_only)
+{
+	json_object *fg = fixture_json("odoo19/fields_get/res.partner.json");
+	json_object *rec, *out, *vals = NULL, *errors = json_object_new_object(), *v = NULL, *names, *kw;
+	const struct xfield *f;
+	struct rschema s;
+
+	cr_assert(!json_object_object_get_ex(fg, "mobile", NULL), "the capture has no mobile");
+	cr_assert(schema_parse(resource_find("customers"), fg, &s));
+	f = rschema_field(&s, "mobile");
+	cr_assert_not_null(f, "mobile is not silently gone");
+	cr_assert_null(f->odoo);
+	cr_assert(!xfield_writable(f));
+	cr_assert(!f->searchable && !f->sortable);
+	rec = json_tokener_parse("{\"id\": 15, \"name\": \"Azure Interior\", \"phone\": \"+1 555\"}");
+	out = record_from_odoo(&s, rec);
+	cr_assert(json_object_object_get_ex(out, "mobile", &v));
+	cr_assert_null(v);
+	json_object_put(out);
+	json_object_put(rec);
+	rec = json_tokener_parse("{\"mobile\": \"+34 600\"}");
+	cr_assert(!body_to_vals(&s, rec, false, LANG_ES, &vals, errors));
+	cr_assert(json_object_object_get_ex(errors, "mobile", NULL), "%s", json_object_to_json_string(errors));
+	json_object_put(rec);
+	json_object_put(errors);
+	rschema_free(&s);
+	json_object_put(fg);
+	/* fields_get is asked for every name the field may have. */
+	schema_fields_get_call(resource_find("sales")->lines->child, &names, &kw);
+	cr_assert_not_null(strstr(json_object_to_json_string(kw), "\"tax_ids\""));
+	json_object_put(names);
+	json_object_put(kw);
 }
