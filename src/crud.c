@@ -615,6 +615,91 @@ answer_read_back(struct ctx *c, const struct target *t, int status)
 	response_json(c->res, status, rec);
 }
 
+/* ------------------------------------------------ a wrong related id */
+
+/*
+ * The field of s (Odoo name) that Odoo's refusal points at: MissingError
+ * on a related record, "(Record: product.category(999999,), User: 2)", as
+ * Odoo 18 and 19 raise it when a computed field reads the record first;
+ * or the ValidationError of the foreign key, "Constraint:
+ * product_product_categ_id_fkey", when PostgreSQL finds it first.
+ * related_model is that record's model (NULL for a constraint).
+ */
+static const struct xfield *
+culprit_in(const struct rschema *s, const char *related_model, const char *constraint)
+{
+	char prefix[160];
+	size_t n;
+
+	if (s == NULL)
+		return NULL;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct xfield *f = &s->f[i];
+
+		if (f->odoo == NULL || f->relation == NULL ||
+		    (f->type != FT_MANY2ONE && f->type != FT_MANY2MANY))
+			continue;
+		if (related_model != NULL && strcmp(f->relation, related_model) == 0)
+			return f;
+		if (constraint != NULL) {
+			snprintf(prefix, sizeof(prefix), "%s_", s->res->model);
+			for (char *p = prefix; *p; p++)
+				if (*p == '.')
+					*p = '_';
+			n = strlen(prefix);
+			if (strncmp(constraint, prefix, n) == 0 && strncmp(constraint + n, f->odoo, strlen(f->odoo)) == 0 &&
+			    strcmp(constraint + n + strlen(f->odoo), "_fkey") == 0)
+				return f;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Whether err is Odoo refusing a write because a many2one or a line points
+ * at no record, rather than the target record missing: then answers 422
+ * with errors naming the field and returns true.  Only a missing target
+ * is a 404 (issue: PATCH /products/31 {"categ_id": 999999} is no 404).
+ */
+static bool
+answer_related_missing(struct ctx *c, const struct target *t, const struct odoo_error *err)
+{
+	char model[128] = "", constraint[160] = "", key[192];
+	const char *p;
+	long long id = 0;
+	const struct xfield *f;
+	json_object *errors;
+
+	if (err->code == ODOO_E_MISSING && (p = strstr(err->message, "(Record: ")) != NULL) {
+		if (sscanf(p, "(Record: %127[a-z0-9_.](%lld", model, &id) < 1)
+			return false;
+		/* The target itself: a real 404 (on update; a create has no target yet). */
+		if (t->id != 0 && strcmp(model, t->res->model) == 0 && id == t->id)
+			return false;
+	} else if (err->code == ODOO_E_USER && (p = strstr(err->message, "Constraint: ")) != NULL) {
+		if (sscanf(p, "Constraint: %159[a-z0-9_]", constraint) != 1 ||
+		    strlen(constraint) < 6 || strcmp(constraint + strlen(constraint) - 5, "_fkey") != 0)
+			return false;
+	} else {
+		return false;
+	}
+	f = culprit_in(t->s, model[0] ? model : NULL, constraint[0] ? constraint : NULL);
+	if (f != NULL)
+		snprintf(key, sizeof(key), "%s", f->name);
+	else if (t->res->lines != NULL &&
+	         (f = culprit_in(t->ls, model[0] ? model : NULL, constraint[0] ? constraint : NULL)) != NULL)
+		snprintf(key, sizeof(key), "%s.%s", t->res->lines->key, f->name);
+	else if (model[0] == '\0')
+		return false;   /* a constraint of no field the API writes: Odoo's message stands */
+	else
+		snprintf(key, sizeof(key), "%s", t->res->lines != NULL ? t->res->lines->key : "id");
+	log_info("%s on %s: Odoo: %s", t->id ? "write" : "create", t->res->model, err->message);
+	errors = json_object_new_object();
+	errors_add_verr(errors, key, VE_NO_RELATED, NULL, c->req->lang);
+	response_error(c->res, c->req->lang, 422, MSG_VALIDATION, errors);
+	return true;
+}
+
 void
 crud_create(struct ctx *c)
 {
@@ -633,7 +718,8 @@ crud_create(struct ctx *c)
 	/* Not idempotent: a create that timed out is reported, never repeated. */
 	if (call(c, t.res->model, "create", args, NULL, false, &out, &err) != ODOO_OK) {
 		crud_log_write(c, "create", t.res, 0, odoo_strerror(err.code));
-		odoo_answer_error(c, &err, "create");
+		if (!answer_related_missing(c, &t, &err))
+			odoo_answer_error(c, &err, "create");
 		goto out;
 	}
 	if (!json_to_id(out, &t.id)) {
@@ -679,7 +765,8 @@ crud_update(struct ctx *c)
 		args = id_args(t.id, vals);
 		if (call(c, t.res->model, "write", args, NULL, false, &out, &err) != ODOO_OK) {
 			crud_log_write(c, "update", t.res, t.id, odoo_strerror(err.code));
-			odoo_answer_error(c, &err, "write");
+			if (!answer_related_missing(c, &t, &err))
+				odoo_answer_error(c, &err, "write");
 			goto out;
 		}
 		crud_log_write(c, "update", t.res, t.id, "updated");

@@ -29,6 +29,7 @@ enum verr {
 	VE_NOT_OBJECT,       /* a nested line: not an object */
 	VE_LINE_UNKNOWN,     /* a line id that is not one of this record's lines */
 	VE_LINE_DUPLICATE,   /* the same line id twice */
+	VE_NO_RELATED,       /* a many2one or line points at a record that does not exist (Odoo said so) */
 	VE__COUNT
 };
 

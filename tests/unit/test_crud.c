@@ -1136,3 +1136,50 @@ Test(crud, cancel_answered_with_a_wizard_is_422)
 	assert_error(&x, 422, NULL);
 	done(&x);
 }
+
+/*
+ * A many2one that points at nothing is the body's fault, named: 422 with
+ * errors.categ_id, not 404 "record not found" (the product exists).  Odoo
+ * says it as MissingError on the related record, or as the foreign key's
+ * ValidationError; only a MissingError on the target itself is a 404.
+ */
+Test(crud, wrong_related_id_is_422_naming_the_field)
+{
+	struct exchange x;
+	json_object *errors;
+
+	responder = faulty;
+	next_fault = (struct fault){ 2, "Record does not exist or has been deleted.\n"
+	                                "(Record: product.category(999999,), User: 2)" };
+	run(&x, crud_update, "PATCH", "", "application/json", "{\"categ_id\": 999999}", "products", "45", NULL);
+	assert_error(&x, 422, NULL);
+	errors = member(x.res.body, "errors");
+	cr_assert_not_null(errors, "%s", json_object_to_json_string(x.res.body));
+	cr_assert(json_object_object_get_ex(errors, "categ_id", NULL), "%s", json_object_to_json_string(errors));
+	done(&x);
+
+	next_fault = (struct fault){ 2, "The operation cannot be completed: another model requires the record being "
+	                                "deleted. If possible, archive it instead.\n\nModel: Product Variant "
+	                                "(product.product), Constraint: product_product_categ_id_fkey" };
+	run(&x, crud_update, "PATCH", "", "application/json", "{\"categ_id\": 999999}", "products", "45", NULL);
+	assert_error(&x, 422, NULL);
+	cr_assert(json_object_object_get_ex(member(x.res.body, "errors"), "categ_id", NULL),
+	          "%s", json_object_to_json_string(x.res.body));
+	done(&x);
+
+	/* On a create there is no target: a MissingError can only be a related record's. */
+	next_fault = (struct fault){ 2, "Record does not exist or has been deleted.\n"
+	                                "(Record: res.partner(999999,), User: 2)" };
+	run(&x, crud_create, "POST", "", "application/json", "{\"partner_id\": 999999}", "sales", NULL, NULL);
+	assert_error(&x, 422, NULL);
+	cr_assert(json_object_object_get_ex(member(x.res.body, "errors"), "partner_id", NULL),
+	          "%s", json_object_to_json_string(x.res.body));
+	done(&x);
+
+	/* The target itself gone: still 404. */
+	next_fault = (struct fault){ 2, "Record does not exist or has been deleted.\n"
+	                                "(Record: product.product(45,), User: 2)" };
+	run(&x, crud_update, "PATCH", "", "application/json", "{\"categ_id\": 8}", "products", "45", NULL);
+	assert_error(&x, 404, NULL);
+	done(&x);
+}
