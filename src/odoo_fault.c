@@ -237,6 +237,13 @@ odoo_classify(int fault_code, const char *fs, bool missing, struct odoo_error *e
 	}
 	line = last_line(fs, &n);
 	odoo_copy_text(err->message, sizeof err->message, line, n);
+	/*
+	 * Odoo cannot reach its database: ODOO_DB names none ("database \"x\"
+	 * does not exist"), or PostgreSQL is down.  Odoo is unavailable (503),
+	 * as JSON-2 says with its 404 page, not a server error (502).
+	 */
+	if (err->code == ODOO_E_SERVER && strncmp(line, "psycopg2.OperationalError", 25) == 0)
+		err->code = ODOO_E_LOGIN;
 }
 
 void

@@ -58,7 +58,7 @@ struct capture_case {
 #define OK_(n) { n, ODOO_OK, 0, 200, "" }
 static const struct capture_case capture_cases[] = {
 	OK_("authenticate_ok"),
-	{ "authenticate_unknown_db", ODOO_E_SERVER, 1, 502, "psycopg2.OperationalError: connection to server at" },
+	{ "authenticate_unknown_db", ODOO_E_LOGIN, 1, 503, "psycopg2.OperationalError: connection to server at" },
 	OK_("authenticate_unknown_login"),
 	OK_("authenticate_wrong_password"),
 	{ "call_private_method", ODOO_E_ACCESS, 4, 403, "Private methods (such as _search) cannot be called remotely." },
@@ -100,7 +100,7 @@ static const struct capture_case capture_cases[] = {
 	{ "write_invalid_selection_value", ODOO_E_SERVER, 1, 502, "ValueError: Wrong value for sale.order.state: 'bogus'" },
 	{ "write_nonexistent_id", ODOO_E_MISSING, 2, 404, "Record does not exist or has been deleted." },
 	/* The legacy /xmlrpc endpoint: string faultCodes, same classes. */
-	{ "legacy__authenticate_unknown_db", ODOO_E_SERVER, 1, 502, "psycopg2.OperationalError: connection to server at" },
+	{ "legacy__authenticate_unknown_db", ODOO_E_LOGIN, 1, 503, "psycopg2.OperationalError: connection to server at" },
 	{ "legacy__call_private_method", ODOO_E_ACCESS, 4, 403, "Private methods (such as _search) cannot be called remotely." },
 	{ "legacy__call_unknown_public_method", ODOO_E_SERVER, 1, 502, "AttributeError: The method 'no_such_method'" },
 	{ "legacy__create_partner_no_name", ODOO_E_USER, 2, 422, "The operation cannot be completed: Contacts require a name" },
@@ -1671,7 +1671,7 @@ Test(transport, user_login_checked)
 	cr_assert_eq(uid, 2);
 	cr_assert_eq(odoo_authenticate(o, "admin", "wrong", &uid, &is_key, &err), ODOO_OK);
 	cr_assert_eq(uid, 0);
-	cr_assert_eq(odoo_authenticate(o, "admin", "admin", &uid, &is_key, &err), ODOO_E_SERVER);
+	cr_assert_eq(odoo_authenticate(o, "admin", "admin", &uid, &is_key, &err), ODOO_E_LOGIN);   /* no such database: Odoo unavailable, 503 */
 	cr_assert_eq(uid, 0);
 	odoo_free(o);
 	server_stop(&s);
