@@ -42,8 +42,37 @@ Test(config, defaults)
 	cr_assert_str_eq(cfg.credential_key, "", "no CREDENTIAL_KEY: derived from JWT_SECRET");
 	cr_assert_eq(cfg.login_max_failures_login, 50);
 	cr_assert(strstr(cfg.revoke_file, "odoo-bridge") != NULL && strstr(cfg.revoke_file, ".revoked") != NULL);
+	cr_assert_eq(cfg.odoo_protocol, ODOO_PROTO_AUTO);
+	cr_assert_str_eq(cfg.odoo_api_key, "", "no ODOO_API_KEY");
 	config_free(&cfg);
 	config_free(&cfg);
+}
+
+Test(config, odoo_protocol)
+{
+	static const struct { const char *v; enum odoo_protocol p; } ok[] = {
+		{ "ODOO_PROTOCOL=auto", ODOO_PROTO_AUTO },
+		{ "ODOO_PROTOCOL=xmlrpc", ODOO_PROTO_XMLRPC },
+		{ "ODOO_PROTOCOL=json2", ODOO_PROTO_JSON2 },
+	};
+	struct config cfg;
+	struct config_error err;
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		char *env[] = { "ODOO_PASSWORD=admin", SECRET, (char *)ok[i].v,
+		                "ODOO_API_KEY=0123456789abcdef0123456789abcdef01234567", NULL };
+
+		cr_assert(config_load(&cfg, NULL, env, &err), "%s", err.msg);
+		cr_assert_eq(cfg.odoo_protocol, ok[i].p, "%s", ok[i].v);
+		cr_assert_str_eq(cfg.odoo_api_key, "0123456789abcdef0123456789abcdef01234567");
+		config_free(&cfg);
+	}
+	{
+		char *env[] = { "ODOO_PASSWORD=admin", SECRET, "ODOO_PROTOCOL=jsonrpc", NULL };
+
+		cr_assert(!config_load(&cfg, NULL, env, &err));
+		cr_assert_str_eq(err.msg, "ODOO_PROTOCOL: 'jsonrpc' is not one of auto, xmlrpc, json2");
+	}
 }
 
 Test(config, auth_settings)
