@@ -113,8 +113,17 @@ parse_body(const char *data, size_t n, bool *ok)
 	if (tok == NULL)
 		odoo_must(NULL);
 	v = json_tokener_parse_ex(tok, data, (int)n);
-	if (json_tokener_get_error(tok) == json_tokener_success &&
-	    json_tokener_get_parse_end(tok) == n)
+	if (json_tokener_get_error(tok) == json_tokener_continue) {
+		/*
+		 * A bare scalar (true from write, null from action_lock, 5 from
+		 * search_count) is not finished at the end of the bytes: json-c
+		 * waits for more until it is given the end of the text, a NUL.
+		 * Without it every such answer was "not JSON" (test_json2).
+		 */
+		v = json_tokener_parse_ex(tok, "", 1);
+		*ok = json_tokener_get_error(tok) == json_tokener_success;
+	} else if (json_tokener_get_error(tok) == json_tokener_success &&
+	           json_tokener_get_parse_end(tok) == n)
 		*ok = true;
 	else if (json_tokener_get_error(tok) == json_tokener_success) {
 		/* trailing bytes: only white space is fine */

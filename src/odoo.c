@@ -371,6 +371,9 @@ odoo_service_uid(struct odoo *o, struct odoo_error *err)
 	if (o->uid > 0)
 		return o->uid;
 	rc = resolve(o, err);
+	/* auto's key check (ODOO_PASSWORD tried over JSON-2) has just logged in: not twice (test_json2). */
+	if (rc == ODOO_OK && o->uid > 0)
+		return o->uid;
 	if (rc == ODOO_OK) {
 		struct call k = { .op = OP_AUTH, .what = "authenticate", .login = o->username,
 		                  .secret = o->be_secret, .auth_uid = &uid };

@@ -20,6 +20,8 @@ struct mock_request {
 	const char *body;        /* the XML-RPC call, NUL-terminated */
 	size_t      body_len;
 	const char *method;      /* its <methodName>, "" when it has none */
+	const char *head;        /* request line and headers, up to the blank line (not NUL-terminated) */
+	size_t      head_len;
 };
 
 /* A test's answer to one request. */
@@ -44,6 +46,9 @@ struct mock_seen {
 	int  without_host;
 	int  authenticate, execute_kw, version;   /* requests by methodName */
 	char path[256], ctype[128], method[64];   /* of the last request */
+	/* Also of the last request: its request line, verb, and the headers JSON-2 uses ("" when absent). */
+	char line[320], verb[16], auth[192], db[128];
+	bool content_length;   /* it had a Content-Length header */
 };
 
 struct mock_odoo;
@@ -76,6 +81,12 @@ void mock_capture_path(char *out, size_t cap, const char *name);
 
 /* Reads a capture (NUL-terminated; *len its size).  Fails the test if missing.  Caller frees. */
 char *mock_capture(const char *name, size_t *len);
+
+/*
+ * Copies the value of the request's header name (case-insensitive, white
+ * space around it trimmed) into out; false (out "") when it has none.
+ */
+bool mock_header(const struct mock_request *rq, const char *name, char *out, size_t cap);
 
 /* Sets a to a MOCK_REPLY of the capture name. */
 void mock_reply_capture(struct mock_answer *a, const char *name);
