@@ -221,15 +221,6 @@ note_request(struct mock_odoo *m, size_t head_len, char *method, size_t mcap, in
 	if (ct)
 		snprintf(s->ctype, sizeof s->ctype, "%.*s", (int)strcspn(ct + 15, "\r"), ct + 15);
 	snprintf(s->method, sizeof s->method, "%s", method);
-	snprintf(s->line, sizeof s->line, "%.*s", (int)strcspn(req, "\r\n"), req);
-	snprintf(s->verb, sizeof s->verb, "%.*s", (int)strcspn(req, " \r\n"), req);
-	header_value(req, head_len, "Authorization", s->auth, sizeof s->auth);
-	header_value(req, head_len, "X-Odoo-Database", s->db, sizeof s->db);
-	{
-		char cl[32];
-
-		s->content_length = header_value(req, head_len, "Content-Length", cl, sizeof cl);
-	}
 	if (strcmp(method, "authenticate") == 0)
 		s->authenticate++;
 	else if (strcmp(method, "execute_kw") == 0)

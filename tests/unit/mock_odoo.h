@@ -46,9 +46,6 @@ struct mock_seen {
 	int  without_host;
 	int  authenticate, execute_kw, version;   /* requests by methodName */
 	char path[256], ctype[128], method[64];   /* of the last request */
-	/* Also of the last request: its request line, verb, and the headers JSON-2 uses ("" when absent). */
-	char line[320], verb[16], auth[192], db[128];
-	bool content_length;   /* it had a Content-Length header */
 };
 
 struct mock_odoo;

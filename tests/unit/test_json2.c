@@ -1269,3 +1269,68 @@ Test(service, key_of_another_user)
 	srv_stop(&s);
 	srv_free(&s);
 }
+
+/* ODOO_PROTOCOL=json2 against an Odoo without /json/version (18): a bad answer, not a missing record. */
+Test(version, json2_forced_on_odoo18)
+{
+	static const struct step script[] = { { K_RAW, NO_JSON_VERSION } };
+	struct srv s;
+	struct odoo *o;
+	struct odoo_error err;
+	struct odoo_version v;
+
+	srv_start(&s, script, ARRAY_SIZE(script));
+	o = client(s.port, ODOO_PROTO_JSON2, PASSWORD, KEY);
+	cr_assert_eq(odoo_version(o, &v, NULL, &err), ODOO_E_BAD_RESPONSE, "%s", odoo_strerror(err.code));
+	cr_assert_eq(v.major, 0);
+	odoo_free(o);
+	srv_stop(&s);
+	cr_assert_eq(s.n, 1, "XML-RPC asked although json2 was chosen");
+	srv_free(&s);
+}
+
+/* Scalars are JSON; cut or doubled text is not (the end of the answer is the end of the value). */
+Test(calls, answer_text_bounds)
+{
+	static const struct {
+		const char *body;
+		enum odoo_err want;
+		const char *value;   /* JSON of the result when ODOO_OK; NULL for null */
+	} cases[] = {
+		{ "true", ODOO_OK, "true" }, { "false", ODOO_OK, "false" }, { "null", ODOO_OK, NULL },
+		{ "50", ODOO_OK, "50" }, { "2001.0", ODOO_OK, "2001.0" }, { "5\n", ODOO_OK, "5" },
+		{ "\"ok\"", ODOO_OK, "\"ok\"" },
+		{ "tru", ODOO_E_BAD_RESPONSE, NULL }, { "[1, 2", ODOO_E_BAD_RESPONSE, NULL },
+		{ "5 6", ODOO_E_BAD_RESPONSE, NULL }, { "{\"a\": 1", ODOO_E_BAD_RESPONSE, NULL },
+		{ "nul", ODOO_E_BAD_RESPONSE, NULL },
+	};
+	const struct odoo_cred as = { .uid = 5, .secret = USER_KEY, .api_key = true };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const struct step script[] = { { K_JSON, cases[i].body } };
+		json_object *args = parse("[[]]"), *out = NULL;
+		struct srv s;
+		struct odoo *o;
+		struct odoo_error err;
+		enum odoo_err rc;
+
+		srv_start(&s, script, ARRAY_SIZE(script));
+		o = client(s.port, ODOO_PROTO_JSON2, PASSWORD, KEY);
+		rc = odoo_call(o, &as, "res.partner", "search_count", args, NULL, true, &out, &err);
+		odoo_free(o);
+		srv_stop(&s);
+		srv_free(&s);
+		json_object_put(args);
+		cr_assert_eq(rc, cases[i].want, "%s: %s (%s)", cases[i].body, odoo_strerror(rc), err.message);
+		if (cases[i].value == NULL) {
+			cr_assert_null(out, "%s", cases[i].body);
+		} else {
+			json_object *want = parse(cases[i].value);
+
+			cr_assert(json_object_equal(out, want), "%s: got %s", cases[i].body, json_object_to_json_string(out));
+			json_object_put(want);
+		}
+		json_object_put(out);
+	}
+}
