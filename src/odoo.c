@@ -353,11 +353,22 @@ odoo_authenticate(struct odoo *o, const char *login, const char *secret,
 			return rc;
 		}
 	}
+	/*
+	 * Where XML-RPC is gone, a secret with a key's shape that JSON-2
+	 * refused is a wrong key (a failed login, counted by the throttle);
+	 * anything else is a password, which this Odoo cannot take at all.
+	 */
 	if (o->xmlrpc_gone)
-		return odoo_set_err(err, ODOO_E_KEY_REQUIRED, "this Odoo has no XML-RPC: a password cannot log in");
+		return looks_like_key(secret) ? ODOO_OK
+		       : odoo_set_err(err, ODOO_E_KEY_REQUIRED, "this Odoo has no XML-RPC: a password cannot log in");
 	rc = run(o, &odoo_xmlrpc, &k, true, err);
-	if (o->xmlrpc_gone && rc == ODOO_E_BAD_RESPONSE)
+	if (o->xmlrpc_gone && rc == ODOO_E_BAD_RESPONSE) {
+		if (looks_like_key(secret)) {
+			odoo_clear_err(err);
+			return ODOO_OK;
+		}
 		return odoo_set_err(err, ODOO_E_KEY_REQUIRED, "this Odoo has no XML-RPC: a password cannot log in");
+	}
 	return rc;
 }
 

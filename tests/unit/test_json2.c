@@ -1079,6 +1079,37 @@ Test(login, password_without_xmlrpc)
 	srv_free(&s);
 }
 
+/*
+ * Where XML-RPC is gone, a wrong API key (a key's shape, refused by JSON-2)
+ * is a failed login, uid 0, not "use an API key": the user did.
+ */
+Test(login, wrong_key_without_xmlrpc_is_a_failed_login)
+{
+	static const struct step script[] = {
+		{ K_CAPTURE, "err_wrong_api_key" }, { K_RAW, NO_XMLRPC }, { K_CAPTURE, "err_wrong_api_key" },
+	};
+	struct srv s;
+	struct odoo *o;
+	struct odoo_error err;
+	long uid = -1;
+	bool is_key = true;
+
+	srv_start(&s, script, ARRAY_SIZE(script));
+	o = client(s.port, ODOO_PROTO_JSON2, PASSWORD, KEY);
+	cr_assert_eq(odoo_authenticate(o, "admin", USER_KEY, &uid, &is_key, &err), ODOO_OK,
+	             "%s: %s", odoo_strerror(err.code), err.message);
+	cr_assert_eq(uid, 0);
+	cr_assert_not(is_key);
+	/* XML-RPC now known gone: JSON-2 alone, still a failed login. */
+	cr_assert_eq(odoo_authenticate(o, "admin", USER_KEY, &uid, &is_key, &err), ODOO_OK,
+	             "%s: %s", odoo_strerror(err.code), err.message);
+	cr_assert_eq(uid, 0);
+	odoo_free(o);
+	srv_stop(&s);
+	cr_assert_eq(s.n, 3);
+	srv_free(&s);
+}
+
 /* ------------------------------------------- 5. version and protocol */
 
 Test(version, json_version)
