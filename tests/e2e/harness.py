@@ -2,6 +2,7 @@
 simulator, the bridge in each of its modes, web servers), all on loopback,
 and talk HTTP/CGI/FastCGI to them.  Standard library only."""
 
+import hashlib
 import http.client
 import json
 import os
@@ -22,6 +23,33 @@ PYTHON = os.environ.get("PYTHON3") or "/usr/bin/python3"
 BRIDGE_WRAPPER = os.environ.get("ODOO_BRIDGE_WRAPPER", "").split()
 
 JWT_SECRET = "e2e-secret-0123456789abcdef0123456789abcdef"
+
+# The Odoo the suite runs against; make check runs it three times
+# (run-e2e.sh, run-e2e-19-xmlrpc.sh, run-e2e-19-json2.sh):
+#   18-xmlrpc  the simulator as Odoo 18, over XML-RPC (the default)
+#   19-xmlrpc  the simulator as Odoo 19, the bridge held to XML-RPC
+#   19-json2   the simulator as Odoo 19, over JSON-2: the service account
+#              has an API key, and users log in with theirs (secret())
+VARIANT = os.environ.get("E2E_ODOO", "18-xmlrpc")
+ODOO_VERSION = int(VARIANT.split("-")[0])
+PROTOCOL = VARIANT.split("-")[1]
+assert VARIANT in ("18-xmlrpc", "19-xmlrpc", "19-json2"), "E2E_ODOO=%s" % VARIANT
+
+# The simulator's users and passwords (tests/odoo-sim/README).
+SIM_PASSWORDS = {"admin": "admin", "demo": "demo", "portal": "portal"}
+
+
+def sim_api_key(login, password):
+    """The simulator's API key of a user with that password (odoosim/demo.py: fixed, not random)."""
+    return hashlib.sha1(("odoo-sim api key:%s:%s" % (login, password)).encode()).hexdigest()
+
+
+def secret(login, password):
+    """What a user gives /token as the password: over JSON-2 the user's API
+    key in place of the simulator's password (a wrong password stays wrong)."""
+    if PROTOCOL == "json2" and SIM_PASSWORDS.get(login) == password:
+        return sim_api_key(login, password)
+    return password
 
 
 def free_port():
@@ -67,7 +95,8 @@ class Sim:
         portfile = os.path.join(tmpdir, "sim.port")
         self.log = open(os.path.join(tmpdir, "sim.log"), "w")
         self.proc = subprocess.Popen(
-            [PYTHON, SIM, "--host", "127.0.0.1", "--port", "0", "--port-file", portfile, "--quiet", *extra_args],
+            [PYTHON, SIM, "--host", "127.0.0.1", "--port", "0", "--port-file", portfile, "--quiet",
+             "--odoo-version", str(ODOO_VERSION), *extra_args],
             stdout=self.log, stderr=subprocess.STDOUT)
         wait_for(lambda: os.path.exists(portfile) and os.path.getsize(portfile) > 0, what="simulator port file")
         with open(portfile) as f:
@@ -112,7 +141,10 @@ def bridge_env(sim_url, tmpdir, **extra):
         "REVOKE_FILE": os.path.join(tmpdir, "revoked"),
         "CORS_ORIGINS": "http://localhost:5173",
         "LOG_LEVEL": "info",
+        "ODOO_PROTOCOL": PROTOCOL,
     }
+    if PROTOCOL == "json2":
+        env["ODOO_API_KEY"] = sim_api_key("admin", "admin")
     for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
         if k in os.environ:
             env[k] = os.environ[k]
@@ -232,7 +264,7 @@ class Http:
         return r
 
     def login(self, username="admin", password="admin"):
-        r = self.request("POST", "/token", form={"username": username, "password": password})
+        r = self.request("POST", "/token", form={"username": username, "password": secret(username, password)})
         assert r.status == 200, (r.status, r.body)
         self.token = r.data["access_token"]
         return self.token

@@ -11,7 +11,8 @@ from harness import run_cgi
 
 
 def login(env):
-    r = run_cgi(env, method="POST", path="/token", body=b"username=admin&password=admin",
+    r = run_cgi(env, method="POST", path="/token",
+                body=("username=admin&password=" + harness.secret("admin", "admin")).encode(),
                 content_type="application/x-www-form-urlencoded")
     assert r.status == 200, r.raw
     return r.json()["access_token"]

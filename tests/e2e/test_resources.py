@@ -139,7 +139,8 @@ class Api:
 
 
 def login(env, username="admin", password="admin"):
-    r = run_cgi(env, method="POST", path="/token", body=("username=%s&password=%s" % (username, password)).encode(),
+    r = run_cgi(env, method="POST", path="/token",
+                body=("username=%s&password=%s" % (username, harness.secret(username, password))).encode(),
                 content_type=FORM)
     assert r.status == 200, r.raw
     return r.json()["access_token"]

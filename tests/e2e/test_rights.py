@@ -51,7 +51,7 @@ class Odoo:
 
 
 def login(env, user, password=None):
-    body = "username=%s&password=%s" % (user, password or USERS[user][0])
+    body = "username=%s&password=%s" % (user, harness.secret(user, password or USERS[user][0]))
     return run_cgi(env, method="POST", path="/token", body=body.encode(), content_type=FORM)
 
 

@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import simpleRest from "@refinedev/simple-rest";
 
 import { ALLOWED_ORIGIN } from "./lib/stack.mjs";
-import { MemoryStorage, httpError, stackForThisFile } from "./lib/refine.mjs";
+import { MemoryStorage, httpError, secret, stackForThisFile } from "./lib/refine.mjs";
 
 const s = stackForThisFile();
 
@@ -54,7 +54,7 @@ describe("authProvider", () => {
 	test("login as another Odoo user (demo), from Refine's AuthPage shape {email, password}", async () => {
 		const storage = new MemoryStorage();
 		const auth = s.examples.auth.authProvider(s.baseUrl, storage);
-		assert.equal((await auth.login({ email: "demo", password: "demo" })).success, true);
+		assert.equal((await auth.login({ email: "demo", password: secret("demo", "demo") })).success, true);
 		const identity = await auth.getIdentity();
 		assert.equal(identity.login, "demo");
 		const [uid] = await s.sim.odoo.executeKw("res.users", "search", [[["login", "=", "demo"]]]);
@@ -75,7 +75,7 @@ describe("authProvider", () => {
 	test("check after the token's lifetime: not authenticated, redirect to /login", async () => {
 		const storage = new MemoryStorage();
 		const auth = s.examples.auth.authProvider(s.baseUrl, storage);
-		assert.equal((await auth.login({ username: "admin", password: "admin" })).success, true);
+		assert.equal((await auth.login({ username: "admin", password: secret("admin", "admin") })).success, true);
 		storage.setItem(s.examples.auth.EXPIRES_KEY, String(Date.now() - 1000));
 		assert.deepEqual(await auth.check(), { authenticated: false, logout: true, redirectTo: "/login" });
 		assert.equal(storage.getItem(s.examples.auth.TOKEN_KEY), null);
@@ -84,7 +84,7 @@ describe("authProvider", () => {
 	test("logout forgets the token and the bridge revokes it", async () => {
 		const storage = new MemoryStorage();
 		const auth = s.examples.auth.authProvider(s.baseUrl, storage);
-		await auth.login({ username: "admin", password: "admin" });
+		await auth.login({ username: "admin", password: secret("admin", "admin") });
 		assert.equal((await auth.check()).authenticated, true);
 		const token = storage.getItem(s.examples.auth.TOKEN_KEY);
 		assert.deepEqual(await auth.logout(), { success: true, redirectTo: "/login" });
@@ -100,7 +100,7 @@ describe("authProvider", () => {
 	test("identity and permissions carry the user's Odoo groups", async () => {
 		const storage = new MemoryStorage();
 		const auth = s.examples.auth.authProvider(s.baseUrl, storage);
-		await auth.login({ username: "demo", password: "demo" });
+		await auth.login({ username: "demo", password: secret("demo", "demo") });
 		const identity = await auth.getIdentity();
 		assert.equal(identity.login, "demo");
 		assert.deepEqual(identity.groups, ["sales_team.group_sale_salesman", "base.group_partner_manager"]);

@@ -8,14 +8,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { httpError, stackForThisFile } from "./lib/refine.mjs";
+import { httpError, secret, stackForThisFile } from "./lib/refine.mjs";
 
 const s = stackForThisFile();
 
 async function asDemo(fn) {
 	const { TOKEN_KEY, EXPIRES_KEY } = s.examples.auth;
 	const saved = [localStorage.getItem(TOKEN_KEY), localStorage.getItem(EXPIRES_KEY)];
-	const r = await fetch(`${s.baseUrl}/token`, { method: "POST", body: new URLSearchParams({ username: "demo", password: "demo" }) });
+	const r = await fetch(`${s.baseUrl}/token`, { method: "POST", body: new URLSearchParams({ username: "demo", password: secret("demo", "demo") }) });
 	assert.equal(r.status, 200);
 	localStorage.setItem(TOKEN_KEY, (await r.json()).access_token);
 	localStorage.setItem(EXPIRES_KEY, String(Date.now() + 600000));

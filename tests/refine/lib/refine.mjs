@@ -8,7 +8,9 @@ import { after, before } from "node:test";
 
 import axios from "axios";
 
-import { startStack, topSrcdir } from "./stack.mjs";
+import { secret, startStack, topSrcdir } from "./stack.mjs";
+
+export { secret };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -66,7 +68,7 @@ export async function setUp(options = {}) {
 	try {
 		localStorage.clear();
 		const authProvider = examples.auth.authProvider(stack.baseUrl);
-		const login = await authProvider.login({ username: "admin", password: "admin" });
+		const login = await authProvider.login({ username: "admin", password: secret("admin", "admin") });
 		if (!login.success)
 			throw new Error(`login as admin failed: ${JSON.stringify(login)}`);
 		return {

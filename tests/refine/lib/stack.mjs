@@ -24,6 +24,28 @@ export const bridgeBin = process.env.ODOO_BRIDGE_BIN || path.join(topBuilddir, "
 export const ALLOWED_ORIGIN = "http://localhost:5173";
 export const ODOO_DB = "odoo_pelotazo";
 
+/*
+ * The Odoo the suite runs against (make check runs it three times, as the
+ * e2e tier: tests/e2e/harness.py): 18-xmlrpc (the default), 19-xmlrpc, or
+ * 19-json2, where the service account and the users log in with API keys.
+ */
+export const VARIANT = process.env.E2E_ODOO || "18-xmlrpc";
+const [odooVersion, protocol] = VARIANT.split("-");
+if (!["18-xmlrpc", "19-xmlrpc", "19-json2"].includes(VARIANT))
+	throw new Error(`E2E_ODOO=${VARIANT}`);
+
+const SIM_PASSWORDS = { admin: "admin", demo: "demo", portal: "portal" };
+
+/** The simulator's API key of a user with that password (odoosim/demo.py: fixed, not random). */
+export function simApiKey(login, password) {
+	return crypto.createHash("sha1").update(`odoo-sim api key:${login}:${password}`).digest("hex");
+}
+
+/** What a user gives /token as the password: over JSON-2 their API key in place of the simulator's password. */
+export function secret(login, password) {
+	return protocol === "json2" && SIM_PASSWORDS[login] === password ? simApiKey(login, password) : password;
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function findLighttpd() {
@@ -162,7 +184,8 @@ export async function startStack({ bridgeSettings = {} } = {}) {
 		const python = process.env.PYTHON3 || "/usr/bin/python3";
 		const portFile = path.join(run, "sim.port");
 		sim = startProcess([python, path.join(topSrcdir, "tests", "odoo-sim", "odoo-sim"),
-			"--host", "127.0.0.1", "--port", "0", "--port-file", portFile, "--quiet"],
+			"--host", "127.0.0.1", "--port", "0", "--port-file", portFile, "--quiet",
+			"--odoo-version", odooVersion],
 		path.join(run, "sim.log"), process.env);
 		await waitFor(() => fs.existsSync(portFile) && fs.readFileSync(portFile, "utf8").trim() !== "",
 			"the Odoo simulator", 20000, sim, path.join(run, "sim.log"));
@@ -178,6 +201,8 @@ export async function startStack({ bridgeSettings = {} } = {}) {
 			CORS_ORIGINS: ALLOWED_ORIGIN,
 			THROTTLE_FILE: path.join(run, "throttle"),
 			LOG_LEVEL: "info",
+			ODOO_PROTOCOL: protocol,
+			...(protocol === "json2" ? { ODOO_API_KEY: simApiKey("admin", "admin") } : {}),
 			...bridgeSettings,
 		};
 		fs.writeFileSync(path.join(run, "odoo-bridge.conf"),

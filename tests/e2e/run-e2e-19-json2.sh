@@ -1,0 +1,5 @@
+#!/bin/sh
+# run-e2e-19-json2.sh: the end-to-end tier again, against the simulator as Odoo 19 over json2 (see harness.VARIANT).
+E2E_ODOO=19-json2
+export E2E_ODOO
+exec sh "$(dirname "$0")/run-e2e.sh" "$@"
