@@ -369,7 +369,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         if code is not None:
             sim.stats.count("faults", str(code))
-        self._send(200, response, b"text/xml; charset=utf-8")
+        # Odoo 19 answers faults without X-Content-Type-Options (18 sends it).
+        self._send(200, response, b"text/xml; charset=utf-8",
+                   nosniff=code is None or sim.version < 19)
 
     # ---- control endpoint --------------------------------------------------
 

@@ -87,7 +87,10 @@ def load_schemas(fixtures, version=DEFAULT_VERSION):
         return schemas
     changes = field_changes(os.path.join(fixtures, "odoo19", "FIELD-CHANGES.txt"))
     for name in list(schemas):
-        path = os.path.join(fixtures, "odoo19", "fields_get", name + ".json")
+        # The JSON-2 fields_get capture has the fields in Odoo's order
+        # (fields_get/<model>.json has them sorted); the same attributes.
+        path = os.path.join(fixtures, "odoo19", "json2",
+                            "fields_get_%s.response.json" % name.replace(".", "_"))
         change = changes.get(name, {"-": {}, "+": {}})
         if os.path.exists(path):
             schema = {fname: description for fname, description in _read_json(path).items()
