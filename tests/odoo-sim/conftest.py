@@ -178,9 +178,10 @@ def sim(sim_process):
 
 def pytest_terminal_summary(terminalreporter):
     """Print how many captures the fidelity test matched."""
-    summary = getattr(terminalreporter.config, "_fidelity_summary", None)
-    if summary:
-        terminalreporter.write_line(summary)
+    for attribute in ("_fidelity_summary", "_fidelity19_summary"):
+        summary = getattr(terminalreporter.config, attribute, None)
+        if summary:
+            terminalreporter.write_line(summary)
 
 
 __all__ = ["ADMIN", "DEMO", "PORTAL", "FIXTURES", "Fault", "Local", "Process", "errors"]

@@ -339,7 +339,8 @@ def test_sim_users_lists_the_users(sim):
     assert [user["uid"] for user in answer["users"]] == [1, 2, 6, 7]
     assert users["portal"] == {"uid": 7, "login": "portal", "name": "Joel Willis", "active": True,
                                "share": True, "groups": ["base.group_portal"],
-                               "all_groups": ["base.group_portal"]}
+                               "all_groups": ["base.group_portal"],
+                               "api_key": "267883b487b5580b93fdc6a1bc6b6a6715e78c17"}
     assert users["demo"]["share"] is False
     assert "sales_team.group_sale_salesman" in users["demo"]["groups"]
     assert "sales_team.group_sale_manager" not in users["demo"]["all_groups"]

@@ -10,6 +10,7 @@ a failed create during the capture run).
 """
 
 import datetime
+import hashlib
 
 from .orm import Env
 
@@ -66,6 +67,21 @@ STUB_NAMES = {
     "account.payment.term": {1: "Immediate Payment", 2: "15 Days", 4: "30 Days"},
     "res.partner.title": {1: "Madam", 2: "Miss", 3: "Mister", 4: "Doctor", 5: "Professor"},
 }
+
+# Values of stub records beyond their name, for web_read specifications
+# (odoo19/json2/web_search_read_res_country asks for the currency's symbol).
+STUB_FIELDS = {
+    "res.currency": {1: {"symbol": "$"}, 125: {"symbol": "\u20ac"}, 146: {"symbol": "\u00a3"},
+                     19: {"symbol": "\u00a5"}},
+}
+
+
+def api_key(login, password):
+    """A user's API key: 40 hex digits, derived from the login and the current
+    password (so the key changes when /__sim/password changes the password).
+    Odoo's keys are random; these are fixed so tests and docs can name them."""
+    return hashlib.sha1(("odoo-sim api key:%s:%s" % (login, password)).encode()).hexdigest()
+
 
 PARTNER_STAMP = "2026-11-26 20:27:52"
 PRODUCT_STAMP = "2026-11-26 20:28:20"
@@ -405,6 +421,7 @@ class Store:
         self.next_id = {name: 1 for name in model_names}
         self.sequences = {"sale.order": 1}
         self.passwords = {}
+        self.api_keys = {}
         # Bumped on every change: sort_cache entries of older versions are stale.
         self.version = 0
         self.sort_cache = {}
@@ -488,6 +505,7 @@ def _load_users(env, store):
         store.tables["res.users"][uid]["_groups"] = list(groups)
         if password:
             store.passwords[uid] = password
+            store.api_keys[uid] = api_key(login, password)
 
 
 def _load_products(env):
@@ -501,6 +519,8 @@ def _load_products(env):
         template_vals = {"type": kind, "uom_id": uom, "uom_po_id": uom, "sale_ok": sale_ok,
                          "purchase_ok": purchase_ok, "categ_id": categ,
                          "is_storable": bool(qty) and kind == "consu"}
+        # Odoo 19 has no purchase unit (uom_po_id).
+        template_vals = {k: v for k, v in template_vals.items() if k in templates._schema}
         if key is None:
             template_vals.update(name=name, list_price=price,
                                  description_sale=details.get("description_sale", False))
@@ -534,6 +554,6 @@ def _load_orders(env):
         for product, qty, price, discount, taxes in order_lines:
             lines._insert({"order_id": rid, "product_id": product, "product_uom_qty": qty,
                            "price_unit": price, "discount": discount,
-                           "tax_id": [(6, 0, list(taxes))]},
+                           lines._fn("tax_id"): [(6, 0, list(taxes))]},
                           rid=line_id, stamps=_stamps(when, user))
             line_id += 1

@@ -99,8 +99,9 @@ def _anyfy(domain, model):
         path = left.split(".", 1)
         field = model._field(path[0])
         if field is None:
-            raise ServerError("ValueError", "Invalid field %s.%s in leaf %s"
-                              % (model._name, path[0], item), errors.DOMAIN_FIELD)
+            raise ServerError("ValueError", "Invalid field %s.%s in %s %s"
+                              % (model._name, path[0], _leaf_word(model), item),
+                              errors.DOMAIN_FIELD)
         relational = field["type"] in ("many2one", "one2many", "many2many")
         if len(path) > 1 and relational:
             comodel = _comodel(model, path[0])
@@ -111,6 +112,19 @@ def _anyfy(domain, model):
         else:
             result.append(item)
     return result
+
+
+def _leaf_word(model):
+    """Odoo 19 (odoo/orm/domains.py) says "condition" where Odoo 18 said "leaf"."""
+    return "condition" if model.env.registry.version >= 19 else "leaf"
+
+
+def _invalid_leaf(model, leaf):
+    """Odoo 18's "Invalid leaf (...)", Odoo 19's "Invalid operator in condition (...)"."""
+    if model.env.registry.version >= 19:
+        return ServerError("ValueError", "Invalid operator in condition %s" % str(tuple(leaf)),
+                           errors.DOMAIN_LEAF)
+    return ServerError("ValueError", "Invalid leaf %s" % str(leaf), errors.DOMAIN_LEAF)
 
 
 def _comodel(model, fname):
@@ -140,7 +154,7 @@ def compile_domain(model, domain, active_test=True):
         if not is_operator(token):
             leaf = normalize_leaf(token)
             if not is_leaf(leaf):
-                raise ServerError("ValueError", "Invalid leaf %s" % str(leaf), errors.DOMAIN_LEAF)
+                raise _invalid_leaf(model, leaf)
     tree, rest = _parse(tokens)
     assert not rest
     return _build(model, tree)
@@ -394,5 +408,4 @@ def _scalar(model, left, ftype, operator, right):
     if operator in ("child_of", "parent_of"):
         raise ServerError("ValueError", "Invalid operator %r for %s.%s (not relational)"
                           % (operator, model._name, left))
-    raise ServerError("ValueError", "Invalid leaf %s" % str((left, operator, right)),
-                      errors.DOMAIN_LEAF)
+    raise _invalid_leaf(model, (left, operator, right))

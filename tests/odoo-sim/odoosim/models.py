@@ -9,7 +9,7 @@ import datetime
 
 from . import security
 from .errors import AccessError, ServerError, UserError, ValidationError
-from .orm import CONSTRAINT, BaseModel, decimal_round, records_repr
+from .orm import CONSTRAINT, BaseModel, api_model, decimal_round, records_repr
 
 # account.tax is not simulated: tax id -> percentage (see demo.STUB_NAMES).
 TAX_RATES = {1: 15.0, 2: 15.0}
@@ -96,7 +96,11 @@ class ProductCategory(_Hierarchy, BaseModel):
     _o2m = {"child_id": ("product.category", "parent_id")}
     _ondelete = {"parent_id": "cascade"}
     _cycle_message = "You cannot create recursive categories."
-    _defaults = {"property_cost_method": "standard", "property_valuation": "manual_periodic"}
+    _defaults = {"property_cost_method": "standard", "property_valuation": "_default_valuation"}
+
+    def _default_valuation(self, vals):
+        # Odoo 19 renamed the selection key manual_periodic to periodic.
+        return "periodic" if self.env.registry.version >= 19 else "manual_periodic"
 
     def _compute_complete_name(self, rid):
         name = self._table[rid].get("name") or ""
@@ -391,6 +395,15 @@ class ResUsers(_Unique, BaseModel):
             return True
         return not positives
 
+    @api_model
+    def context_get(self):
+        """res.users.context_get (@api.model): the calling user's lang, tz and uid.
+        The simulated users have no time zone set; Odoo's demo admin is in
+        Europe/Brussels, which every user gets here."""
+        users = self.env["res.users"]
+        lang = users._value(self.env.uid, "lang") if self.env.uid in users._table else False
+        return {"lang": lang or "en_US", "tz": "Europe/Brussels", "uid": self.env.uid}
+
     def _compute_password(self, rid):
         return ""
 
@@ -517,12 +530,16 @@ class SaleOrder(BaseModel):
         return True
 
     def action_cancel(self):
-        """Cancel; a non-draft order only with context disable_cancel_warning (else a wizard)."""
+        """Cancel.  Odoo 18: a non-draft order only with context disable_cancel_warning
+        (else the sale.order.cancel wizard's action); Odoo 19 has no wizard and
+        cancels at once."""
         self._check_write()
+        version = self.env.registry.version
         if any(self._value(rid, "locked") for rid in self._ids):
-            raise UserError("You cannot cancel a locked order. Please unlock it first if you want "
-                            "to cancel it.")
-        if not self.env.context.get("disable_cancel_warning") and \
+            raise UserError("You cannot cancel a locked order. Please unlock it first."
+                            if version >= 19 else "You cannot cancel a locked order. Please "
+                            "unlock it first if you want to cancel it.")
+        if version < 19 and not self.env.context.get("disable_cancel_warning") and \
                 any(self._value(rid, "state") != "draft" for rid in self._ids):
             if len(self._ids) != 1:
                 raise ServerError("ValueError", "Expected singleton: %r" % (self,))
@@ -555,14 +572,15 @@ class SaleOrder(BaseModel):
         return self._update({"state": "sent"})
 
     def action_lock(self):
-        """Lock confirmed orders against changes."""
+        """Lock confirmed orders against changes.  Returns None, as Odoo's does
+        (XML-RPC cannot marshal it: faultCode 1 after the change is made)."""
         self._check_write()
-        return self._update({"locked": True})
+        self._update({"locked": True})
 
     def action_unlock(self):
-        """Unlock orders."""
+        """Unlock orders (returns None, as Odoo's does)."""
         self._check_write()
-        return self._update({"locked": False})
+        self._update({"locked": False})
 
 
 class SaleOrderLine(BaseModel):
@@ -614,7 +632,7 @@ class SaleOrderLine(BaseModel):
             return 0.0, 0.0
         base = (self._value(rid, "product_uom_qty") * self._value(rid, "price_unit")
                 * (1.0 - self._value(rid, "discount") / 100.0))
-        rate = sum(TAX_RATES.get(tax, 0.0) for tax in self._value(rid, "tax_id"))
+        rate = sum(TAX_RATES.get(tax, 0.0) for tax in self._value(rid, self._fn("tax_id")))
         return base, base * rate / 100.0
 
     def _compute_price_subtotal(self, rid):
@@ -676,9 +694,10 @@ class SaleOrderLine(BaseModel):
                     self._value(rid, "product_id") != vals["product_id"]:
                 raise UserError("You cannot modify the product of this order line.")
         # A new product brings its price, description and unit, unless given.
-        for fname in ("price_unit", "name", "product_uom"):
+        for key in ("price_unit", "name", "product_uom"):
+            fname = self._fn(key)
             if fname not in vals:
-                vals[fname] = self._default(fname, vals)
+                vals[fname] = self._default(key, vals)
 
     def _before_unlink(self):
         for rid in self._ids:

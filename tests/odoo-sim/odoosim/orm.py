@@ -173,7 +173,7 @@ class BaseModel:
     _readonly_methods = ("search", "search_read", "search_count", "read", "name_search",
                          "fields_get", "web_search_read", "web_read", "check_access",
                          "check_access_rights", "default_get", "exists", "has_group",
-                         "has_groups")
+                         "has_groups", "context_get")
 
     # Filled by Registry for each class.
     _computes = {}
@@ -217,6 +217,21 @@ class BaseModel:
 
     def _field(self, fname):
         return self._schema.get(fname)
+
+    def _fn(self, fname):
+        """The name in the simulated version of the field Odoo 18 calls fname
+        (Odoo 19 renamed sale.order.line tax_id to tax_ids, for one)."""
+        return self.env.registry.renames.get((self._name, fname), fname)
+
+    def _default_names(self):
+        """(field name in this version, key of _defaults) for the defaults whose
+        field this version has."""
+        result = []
+        for key in self._defaults:
+            fname = self._fn(key)
+            if fname in self._schema:
+                result.append((fname, key))
+        return result
 
     def _comodel(self, fname):
         relation = self._schema[fname].get("relation")
@@ -391,8 +406,10 @@ class BaseModel:
             return [f for f in self._schema if f != "id" and self._field_allowed(f)]
         for fname in fields:
             if fname not in self._schema:
-                raise ServerError("ValueError", "Invalid field %r on model %r"
-                                  % (fname, self._name), frames + errors.DETERMINE_FIELDS)
+                text = "Invalid field %r on %r" if self.env.registry.version >= 19 \
+                    else "Invalid field %r on model %r"
+                raise ServerError("ValueError", text % (fname, self._name),
+                                  frames + errors.DETERMINE_FIELDS)
             self._check_field_access([fname], "read")
         return list(fields)
 
@@ -675,9 +692,9 @@ class BaseModel:
         vals = dict(vals)
         self._check_fields(vals, create=True)
         vals = self._prepare_create(vals)
-        for fname in self._defaults:
+        for fname, key in self._default_names():
             if fname not in vals:
-                vals[fname] = self._default(fname, vals)
+                vals[fname] = self._default(key, vals)
         own, parents, x2many, inverses = self._split_vals(vals, errors.CREATE_VALUE)
         for parent, link in self._inherits.items():
             if not own.get(link):
@@ -955,9 +972,10 @@ class BaseModel:
     def default_get(self, fields_list):
         """Default values of the given fields (those that have one)."""
         result = {}
+        keys = dict(self._default_names())
         for fname in fields_list:
-            if fname in self._defaults:
-                value = self._default(fname, {})
+            if fname in keys:
+                value = self._default(keys[fname], {})
                 if value is not False:
                     result[fname] = value
         return result
@@ -1045,11 +1063,30 @@ class BaseModel:
             elif ftype in ("one2many", "many2many") and spec and "fields" in spec:
                 comodel = self._comodel(fname)
                 wanted = [i for vals in values_list for i in vals[fname][:spec.get("limit")]]
-                read = comodel._browse(wanted).web_read(spec["fields"])
-                data = {vals["id"]: vals for vals in read}
+                if comodel is None:
+                    data = {i: self._stub_record(fname, i, spec["fields"]) for i in wanted}
+                else:
+                    read = comodel._browse(wanted).web_read(spec["fields"])
+                    data = {vals["id"]: vals for vals in read}
                 for vals in values_list:
                     vals[fname] = [data.get(i) or {"id": i} for i in vals[fname]]
         return values_list
+
+    def _stub_record(self, fname, rid, fields):
+        """web_read of a record of a model the simulator does not hold: its name
+        (and display_name) from the stub names, a few known extra values, False
+        for the rest."""
+        relation = self._schema[fname].get("relation")
+        extra = self.env.registry.stub_fields.get(relation, {}).get(rid, {})
+        record = {"id": rid}
+        for key in fields:
+            if key in ("name", "display_name"):
+                record[key] = self._m2o_display(fname, rid) if self._schema[fname]["type"] == \
+                    "many2one" else self.env.registry.stub_names.get(relation, {}).get(
+                        rid, "%s,%s" % (relation, rid))
+            else:
+                record[key] = extra.get(key, False)
+        return record
 
     def _web_read_many2one(self, values_list, fname, spec):
         comodel = self._comodel(fname)
@@ -1058,7 +1095,7 @@ class BaseModel:
         if comodel is not None:
             data = {vals["id"]: vals for vals in comodel._browse(targets).web_read(extra)}
         else:
-            data = {rid: {"id": rid} for rid in targets}
+            data = {rid: self._stub_record(fname, rid, extra) for rid in targets}
         if "display_name" in spec["fields"]:
             for rid in targets:
                 data[rid]["display_name"] = self._m2o_display(fname, rid)
@@ -1094,10 +1131,18 @@ def _to_datetime(value):
 class Registry:
     """The simulated models with their captured schemas, and display names of stub models."""
 
-    def __init__(self, model_classes, schemas, stub_names):
+    def __init__(self, model_classes, schemas, stub_names, version=18, renames=None,
+                 stub_fields=None):
         self.models = {}
         self.schemas = {}
         self.stub_names = stub_names
+        # Extra values of stub records a web_read specification may ask for:
+        # relation -> id -> {field: value}.
+        self.stub_fields = stub_fields or {}
+        # The Odoo major version simulated (17, 18 or 19), and the fields it
+        # renamed: (model, name in Odoo 18) -> its name in this version.
+        self.version = version
+        self.renames = renames or {}
         for cls in model_classes:
             self.models[cls._name] = cls
             self.schemas[cls._name] = schemas[cls._name]

@@ -238,24 +238,43 @@ def model_allows(env, model, operation):
                for row in ACCESS)
 
 
-def group_names_with_access(model, operation):
+# Odoo 19 renamed the user-type groups (base_groups.xml: "Role / User",
+# "Role / Administrator", no category), and its access rights on products
+# differ from 18's (new product.group_product_manager "Products/Create",
+# read for stock/purchase users and account.group_account_readonly): the
+# lists below are the ones the Odoo 19 captures show
+# (odoo19/json2/err_access_error_*).
+GROUP_NAMES_19 = {"base.group_user": "Role / User", "base.group_system": "Role / Administrator"}
+GROUPS_WITH_ACCESS_19 = {
+    ("product.product", "read"): ["Inventory/User", "Products/Create", "Purchase/User",
+                                  "Role / User", "Show Accounting Features - Readonly"],
+}
+
+
+def group_names_with_access(model, operation, version=18):
     """ir.model.access.group_names_with_access: 'Category/Name', ordered by
     category then name (groups without a category last)."""
+    if version >= 19 and (model, operation) in GROUPS_WITH_ACCESS_19:
+        return list(GROUPS_WITH_ACCESS_19[(model, operation)])
     index = OPERATIONS.index(operation)
     names = []
     for row in ACCESS:
         if row[0] == model and row[1] is not None and row[2 + index]:
+            if version >= 19 and row[1] in GROUP_NAMES_19:
+                names.append((False, "", GROUP_NAMES_19[row[1]]))
+                continue
             category, name, _implied = GROUPS[row[1]]
             names.append((category is None, category or "", name))
     return ["%s/%s" % (category, name) if category else name
             for _none, category, name in sorted(set(names))]
 
 
-def access_error(model, description, operation):
+def access_error(model, description, operation, version=18):
     """The AccessError of ir.model.access for operation on model."""
     header = ACCESS_ERROR_HEADER[operation] % {"document_kind": description or model,
                                                "document_model": model}
-    groups = "\n".join("\t- %s" % name for name in group_names_with_access(model, operation))
+    groups = "\n".join("\t- %s" % name
+                       for name in group_names_with_access(model, operation, version))
     info = ACCESS_ERROR_GROUPS % {"groups_list": groups} if groups else ACCESS_ERROR_NOGROUP
     return AccessError("%s\n\n%s\n\n%s" % (header, info, ACCESS_ERROR_RESOLUTION))
 
@@ -263,7 +282,7 @@ def access_error(model, description, operation):
 def check_model_access(env, model, description, operation):
     """Raise ir.model.access's AccessError unless the user may do operation on model."""
     if not model_allows(env, model, operation):
-        raise access_error(model, description, operation)
+        raise access_error(model, description, operation, env.registry.version)
 
 
 def rule_domain(env, model, operation):

@@ -15,6 +15,7 @@ import json
 import os
 import queue
 import re
+import secrets
 import signal
 import socket
 import socketserver
@@ -24,8 +25,8 @@ import time
 import traceback
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
-from . import rpc
-from .services import DATABASE, Database, default_fixtures
+from . import json2, rpc
+from .services import DATABASE, DEFAULT_VERSION, VERSIONS, Database, default_fixtures
 
 MAX_BODY = 64 * 1024 * 1024
 ROUTE = re.compile(r"^/xmlrpc/(2/)?([^/]+)$")
@@ -60,9 +61,13 @@ GARBAGE = {
     "empty": (b"text/xml; charset=utf-8", b""),
     "binary": (b"text/xml; charset=utf-8", bytes(range(256))),
 }
-REASONS = {200: "OK", 400: "BAD REQUEST", 403: "FORBIDDEN", 404: "NOT FOUND",
-           405: "METHOD NOT ALLOWED", 413: "REQUEST ENTITY TOO LARGE",
+REASONS = {200: "OK", 400: "BAD REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN",
+           404: "NOT FOUND", 405: "METHOD NOT ALLOWED", 413: "REQUEST ENTITY TOO LARGE",
+           415: "UNSUPPORTED MEDIA TYPE", 422: "UNPROCESSABLE ENTITY",
            500: "INTERNAL SERVER ERROR"}
+# What Odoo 19 logs for every XML-RPC call (README.txt of the Odoo 19 captures).
+XMLRPC_DEPRECATED = ("The /xmlrpc, /xmlrpc/2 and /jsonrpc endpoints are deprecated in Odoo 19 "
+                     "and scheduled for removal in Odoo 20.")
 
 
 class Stats:
@@ -76,7 +81,8 @@ class Stats:
         """Start counting again from zero."""
         with self.lock:
             self.data = {"total": 0, "common": {}, "execute_kw": {}, "execute": {}, "db": {},
-                         "other": {}, "faults": {}, "injected": {"garbage": 0, "http500": 0}}
+                         "other": {}, "faults": {}, "injected": {"garbage": 0, "http500": 0},
+                         "json2": {}, "json2_status": {}}
 
     def call(self, service, method, params):
         """Count one parsed call (execute_kw by model and method)."""
@@ -96,6 +102,13 @@ class Stats:
                 key = str(method) if service in ("common", "db") else "%s.%s" % (service, method)
                 bucket[key] = bucket.get(key, 0) + 1
 
+    def json2_call(self, model, method):
+        """Count one JSON-2 call that got past authentication, by model and method."""
+        with self.lock:
+            self.data["total"] += 1
+            per_model = self.data["json2"].setdefault(model, {})
+            per_model[method] = per_model.get(method, 0) + 1
+
     def count(self, section, key):
         """Count something else (a fault code, an injected failure)."""
         with self.lock:
@@ -112,8 +125,9 @@ class Simulator:
     """Everything the HTTP handlers share: the database, injected faults, counters."""
 
     def __init__(self, fixtures=None, latency_ms=0.0, database=DATABASE, quiet=False,
-                 verbose=False):
-        self.database = Database(fixtures, database)
+                 verbose=False, version=DEFAULT_VERSION):
+        self.database = Database(fixtures, database, version)
+        self.version = version
         self.default_latency_ms = float(latency_ms)
         self.quiet = quiet
         self.verbose = verbose
@@ -154,7 +168,7 @@ class Simulator:
             return {"latency_ms": self.latency_ms, "garbage": self.garbage,
                     "garbage_kind": self.garbage_kind, "http500": self.http500,
                     "refusing": time.monotonic() < self.refusing_until, "port": self.port,
-                    "database": self.database.name}
+                    "database": self.database.name, "odoo_version": self.version}
 
 
 def _is_loopback(address):
@@ -181,15 +195,27 @@ class Handler(BaseHTTPRequestHandler):
             sys.stderr.write("%s - - [%s] %s\n" % (self.address_string(),
                                                     self.log_date_time_string(), format % args))
 
-    def _send(self, code, body, content_type=b"text/html; charset=utf-8", extra=()):
-        """Write the whole response at once (one send: no Nagle delay), then close."""
+    def _send(self, code, body, content_type=b"text/html; charset=utf-8", extra=(),
+              json_order=False, nosniff=None):
+        """Write the whole response at once (one send: no Nagle delay), then close.
+
+        json_order: the header order of Odoo 19's JSON answers (extra headers,
+        Content-Length, Content-Type, nosniff); nosniff: whether to send
+        X-Content-Type-Options (default: for text/xml)."""
         head = ["HTTP/1.1 %d %s" % (code, REASONS.get(code, "OK")),
                 "Server: %s" % self.version_string(),
-                "Date: %s" % email.utils.formatdate(usegmt=True),
-                "Content-Type: %s" % content_type.decode("ascii")]
-        head.extend(extra)
-        head.append("Content-Length: %d" % len(body))
-        if content_type.startswith(b"text/xml"):
+                "Date: %s" % email.utils.formatdate(usegmt=True)]
+        if nosniff is None:
+            nosniff = content_type.startswith(b"text/xml")
+        if json_order:
+            head.extend(extra)
+            head.append("Content-Length: %d" % len(body))
+            head.append("Content-Type: %s" % content_type.decode("ascii"))
+        else:
+            head.append("Content-Type: %s" % content_type.decode("ascii"))
+            head.extend(extra)
+            head.append("Content-Length: %d" % len(body))
+        if nosniff:
             head.append("X-Content-Type-Options: nosniff")
         head.append("Connection: close")
         data = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
@@ -246,6 +272,13 @@ class Handler(BaseHTTPRequestHandler):
             # Odoo fails on environ['HTTP_HOST'] before routing.
             self._send(500, HTML_500)
             return
+        if self.sim.version >= 19:
+            if path in ("/json/version", "/web/version"):
+                self._version_json()
+                return
+            if json2.is_json2_path(path):
+                self._json2(path)
+                return
         match = ROUTE.match(path)
         if not match:
             self._send(404, HTML_404)
@@ -261,8 +294,55 @@ class Handler(BaseHTTPRequestHandler):
             return
         self._xmlrpc(match.group(2), legacy=match.group(1) is None, body=body)
 
+    def _version_json(self):
+        """GET /json/version of Odoo 19 (it also hands out an anonymous session cookie)."""
+        body = json2.dumps(json2.version_info(self.sim.database))
+        expires = email.utils.formatdate(time.time() + 365 * 86400, usegmt=True)
+        cookie = ("Set-Cookie: session_id=%s; Expires=%s; Max-Age=604800; HttpOnly; Path=/"
+                  % (secrets.token_urlsafe(63), expires))
+        self._send(200, body, json2.JSON, extra=[cookie], json_order=True, nosniff=True)
+
+    def _json2(self, path):
+        """A JSON-2 request (Odoo 19): latency and injected failures as for XML-RPC."""
+        sim = self.sim
+        body = self._read_body()
+        if body is None:
+            return
+        if sim.latency_ms > 0:
+            time.sleep(sim.latency_ms / 1000.0)
+        injection = sim.take_injection()
+        if injection is not None:
+            sim.stats.count("injected", injection)
+            match = json2.ROUTE.match(path)
+            if match:
+                sim.stats.json2_call(match.group(1), match.group(2))
+            if injection == "http500":
+                self._send(500, HTML_500)
+            else:
+                content_type, garbage = GARBAGE[sim.garbage_kind]
+                if content_type.startswith(b"text/xml"):
+                    content_type = json2.JSON
+                self._send(200, garbage, content_type)
+            return
+        try:
+            response = json2.handle(sim.database, self.command, path,
+                                    list(self.headers.items()), body, sim.stats.json2_call)
+        except Exception:
+            sys.stderr.write("odoo-sim: internal error:\n" + traceback.format_exc())
+            self._send(500, HTML_500)
+            return
+        if response.status != 200:
+            sim.stats.count("json2_status", str(response.status))
+        html = response.content_type.startswith(b"text/html")
+        self._send(response.status, response.body, response.content_type,
+                   extra=response.headers, json_order=not html, nosniff=response.nosniff)
+
     def _xmlrpc(self, service, legacy, body):
         sim = self.sim
+        if sim.version >= 19 and not sim.quiet:
+            sys.stderr.write("%s %d WARNING %s odoo-sim: %s\n"
+                             % (time.strftime("%Y-%m-%d %H:%M:%S"), os.getpid(),
+                                sim.database.name, XMLRPC_DEPRECATED))
         if sim.latency_ms > 0:
             time.sleep(sim.latency_ms / 1000.0)
         injection = sim.take_injection()
@@ -289,7 +369,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         if code is not None:
             sim.stats.count("faults", str(code))
-        self._send(200, response, b"text/xml; charset=utf-8")
+        # Odoo 19 answers faults without X-Content-Type-Options (18 sends it).
+        self._send(200, response, b"text/xml; charset=utf-8",
+                   nosniff=code is None or sim.version < 19)
 
     # ---- control endpoint --------------------------------------------------
 
@@ -524,11 +606,27 @@ def _remove(path, expected):
         pass
 
 
+def _env_version():
+    value = os.environ.get("ODOO_SIM_VERSION", "").strip()
+    if not value:
+        return DEFAULT_VERSION
+    try:
+        version = int(value.split(".")[0])
+    except ValueError:
+        version = None
+    if version not in VERSIONS:
+        sys.stderr.write("odoo-sim: ODOO_SIM_VERSION=%s is not one of %s\n"
+                         % (value, ", ".join(map(str, VERSIONS))))
+        sys.exit(2)
+    return version
+
+
 def parse_args(argv):
     """The command line of odoo-sim."""
     parser = argparse.ArgumentParser(
         prog="odoo-sim",
-        description="An Odoo 18 XML-RPC simulator for tests, demos and benchmarks.")
+        description="An Odoo 17/18/19 XML-RPC (and Odoo 19 JSON-2) simulator for tests, "
+                    "demos and benchmarks.")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8069, help="port (0: any free port)")
     parser.add_argument("--port-file", help="write the port here once listening")
@@ -536,6 +634,9 @@ def parse_args(argv):
     parser.add_argument("--latency-ms", type=float, default=0.0,
                         help="milliseconds added to every XML-RPC call")
     parser.add_argument("--database", default=DATABASE, help="the one database name accepted")
+    parser.add_argument("--odoo-version", type=int, choices=VERSIONS,
+                        default=_env_version(), help="the Odoo version to simulate "
+                        "(default: $ODOO_SIM_VERSION, else %d); 19 adds JSON-2" % DEFAULT_VERSION)
     parser.add_argument("--fixtures", default=None,
                         help="the odoo-captures directory (default: ../fixtures/odoo-captures)")
     parser.add_argument("--quiet", action="store_true", help="do not log each request")
@@ -550,7 +651,8 @@ def main(argv=None):
     """Run the simulator until SIGTERM or SIGINT; exit status 0 on a clean stop."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     fixtures = args.fixtures or default_fixtures()
-    simulator = Simulator(fixtures, args.latency_ms, args.database, args.quiet, args.verbose)
+    simulator = Simulator(fixtures, args.latency_ms, args.database, args.quiet, args.verbose,
+                          args.odoo_version)
     pid = str(os.getpid())
     if args.pid_file:
         _write_file(args.pid_file, pid + "\n")
@@ -568,8 +670,9 @@ def main(argv=None):
     if args.port_file:
         _write_file(args.port_file, "%d\n" % listener.port)
     if not args.quiet:
-        sys.stderr.write("odoo-sim: Odoo 18 XML-RPC on http://%s:%d/ (database %s)\n"
-                         % (args.host, listener.port, args.database))
+        sys.stderr.write("odoo-sim: Odoo %d %s on http://%s:%d/ (database %s)\n"
+                         % (args.odoo_version, "XML-RPC and JSON-2" if args.odoo_version >= 19
+                            else "XML-RPC", args.host, listener.port, args.database))
     try:
         listener.run()
     finally:

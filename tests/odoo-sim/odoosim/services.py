@@ -17,9 +17,31 @@ from .errors import AccessDenied, AccessError, ServerError, UserError
 from .orm import BaseModel, Env, Registry, exc_name
 
 DATABASE = "odoo_pelotazo"
-VERSION = {"server_version": "18.0", "server_version_info": [18, 0, 0, "final", 0, ""],
-           "server_serie": "18.0", "protocol_version": 1}
+VERSIONS = (17, 18, 19)
+DEFAULT_VERSION = 18
+# common.version() per simulated version.  19: as the Odoo 19 captures show
+# (odoo19/xmlrpc/version: an Enterprise build's version string).
+SERVER_VERSIONS = {
+    17: {"server_version": "17.0", "server_version_info": [17, 0, 0, "final", 0, ""],
+         "server_serie": "17.0", "protocol_version": 1},
+    18: {"server_version": "18.0", "server_version_info": [18, 0, 0, "final", 0, ""],
+         "server_serie": "18.0", "protocol_version": 1},
+    19: {"server_version": "19.0+e-20251227", "server_version_info": [19, 0, 0, "final", 0, "e"],
+         "server_serie": "19.0", "protocol_version": 1},
+}
+VERSION = SERVER_VERSIONS[18]
 _PRIVATE = re.compile(r"^(_.*|init)$")
+# Methods Odoo 19 marks @api.private (callable in Python, not over RPC).
+PRIVATE_19 = frozenset(("check_access",))
+# Fields Odoo 19 renamed: (model, Odoo 18 name) -> Odoo 19 name (FIELD-CHANGES.txt).
+RENAMES_19 = {("sale.order.line", "tax_id"): "tax_ids",
+              ("sale.order.line", "product_uom"): "product_uom_id"}
+# Models without an Odoo 19 fields_get capture lose the [core] removals of the
+# model they share fields with (_inherits).
+SCHEMA_LIKE_19 = {"product.template": "product.product", "res.users": "res.partner"}
+# Odoo 19 fields a create needs a value for (required, stored) that Odoo 18
+# does not have, with Odoo 19's defaults (purchase_stock res_partner.py).
+DEFAULTS_19 = {("res.partner", "group_rfq"): "default", ("res.partner", "group_on"): "default"}
 
 
 def default_fixtures():
@@ -28,23 +50,81 @@ def default_fixtures():
     return os.path.join(here, os.pardir, os.pardir, "fixtures", "odoo-captures")
 
 
-def load_schemas(fixtures):
-    """fields_get answers per model, from fixtures/fields_get/<model>.json."""
+def _read_json(path):
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def field_changes(path):
+    """FIELD-CHANGES.txt as {model: {"-": {field: tag}, "+": {field: tag}}}, tag being
+    "core", "extra" or "18-only module"."""
+    changes = {}
+    model = None
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            match = re.match(r"^(\S+): \d+ fields in 18", line)
+            if match:
+                model = changes.setdefault(match.group(1), {"-": {}, "+": {}})
+                continue
+            match = re.match(r"^  ([-+]) (\w+): .*\[(core|extra|18-only module)", line)
+            if match and model is not None:
+                model[match.group(1)][match.group(2)] = match.group(3)
+    return changes
+
+
+def load_schemas(fixtures, version=DEFAULT_VERSION):
+    """fields_get answers per model, from fixtures/fields_get/<model>.json (Odoo 18,
+    also used for 17).  For 19: odoo19/fields_get/<model>.json without the
+    fields only Enterprise/extra modules add ([extra] in FIELD-CHANGES.txt), i.e.
+    what a Community server with the same apps answers; the models without a 19
+    capture keep their 18 fields minus the [core] removals of the model they
+    share fields with."""
     schemas = {}
     for cls in models.MODELS:
-        path = os.path.join(fixtures, "fields_get", cls._name + ".json")
-        with open(path, encoding="utf-8") as handle:
-            schemas[cls._name] = json.load(handle)
+        schemas[cls._name] = _read_json(os.path.join(fixtures, "fields_get",
+                                                     cls._name + ".json"))
+    if version < 19:
+        return schemas
+    changes = field_changes(os.path.join(fixtures, "odoo19", "FIELD-CHANGES.txt"))
+    for name in list(schemas):
+        # The JSON-2 fields_get capture has the fields in Odoo's order
+        # (fields_get/<model>.json has them sorted); the same attributes.
+        path = os.path.join(fixtures, "odoo19", "json2",
+                            "fields_get_%s.response.json" % name.replace(".", "_"))
+        change = changes.get(name, {"-": {}, "+": {}})
+        if os.path.exists(path):
+            schema = {fname: description for fname, description in _read_json(path).items()
+                      if change["+"].get(fname) != "extra"}
+            for fname, tag in change["-"].items():
+                if tag != "core" and fname in schemas[name]:
+                    schema[fname] = schemas[name][fname]
+            schemas[name] = schema
+        elif name in SCHEMA_LIKE_19:
+            removed = changes[SCHEMA_LIKE_19[name]]["-"]
+            schemas[name] = {fname: description for fname, description in schemas[name].items()
+                             if removed.get(fname) != "core"}
     return schemas
 
 
 class Database:
     """The simulated Odoo database: models, data, and the lock calls run under."""
 
-    def __init__(self, fixtures=None, name=DATABASE):
+    def __init__(self, fixtures=None, name=DATABASE, version=DEFAULT_VERSION):
+        if version not in VERSIONS:
+            raise ValueError("odoo-sim simulates Odoo %s, not %r"
+                             % (", ".join(map(str, VERSIONS)), version))
         self.name = name
-        self.registry = Registry(models.MODELS, load_schemas(fixtures or default_fixtures()),
-                                 demo.STUB_NAMES)
+        self.version = version
+        self.registry = Registry(models.MODELS, load_schemas(fixtures or default_fixtures(),
+                                                             version),
+                                 demo.STUB_NAMES, version=version,
+                                 renames=RENAMES_19 if version >= 19 else {},
+                                 stub_fields=demo.STUB_FIELDS)
+        if version >= 19:
+            for (model, fname), value in DEFAULTS_19.items():
+                cls = self.registry.models[model]
+                if fname in self.registry.schemas[model] and fname not in cls._defaults:
+                    cls._defaults = {**cls._defaults, fname: value}
         self.lock = threading.RLock()
         self.store = demo.build(self.registry)
 
@@ -57,14 +137,36 @@ class Database:
         """An environment on the current data (for tests and in-process use)."""
         return Env(self.registry, self.store, uid, context)
 
+    @property
+    def server_version(self):
+        """common.version()'s answer for the simulated version."""
+        return dict(SERVER_VERSIONS[self.version])
+
     def set_password(self, login, password):
-        """Change a user's password; False if there is no such login."""
+        """Change a user's password; False if there is no such login.  The user's
+        API key changes with it (see demo.api_key): the old one stops working."""
         with self.lock:
             for uid, row in self.store.tables["res.users"].items():
                 if row.get("login") == login:
                     self.store.passwords[uid] = password
+                    self.store.api_keys[uid] = demo.api_key(login, password)
                     return True
         return False
+
+    def _credentials_ok(self, uid, password):
+        """res.users._check_credentials: the password, or one of the user's API
+        keys (scope rpc), as Odoo 14+ accepts over XML-RPC."""
+        if not password:
+            return False
+        return password in (self.store.passwords.get(uid), self.store.api_keys.get(uid))
+
+    def uid_of_api_key(self, key):
+        """The active user whose API key key is, or None (JSON-2's bearer auth)."""
+        with self.lock:
+            for uid, candidate in self.store.api_keys.items():
+                if candidate == key and self.store.tables["res.users"].get(uid, {}).get("active"):
+                    return uid
+        return None
 
     def users(self):
         """Every user for GET /__sim/users: uid, login, name, active, share, groups
@@ -80,6 +182,7 @@ class Database:
                     "active": bool(row.get("active")), "share": users._value(uid, "share"),
                     "groups": list(row.get("_groups") or ()),
                     "all_groups": sorted(security.user_groups(self.store, uid)),
+                    "api_key": self.store.api_keys.get(uid),
                 })
             return result
 
@@ -97,12 +200,12 @@ class Database:
 
     def exp_version(self):
         """common.version(): the server's version."""
-        return dict(VERSION)
+        return self.server_version
 
     def exp_about(self, extended=False):
         """common.about(): a string, and the version when extended."""
         info = "See http://openerp.com"
-        return [info, VERSION["server_version"]] if extended else info
+        return [info, self.server_version["server_version"]] if extended else info
 
     def exp_login(self, db, login, password):
         """common.login(): authenticate() without the user agent environment."""
@@ -115,9 +218,7 @@ class Database:
         with self.lock:
             for uid, row in self.store.tables["res.users"].items():
                 if row.get("login") == login and row.get("active"):
-                    if password and self.store.passwords.get(uid) == password:
-                        return uid
-                    return False
+                    return uid if self._credentials_ok(uid, password) else False
         return False
 
     # ---- db ---------------------------------------------------------------
@@ -127,7 +228,7 @@ class Database:
         if method == "list":
             return [self.name]
         if method == "server_version":
-            return VERSION["server_version"]
+            return self.server_version["server_version"]
         raise AccessDenied()
 
     # ---- object -----------------------------------------------------------
@@ -156,7 +257,7 @@ class Database:
             if user is None:
                 raise errors.MissingError("Record does not exist or has been deleted.\n"
                                           "(Record: res.users(%d,), User: %d)" % (uid, uid))
-            if not user.get("active") or self.store.passwords.get(uid) != passwd:
+            if not user.get("active") or not self._credentials_ok(uid, passwd):
                 raise AccessDenied()
 
     def execute_kw(self, db, uid, obj, method, args, kw=None):
@@ -165,7 +266,7 @@ class Database:
 
     def execute(self, db, uid, obj, method, *args, **kw):
         """model.execute: private methods refused, unknown models refused, then call_kw."""
-        if _PRIVATE.match(method):
+        if self.version < 19 and _PRIVATE.match(method):
             raise AccessError("Private methods (such as %s) cannot be called remotely." % method)
         return self._execute_cr(uid, obj, method, *args, **kw)
 
@@ -187,6 +288,8 @@ class Database:
             recs = env.get(obj) if isinstance(obj, str) else None
             if recs is None:
                 raise UserError("Object %s doesn't exist" % (obj,))
+            if self.version >= 19:
+                public_method(recs, method, errors.DISPATCH_RPC + errors.EXECUTE_KW)
             mutating = method not in BaseModel._readonly_methods
             snapshot = self.store.snapshot() if mutating else None
             try:
@@ -195,6 +298,22 @@ class Database:
                 if snapshot is not None:
                     self.store.restore(snapshot)
                 raise
+
+
+def public_method(model, name, frames=""):
+    """Odoo 19's service/model.py get_public_method: AccessError for a private
+    name or an @api.private method, AttributeError (a ServerError here) for a
+    method that does not exist; else the method."""
+    private = "Private methods (such as '%s.%s') cannot be called remotely." % (model._name, name)
+    if not isinstance(name, str) or _PRIVATE.match(name):
+        raise AccessError(private)
+    method = getattr(type(model), name, None)
+    if not callable(method) or isinstance(method, type):
+        raise ServerError("AttributeError", "The method '%s.%s' does not exist"
+                          % (model._name, name), frames + errors.UNKNOWN_METHOD)
+    if name in PRIVATE_19:
+        raise AccessError(private)
+    return method
 
 
 def call_kw(model, name, args, kwargs):
