@@ -25,6 +25,11 @@ FIXTURES = os.path.join(SRCDIR, "tests", "fixtures", "odoo-captures")
 PYTHON = os.environ.get("PYTHON3") or sys.executable
 SIM = os.path.join(HERE, "odoo-sim")
 
+# The simulated users' API keys (odoosim.demo.api_key(login, password)).
+API_KEYS = {"admin": "82ba58973588e38b123b0c54948b76e56e21d56f",
+            "demo": "8cc394645583534ebee368414daecb27cfee2c5c",
+            "portal": "267883b487b5580b93fdc6a1bc6b6a6715e78c17"}
+
 ADMIN = (DATABASE, 2, "admin")
 DEMO = (DATABASE, 6, "demo")
 PORTAL = (DATABASE, 7, "portal")
@@ -47,8 +52,8 @@ class Fault(Exception):
 class Local:
     """The simulated database called in-process, through the same path as XML-RPC."""
 
-    def __init__(self):
-        self.db = Database(FIXTURES)
+    def __init__(self, version=18, name=DATABASE):
+        self.db = Database(FIXTURES, name, version)
 
     def rpc(self, service, method, *params):
         """Call service.method(*params); Fault with the /xmlrpc/2 code on failure."""
@@ -79,12 +84,18 @@ def local():
 class Process:
     """A running odoo-sim on a free loopback port, with helpers to call it."""
 
-    def __init__(self, tmp_path, *options):
+    def __init__(self, tmp_path, *options, quiet=True, env=None):
+        """options: more command line options (e.g. "--odoo-version", "19");
+        quiet=False keeps the request log (and Odoo 19's XML-RPC warnings) on
+        stderr; env: more environment variables."""
         self.port_file = str(tmp_path / "port")
         self.pid_file = str(tmp_path / "pid")
-        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+        base = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+        base.pop("ODOO_SIM_VERSION", None)
+        env = dict(base, **(env or {}))
         self.proc = subprocess.Popen([PYTHON, SIM, "--port", "0", "--port-file", self.port_file,
-                                      "--pid-file", self.pid_file, "--quiet",
+                                      "--pid-file", self.pid_file,
+                                      *(["--quiet"] if quiet else []),
                                       "--fixtures", FIXTURES, *options],
                                      env=env, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 15
@@ -147,6 +158,24 @@ class Process:
             headers[key.strip().lower()] = value.strip()
         return lines[0], headers, body
 
+    def json2(self, model, method, body=None, key=None, headers=None, http_method="POST"):
+        """A JSON-2 request (Odoo 19): (status line, headers, decoded JSON or raw body).
+        key: the bearer API key (default admin's); headers: more/other headers."""
+        data = b"" if body is None else json.dumps(body).encode()
+        head = {"Host": "127.0.0.1:%d" % self.port, "Content-Type": "application/json",
+                "Authorization": "bearer " + (key or API_KEYS["admin"])}
+        head.update(headers or {})
+        head["Content-Length"] = str(len(data))
+        lines = ["%s /json/2/%s/%s HTTP/1.1" % (http_method, model, method)]
+        lines += ["%s: %s" % item for item in head.items() if item[1] is not None]
+        status, answer, raw = self.raw(("\r\n".join(lines) + "\r\n\r\n").encode() + data)
+        if answer.get("content-type", "").startswith("application/json"):
+            try:
+                return status, answer, json.loads(raw)
+            except ValueError:
+                pass            # an injected garbage answer
+        return status, answer, raw
+
     def stop(self, sig=None):
         """Stop the process (SIGTERM by default); its exit status."""
         if self.proc.poll() is None:
@@ -184,4 +213,4 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(summary)
 
 
-__all__ = ["ADMIN", "DEMO", "PORTAL", "FIXTURES", "Fault", "Local", "Process", "errors"]
+__all__ = ["API_KEYS", "ADMIN", "DEMO", "PORTAL", "FIXTURES", "Fault", "Local", "Process", "errors"]
