@@ -5,6 +5,7 @@ the simulator (odoo-captures/WORKFLOW.txt).  Expected amounts are computed
 from the lines and compared with what the simulator itself has."""
 
 import re
+import xmlrpc.client
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -267,7 +268,12 @@ def test_cancel_a_draft_and_a_sent_order(clean_sim, api, odoo):
 
 def test_cancel_a_locked_order_is_422(clean_sim, api, odoo):
     sid = odoo.search("sales", [["state", "=", "sale"]], limit=1)[0]
-    odoo("sale.order", "action_lock", [sid])
+    try:
+        odoo("sale.order", "action_lock", [sid])
+    except xmlrpc.client.Fault as fault:
+        # action_lock returns None, which Odoo's XML-RPC cannot marshal: the
+        # call is done all the same (as on a real Odoo 18 and 19).
+        assert "cannot marshal None" in fault.faultString
     d = error(api("POST", "sales/%d/cancel" % sid), 422)
     assert d["detail"].startswith("You cannot cancel a locked order")
     assert odoo("sale.order", "read", [sid], fields=["state"])[0]["state"] == "sale"
