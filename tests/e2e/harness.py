@@ -35,6 +35,14 @@ ODOO_VERSION = int(VARIANT.split("-")[0])
 PROTOCOL = VARIANT.split("-")[1]
 assert VARIANT in ("18-xmlrpc", "19-xmlrpc", "19-json2"), "E2E_ODOO=%s" % VARIANT
 
+# What /health reports as the server's version (the simulator answers as the captured servers).
+SERVER_VERSION = {18: "18.0", 19: "19.0+e-20251227"}[ODOO_VERSION]
+
+# Fields whose Odoo name differs on this version, and fields it no longer
+# has (the API keeps its names: README, "Upgrading from Odoo 18 to 19").
+RENAMED = {19: {("sale.order.line", "tax_id"): "tax_ids"}}.get(ODOO_VERSION, {})
+GONE = {19: {("res.partner", "mobile")}}.get(ODOO_VERSION, set())
+
 # The simulator's users and passwords (tests/odoo-sim/README).
 SIM_PASSWORDS = {"admin": "admin", "demo": "demo", "portal": "portal"}
 

@@ -116,7 +116,7 @@ def test_cgi_health_against_simulator(env):
     d = r.json()
     assert d["status"] == "ok"
     assert d["odoo"]["reachable"] is True
-    assert d["odoo"]["version"] == "18.0"
+    assert d["odoo"]["version"] == harness.SERVER_VERSION
     assert isinstance(d["odoo"]["latency_ms"], int)
 
 

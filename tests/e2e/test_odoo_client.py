@@ -28,7 +28,8 @@ def test_health_up(clean_sim, env):
     r = run_cgi(env, path="/health")
     assert r.status == 200
     d = r.json()
-    assert d == {"status": "ok", "odoo": {"reachable": True, "version": "18.0", "protocol": "xmlrpc",
+    assert d == {"status": "ok", "odoo": {"reachable": True, "version": harness.SERVER_VERSION,
+                                           "protocol": harness.PROTOCOL,
                                            "latency_ms": d["odoo"]["latency_ms"], "login": True}}
     assert r.headers["cache-control"] == "no-store"
     assert "admin" not in r.body.decode(), "no secrets in /health"
