@@ -353,6 +353,13 @@ odoo_classify_status(long status, const char *name, const char *message, struct 
 		break;
 	}
 	if (name == NULL) {
+		/*
+		 * Not Odoo's JSON error: an unknown database's HTML page (404), or
+		 * what a proxy or a crashed worker sends (500, 502...): an answer
+		 * the bridge cannot use, as a non-200 is over XML-RPC.
+		 */
+		if (status != 404 && status != 401)
+			err->code = ODOO_E_BAD_RESPONSE;
 		odoo_set_err(err, err->code, "HTTP status %ld without Odoo's JSON error", status);
 		err->fault_code = (int)status;
 		return;

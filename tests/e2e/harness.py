@@ -124,7 +124,19 @@ class Sim:
         return json.loads(data) if data else None
 
     def stats(self):
-        return self.control("stats", method="GET")
+        """The simulator's counters, with the JSON-2 calls counted with the
+        XML-RPC ones under execute_kw (model -> method -> n), so that a test
+        counts Odoo calls whatever the protocol; a JSON-2 login (the key's
+        res.users.context_get) counts as common.authenticate."""
+        s = self.control("stats", method="GET")
+        for model, methods in s.get("json2", {}).items():
+            for method, n in methods.items():
+                if (model, method) == ("res.users", "context_get"):
+                    s["common"]["authenticate"] = s["common"].get("authenticate", 0) + n
+                    continue
+                per = s["execute_kw"].setdefault(model, {})
+                per[method] = per.get(method, 0) + n
+        return s
 
     def reset_stats(self):
         return self.control("stats/reset")

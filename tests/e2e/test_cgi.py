@@ -157,11 +157,14 @@ def test_check_config_names_the_file(env, workdir):
 
 def test_check_config_wrong_password(env):
     e = dict(env, ODOO_PASSWORD="wrong-password")
+    if harness.PROTOCOL == "json2":
+        e["ODOO_API_KEY"] = "0123456789abcdef0123456789abcdef01234567"   # a key Odoo does not know
     p = subprocess.run(harness.BRIDGE_WRAPPER + [harness.BRIDGE, "--check-config", "--ping"], env=e,
                        capture_output=True, text=True, timeout=30)
     assert p.returncode != 0
     assert "cannot log in" in p.stderr
     assert "wrong-password" not in p.stdout + p.stderr
+    assert "0123456789abcdef0123456789abcdef01234567" not in p.stdout + p.stderr
 
 
 def test_version_and_help():

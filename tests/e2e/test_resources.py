@@ -735,6 +735,8 @@ def test_limited_service_account_gets_403_on_writes(clean_sim, api, odoo):
     """AUTH_MODE=service: data calls run as the service account, whatever the token's user: one
     without product rights (demo, a salesman) makes every product write a 403."""
     demo = dict(api.env, ODOO_USERNAME="demo", ODOO_PASSWORD="demo", AUTH_MODE="service")
+    if harness.PROTOCOL == "json2":
+        demo["ODOO_API_KEY"] = harness.sim_api_key("demo", "demo")
     assert ok(api.get("products/45", env=demo))["id"] == 45, "reads work"
     before = odoo.api_record("products", 45)
     n = odoo.count("products")
