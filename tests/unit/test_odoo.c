@@ -1876,3 +1876,29 @@ Test(transport, password_not_logged)
 	cr_assert_not_null(strstr(logbuf, "Invalid leaf"), "%s", logbuf);
 	cr_assert_null(strstr(logbuf, "s3cret-pass"), "password in the log:\n%s", logbuf);
 }
+
+/* Whether Odoo lacks a method, as each protocol says it (crud.c falls back from web_search_read on it). */
+Test(faults, method_unsupported_on_both_protocols)
+{
+	struct odoo_error err;
+
+	odoo_classify_fault(1, "Traceback (most recent call last):\n  File \"x.py\"\n"
+	                       "AttributeError: type object 'product.product' has no attribute 'web_search_read'", &err);
+	cr_assert(odoo_err_unsupported(&err, "web_search_read"));
+	odoo_classify_fault(1, "Traceback (most recent call last):\n"
+	                       "TypeError: web_search_read() got an unexpected keyword argument 'specification'", &err);
+	cr_assert(odoo_err_unsupported(&err, "web_search_read"));
+	odoo_classify_fault(1, "Traceback (most recent call last):\n"
+	                       "ValueError: Invalid field 'x' on model 'product.product'", &err);
+	cr_assert_not(odoo_err_unsupported(&err, "web_search_read"));
+	odoo_classify_status(404, "werkzeug.exceptions.NotFound",
+	                     "The method 'product.product.web_search_read' does not exist", &err);
+	cr_assert(odoo_err_unsupported(&err, "web_search_read"));
+	odoo_classify_status(404, "werkzeug.exceptions.NotFound", "the model 'x.y' does not exist", &err);
+	cr_assert_not(odoo_err_unsupported(&err, "web_search_read"));
+	odoo_classify_status(422, "werkzeug.exceptions.UnprocessableEntity",
+	                     "got an unexpected keyword argument 'specification'", &err);
+	cr_assert(odoo_err_unsupported(&err, "web_search_read"));
+	odoo_classify_status(422, "odoo.exceptions.UserError", "Invalid \"order\" specified", &err);
+	cr_assert_not(odoo_err_unsupported(&err, "web_search_read"));
+}
