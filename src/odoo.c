@@ -228,6 +228,17 @@ resolve(struct odoo *o, struct odoo_error *err)
 		o->be_secret = o->api_key ? o->api_key : o->password;
 		return ODOO_OK;
 	}
+	/*
+	 * auto without anything JSON-2 could take (no ODOO_API_KEY, and a
+	 * password without a key's shape): XML-RPC whatever the version, so
+	 * no question is asked.  Plain CGI, one process per request, pays no
+	 * extra round trip for the default configuration.
+	 */
+	if (o->api_key == NULL && !looks_like_key(o->password)) {
+		o->be = &odoo_xmlrpc;
+		o->be_secret = o->password;
+		return ODOO_OK;
+	}
 	/* /health asks the version first: one question per process is enough. */
 	if (o->server.major > 0)
 		v = o->server;
