@@ -12,7 +12,11 @@
  *  - xmlrpc-c ignores text beside the children of <array>, <struct> and
  *    the like: only white space is taken there, anything else falls back;
  *  - a <value> with no child is a string of its whole text, white space
- *    included; expat turns CR LF and lone CR into LF, not &#13;;
+ *    included;
+ *  - line ends: expat reads a raw CR LF or lone CR as LF (XML 2.11), then
+ *    xmlrpc-c turns CR LF and CR into LF in every string it reads out, so
+ *    &#13; is LF too, and &#13; followed by an LF (raw or referenced, or a
+ *    raw CR) is one LF;
  *  - doubles: xr_prepare reads the text with parse_double, xmlrpc_read.c
  *    writes fmt_double's text (fast_double below gives it without strtod
  *    for the plain decimals Odoo sends);
@@ -220,7 +224,6 @@ put_char(struct xf *x, uint32_t c)
 	case '"':  return PUTS(x, "\\\"");
 	case '\\': return PUTS(x, "\\\\");
 	case '\n': return PUTS(x, "\\n");
-	case '\r': return PUTS(x, "\\r");
 	case '\t': return PUTS(x, "\\t");
 	default:   break;
 	}
@@ -255,7 +258,7 @@ static bool
 text(struct xf *x)
 {
 	const unsigned char *start = (const unsigned char *)x->p, *p = start,
-	                    *e = (const unsigned char *)x->end, *run = start;
+	                    *e = (const unsigned char *)x->end, *run = start, *cr = NULL;
 	uint32_t c;
 	size_t l;
 
@@ -288,8 +291,16 @@ text(struct xf *x)
 			return PUTS(x, "\"");
 		case '&':
 			l = reference((const char *)p, (const char *)e, &c);
-			if (l == 0 || !put_char(x, c))
+			if (l == 0)
 				return false;
+			if (c == '\r' || c == '\n') {
+				/* xmlrpc-c reads CR LF and CR as LF (after expat: see below) */
+				if ((c == '\r' || p != cr) && !PUTS(x, "\\n"))
+					return false;
+				cr = c == '\r' ? p + l : NULL;
+			} else if (!put_char(x, c)) {
+				return false;
+			}
 			p += l;
 			break;
 		case '"':
@@ -303,7 +314,7 @@ text(struct xf *x)
 			p++;
 			break;
 		case '\n':
-			if (!PUTS(x, "\\n"))
+			if (p != cr && !PUTS(x, "\\n"))
 				return false;
 			p++;
 			break;
@@ -313,8 +324,8 @@ text(struct xf *x)
 			p++;
 			break;
 		case '\r':
-			/* XML 2.11: CR LF and a lone CR are read as LF. */
-			if (!PUTS(x, "\\n"))
+			/* XML 2.11: expat reads CR LF and a lone CR as LF. */
+			if (p != cr && !PUTS(x, "\\n"))
 				return false;
 			p++;
 			if (p < e && *p == '\n')
@@ -355,7 +366,8 @@ int_value(struct xf *x, int64_t min, int64_t max, struct vinfo *vi)
 		return false;
 	memcpy(tmp, t, n);
 	tmp[n] = '\0';
-	if (!parse_int64(tmp, min, max, &vi->i))
+	/* NUL: expat refuses it; parse_int64 would stop at it */
+	if (strlen(tmp) != n || !parse_int64(tmp, min, max, &vi->i))
 		return false;
 	vi->t = VT_INT;
 	return put_int(x, vi->i);
@@ -443,7 +455,7 @@ double_value(struct xf *x, struct vinfo *vi)
 	if (!fast_double(t, n, num)) {
 		memcpy(tmp, t, n);
 		tmp[n] = '\0';
-		if (!parse_double(tmp, &d))
+		if (strlen(tmp) != n || !parse_double(tmp, &d))
 			return false;
 		fmt_double(d, num);
 	}
