@@ -58,10 +58,19 @@ struct vinfo {
 
 /* ---------------------------------------------------------------- output */
 
-static bool
+/* buf_append, without its call where the buffer has room (most of the time). */
+static inline bool
 put(struct xf *x, const void *p, size_t n)
 {
-	return buf_append(x->out, p, n);
+	struct buf *b = x->out;
+
+	if (n < b->cap - b->len && n <= b->max - b->len) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return true;
+	}
+	return buf_append(b, p, n);
 }
 
 #define PUTS(x, s) put(x, s, sizeof(s) - 1)
