@@ -42,7 +42,7 @@ struct xf {
 	struct buf  scratch;   /* for rearranging output; allocated on first use */
 	const struct rschema *s;
 	size_t klen[XF_MAX_FIELDS];   /* strlen of each field's API name */
-	size_t olen[XF_MAX_FIELDS];   /* strlen of each field's Odoo name (0: gone) */
+	size_t olen[XF_MAX_FIELDS];   /* strlen of each field's Odoo name (SIZE_MAX: gone) */
 };
 
 /* What a value turned out to be (for value_from_odoo's decisions). */
@@ -849,7 +849,7 @@ schema_ok(struct xf *x)
 	for (size_t i = 0; i < s->n; i++) {
 		if (!plain(s->f[i].name, &x->klen[i]))
 			return false;
-		x->olen[i] = 0;
+		x->olen[i] = SIZE_MAX;   /* gone: no member name is that long */
 		if (s->f[i].odoo != NULL && (!plain(s->f[i].odoo, &x->olen[i]) || x->olen[i] == 0))
 			return false;
 		/* Two fields of one name, or read from one Odoo field: not this file's concern. */

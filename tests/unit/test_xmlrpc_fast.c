@@ -934,8 +934,10 @@ expect(const char *xml, const char *json)
 
 Test(xmlrpc_fast, writes, .init = setup)
 {
-	/* the field gone from this Odoo is null, in table order */
+	/* the field gone from this Odoo is null, in table order; a member of no name is not it */
 	expect(ANSWER("<value><struct></struct></value>"), "[{\"gone_field\":null}]");
+	expect(ANSWER(REC("<value>x</value></member><member><name></name><value>y</value>")),
+	       "[{\"gone_field\":null,\"name\":\"x\"}]");
 	expect(ANSWER(""), "[]");
 	/* table order whatever the answer's; unknown members left out; renamed read under Odoo's name */
 	expect(ANSWER("<value><struct>"
