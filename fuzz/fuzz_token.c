@@ -1,7 +1,7 @@
 /* fuzz_token.c: libFuzzer driver for token_verify (shape, header, libjwt, claims) and the claims of signed tokens. */
 /*
  * Build and run from the source tree, with B a configured build directory (for autoconfig.h):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -I$B fuzz/fuzz_token.c src/token.c src/util.c -ljwt -ljson-c -o fuzz_token && ./fuzz_token -max_total_time=30 fuzz/corpus/token
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -I$B fuzz/fuzz_token.c src/token.c src/credential.c src/util.c -ljwt -lcrypto -ljson-c -o fuzz_token && ./fuzz_token -max_total_time=30 fuzz/corpus/token
  *
  * Input: the first byte picks the target.  Even: the rest is a token given
  * to token_verify as it comes off the wire.  Odd: the rest is a claims

@@ -1,0 +1,34 @@
+/*
+ * xf_oracle.h: today's path for list answers, the oracle of xmlrpc_fast.c
+ * (tests/unit/test_xmlrpc_fast.c and fuzz/fuzz_xmlrpc_fast.c), and a
+ * schema with a field of every type for generated and fuzzed answers.
+ */
+#ifndef OB_XF_ORACLE_H
+#define OB_XF_ORACLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "resource.h"
+#include "util.h"
+
+/*
+ * xr_parse_response, the checks of crud.c (an array; with envelope a
+ * struct with an array "records" and an integer "length" >= 0), then
+ * record_from_odoo for each record, serialised as response.c does:
+ * appended to out, true.  False (out untouched) where today's path
+ * answers an error.  Aborts if records_from_odoo (crud_list's in-place
+ * variant) ever disagrees with record_from_odoo.
+ */
+bool xf_oracle(const char *xml, size_t len, const struct rschema *s, bool envelope, struct buf *out,
+               int64_t *length);
+
+/*
+ * Product and sale field names of the captures with every field type,
+ * one field this Odoo lacks (gone_field) and one renamed (tax_ids, read
+ * as tax_id), fields in an order Odoo's answers do not follow.
+ */
+const struct rschema *xf_mixed_schema(void);
+
+#endif
