@@ -17,6 +17,7 @@ odoo_from_config(const struct config *cfg)
 		.password = cfg->odoo_password,
 		.api_key = cfg->odoo_api_key,
 		.protocol = cfg->odoo_protocol,
+		.fast_path = cfg->odoo_fast_path,
 		.timeout_ms = cfg->odoo_timeout_ms,
 		.max_response = cfg->odoo_max_response,
 	};

@@ -192,23 +192,48 @@ request_as(const struct ctx *c, struct odoo_cred *buf)
 	return buf;
 }
 
-enum odoo_err
-auth_call(struct ctx *c, const char *model, const char *method, json_object *args, json_object *kwargs,
-          bool idempotent, json_object **out, struct odoo_error *err)
+/* The request's credential, or false (err set) when AUTH_MODE=user has none to call Odoo with. */
+static bool
+request_cred(struct ctx *c, const char *model, const char *method, struct odoo_cred *buf,
+             const struct odoo_cred **as, json_object **out, struct odoo_error *err)
 {
-	struct odoo_cred buf;
-	const struct odoo_cred *as = request_as(c, &buf);
-
-	if (as != NULL && (!c->user.valid || !c->user.has_secret)) {
+	*as = request_as(c, buf);
+	if (*as != NULL && (!c->user.valid || !c->user.has_secret)) {
 		/* auth_require lets no such request through: a bug, not a client's fault. */
 		log_error("%s.%s: no user credential to call Odoo with", model, method);
 		*out = NULL;
 		err->code = ODOO_E_CREDENTIAL;
 		err->fault_code = 0;
 		snprintf(err->message, sizeof(err->message), "no user credential");
-		return ODOO_E_CREDENTIAL;
+		return false;
 	}
+	return true;
+}
+
+enum odoo_err
+auth_call(struct ctx *c, const char *model, const char *method, json_object *args, json_object *kwargs,
+          bool idempotent, json_object **out, struct odoo_error *err)
+{
+	struct odoo_cred buf;
+	const struct odoo_cred *as;
+
+	if (!request_cred(c, model, method, &buf, &as, out, err))
+		return err->code;
 	return odoo_call(ctx_odoo(c), as, model, method, args, kwargs, idempotent, out, err);
+}
+
+enum odoo_err
+auth_call_fast(struct ctx *c, const char *model, const char *method, json_object *args, json_object *kwargs,
+               struct odoo_fast *f, json_object **out, struct odoo_error *err)
+{
+	struct odoo_cred buf;
+	const struct odoo_cred *as;
+
+	f->done = false;
+	buf_init(&f->json, 0);
+	if (!request_cred(c, model, method, &buf, &as, out, err))
+		return err->code;
+	return odoo_call_fast(ctx_odoo(c), as, model, method, args, kwargs, f, out, err);
 }
 
 /*

@@ -58,11 +58,16 @@ void auth_logout(struct ctx *c);
 bool auth_app_init(struct app *app);
 
 /*
- * One Odoo execute_kw for the request's user: as that user with the
- * credential from the token in AUTH_MODE=user, as the service account in
- * AUTH_MODE=service.  Arguments and result as odoo_execute_kw.
+ * One Odoo call for the request's user: as that user with the credential
+ * from the token in AUTH_MODE=user, as the service account in
+ * AUTH_MODE=service.  Arguments and result as odoo_call.
  */
 enum odoo_err auth_call(struct ctx *c, const char *model, const char *method, json_object *args,
                         json_object *kwargs, bool idempotent, json_object **out, struct odoo_error *err);
+
+/* The same for a list read whose records the backend may convert in one pass (odoo_call_fast). */
+enum odoo_err auth_call_fast(struct ctx *c, const char *model, const char *method, json_object *args,
+                             json_object *kwargs, struct odoo_fast *f, json_object **out,
+                             struct odoo_error *err);
 
 #endif

@@ -11,7 +11,7 @@
 
 #include "config.h"
 
-enum kind { K_STR, K_LONG, K_SIZE, K_URL, K_SECRET, K_ORIGINS, K_LEVEL, K_PATH, K_AUTHMODE, K_XMLIDS, K_PROTOCOL };
+enum kind { K_STR, K_LONG, K_SIZE, K_URL, K_SECRET, K_ORIGINS, K_LEVEL, K_PATH, K_AUTHMODE, K_XMLIDS, K_PROTOCOL, K_ONOFF };
 
 /*
  * The settings: one row each.  Behaviour is data (CONVENTIONS.md): adding a
@@ -35,6 +35,8 @@ static const struct setting settings[] = {
 	/* Optional: the service account's API key, for JSON-2 (Odoo 19+). */
 	{ "ODOO_API_KEY",            K_SECRET,  "", 1, 0, OFF(odoo_api_key) },
 	{ "ODOO_PROTOCOL",           K_PROTOCOL, "auto", 0, 0, OFF(odoo_protocol) },
+	/* Kept for diagnosis: off reads every XML-RPC answer through xmlrpc-c. */
+	{ "ODOO_FAST_PATH",          K_ONOFF,   "on", 0, 0, OFF(odoo_fast_path) },
 	{ "ODOO_TIMEOUT_MS",         K_LONG,    "10000", 100, 600000, OFF(odoo_timeout_ms) },
 	{ "ODOO_MAX_RESPONSE",       K_SIZE,    "16777216", 65536, 1073741824, OFF(odoo_max_response) },
 	{ "JWT_SECRET",              K_SECRET,  NULL, 32, 0, OFF(jwt_secret) },
@@ -497,6 +499,13 @@ apply(struct config *cfg, const struct setting *s, const char *v, struct config_
 		return true;
 	case K_XMLIDS:
 		return set_xmlids(cfg, s, v, err);
+	case K_ONOFF:
+		if (strcmp(v, "on") == 0 || strcmp(v, "off") == 0) {
+			*(bool *)(base + s->off) = strcmp(v, "on") == 0;
+			return true;
+		}
+		seterr(err, "%s: '%s' is not one of on, off", s->name, v);
+		return false;
 	case K_PROTOCOL: {
 		static const char *const names[] = {
 			[ODOO_PROTO_AUTO] = "auto", [ODOO_PROTO_XMLRPC] = "xmlrpc", [ODOO_PROTO_JSON2] = "json2",

@@ -26,6 +26,7 @@ struct config {
 	char   *odoo_password;     /* ODOO_PASSWORD (secret; may be an API key) */
 	char   *odoo_api_key;      /* ODOO_API_KEY (secret, optional): the service account's key for JSON-2 */
 	enum odoo_protocol odoo_protocol; /* ODOO_PROTOCOL: auto | xmlrpc | json2 */
+	bool    odoo_fast_path;    /* ODOO_FAST_PATH: on | off (one-pass XML-RPC list answers) */
 	long    odoo_timeout_ms;   /* ODOO_TIMEOUT_MS, 100..600000 */
 	size_t  odoo_max_response; /* ODOO_MAX_RESPONSE, bytes of one answer from Odoo */
 	char   *jwt_secret;        /* JWT_SECRET (secret, >= 32 bytes) */

@@ -198,7 +198,8 @@ error_answer(struct odoo *o, long status, struct odoo_error *err)
 
 static enum odoo_err
 j2_call(struct odoo *o, long uid, const char *secret, const char *model, const char *method,
-        json_object *args, json_object *kwargs, json_object **out, struct odoo_error *err)
+        json_object *args, json_object *kwargs, struct odoo_fast *f, json_object **out,
+        struct odoo_error *err)
 {
 	json_object *body;
 	const char *text;
@@ -208,6 +209,7 @@ j2_call(struct odoo *o, long uid, const char *secret, const char *model, const c
 	bool single_create;
 
 	(void)uid;   /* the key names the user */
+	(void)f;     /* the answer is JSON already: json-c's tree is converted where it lies */
 	*out = NULL;
 	odoo_clear_err(err);
 	body = bind_args(model, method, args, kwargs, err);
@@ -295,7 +297,7 @@ j2_authenticate(struct odoo *o, const char *login, const char *secret, long *uid
 	long id = 0;
 
 	*uid = 0;
-	rc = j2_call(o, 0, secret, "res.users", "context_get", args, NULL, &out, err);
+	rc = j2_call(o, 0, secret, "res.users", "context_get", args, NULL, NULL, &out, err);
 	json_object_put(args);
 	if (rc == ODOO_E_LOGIN && err->fault_code == 401) {
 		odoo_clear_err(err);
@@ -314,7 +316,7 @@ j2_authenticate(struct odoo *o, const char *login, const char *secret, long *uid
 	kw = odoo_must(json_object_new_object());
 	json_object_object_add(kw, "fields", odoo_must(json_object_new_array()));
 	json_object_array_add(json_object_object_get(kw, "fields"), odoo_must(json_object_new_string("login")));
-	rc = j2_call(o, id, secret, "res.users", "read", rargs, kw, &out, err);
+	rc = j2_call(o, id, secret, "res.users", "read", rargs, kw, NULL, &out, err);
 	json_object_put(rargs);
 	json_object_put(kw);
 	if (rc != ODOO_OK)

@@ -88,6 +88,7 @@ struct call {
 	const char *secret;
 	const char *model, *method;
 	json_object *args, *kwargs;
+	struct odoo_fast *fast;  /* OP_CALL: a list answer the backend may convert (or NULL) */
 	json_object **out;
 	const char *login;       /* OP_AUTH */
 	long       *auth_uid;    /* OP_AUTH */
@@ -116,7 +117,8 @@ run(struct odoo *o, const struct odoo_backend *be, struct call *k, bool idempote
 		o->call_secret = k->secret;
 		switch (k->op) {
 		case OP_CALL:
-			rc = be->call(o, k->uid, k->secret, k->model, k->method, k->args, k->kwargs, k->out, err);
+			rc = be->call(o, k->uid, k->secret, k->model, k->method, k->args, k->kwargs, k->fast,
+			              k->out, err);
 			break;
 		case OP_AUTH:
 			rc = be->authenticate(o, k->login, k->secret, k->auth_uid, err);
@@ -135,6 +137,10 @@ run(struct odoo *o, const struct odoo_backend *be, struct call *k, bool idempote
 				o->stats.max_us = us;
 			if (rc != ODOO_OK)
 				o->stats.failures++;
+			if (k->op == OP_CALL && k->fast != NULL && k->fast->done) {
+				o->stats.fast++;
+				log_debug("odoo: %s: converted in one pass (%zu bytes of JSON)", k->what, k->fast->json.len);
+			}
 		}
 		log_result(o, k->what, (long long)(us / 1000), err);
 		o->call_secret = NULL;
@@ -294,6 +300,7 @@ odoo_new(const struct odoo_config *cfg)
 	o->password = xstrdup(cfg->password);
 	o->api_key = cfg->api_key != NULL && cfg->api_key[0] != '\0' ? xstrdup(cfg->api_key) : NULL;
 	o->wanted = cfg->protocol;
+	o->fast_path = cfg->fast_path;
 	xr_raise_limit(cfg->max_response > 0 ? cfg->max_response : 8u * 1024 * 1024);
 	return o;
 }
@@ -431,6 +438,10 @@ odoo_service_uid(struct odoo *o, struct odoo_error *err)
 	return uid;
 }
 
+static enum odoo_err call_kw(struct odoo *o, const struct odoo_cred *as, const char *model,
+                             const char *method, json_object *args, json_object *kwargs, bool idempotent,
+                             struct odoo_fast *f, json_object **out, struct odoo_error *err);
+
 /* Whether err is Odoo refusing the credential a call was made with. */
 static bool
 refused(const struct odoo_error *err)
@@ -442,6 +453,25 @@ enum odoo_err
 odoo_call(struct odoo *o, const struct odoo_cred *as, const char *model, const char *method,
           json_object *args, json_object *kwargs, bool idempotent,
           json_object **out, struct odoo_error *err)
+{
+	return call_kw(o, as, model, method, args, kwargs, idempotent, NULL, out, err);
+}
+
+enum odoo_err
+odoo_call_fast(struct odoo *o, const struct odoo_cred *as, const char *model, const char *method,
+               json_object *args, json_object *kwargs, struct odoo_fast *f,
+               json_object **out, struct odoo_error *err)
+{
+	f->done = false;
+	f->length = 0;
+	buf_init(&f->json, 64u * 1024 * 1024);
+	return call_kw(o, as, model, method, args, kwargs, true, f, out, err);
+}
+
+static enum odoo_err
+call_kw(struct odoo *o, const struct odoo_cred *as, const char *model, const char *method,
+        json_object *args, json_object *kwargs, bool idempotent, struct odoo_fast *f,
+        json_object **out, struct odoo_error *err)
 {
 	char what[192];
 	bool relogged = false;
@@ -457,7 +487,7 @@ odoo_call(struct odoo *o, const struct odoo_cred *as, const char *model, const c
 	}
 	for (;;) {
 		struct call k = { .op = OP_CALL, .what = what, .model = model, .method = method,
-		                  .args = args, .kwargs = kwargs, .out = out };
+		                  .args = args, .kwargs = kwargs, .fast = f, .out = out };
 		const struct odoo_backend *be;
 
 		if (as != NULL) {

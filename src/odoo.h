@@ -40,6 +40,8 @@
 
 #include <json-c/json.h>
 
+#include "util.h"
+
 enum odoo_protocol {
 	ODOO_PROTO_AUTO = 0,
 	ODOO_PROTO_XMLRPC,
@@ -54,6 +56,7 @@ struct odoo_config {
 	const char *password;     /* never logged; may be an API key */
 	const char *api_key;      /* ODOO_API_KEY, or NULL: the service account's key for JSON-2 */
 	enum odoo_protocol protocol;
+	bool        fast_path;    /* ODOO_FAST_PATH: list answers converted in one pass where a backend can */
 	long        timeout_ms;   /* connect + whole call */
 	size_t      max_response; /* cap on one response body, bytes */
 };
@@ -179,6 +182,31 @@ enum odoo_err odoo_call(struct odoo *o, const struct odoo_cred *as,
                         json_object **out, struct odoo_error *err);
 
 /*
+ * A list call whose records the backend may turn straight into the API's
+ * JSON text, in one pass and without a tree (XML-RPC: xmlrpc_fast.c; JSON-2
+ * answers are JSON already and go the usual way).  The caller names the
+ * exposed fields (schema) and whether the answer is web_search_read's
+ * {length, records} (envelope).  When the backend did it, done is true,
+ * json holds the array of API records (the bytes record_from_odoo and
+ * json-c would give), length web_search_read's length, and *out is NULL;
+ * otherwise *out is the answer as odoo_call gives it.  json is initialised
+ * by odoo_call_fast; the caller frees it with buf_free.
+ */
+struct rschema;
+struct odoo_fast {
+	const struct rschema *schema;
+	bool        envelope;
+	bool        done;
+	struct buf  json;
+	int64_t     length;
+};
+
+enum odoo_err odoo_call_fast(struct odoo *o, const struct odoo_cred *as,
+                             const char *model, const char *method,
+                             json_object *args, json_object *kwargs, struct odoo_fast *f,
+                             json_object **out, struct odoo_error *err);
+
+/*
  * The service account's uid (logging in if needed); 0 on failure, with err
  * saying why: ODOO_E_LOGIN when Odoo refused it (logged as an error:
  * ODOO_USERNAME/ODOO_PASSWORD/ODOO_API_KEY or ODOO_DB are wrong), or the
@@ -196,6 +224,7 @@ struct odoo_stats {
 	long long     total_us;   /* wall time spent in them */
 	long long     max_us;     /* slowest one */
 	unsigned long connects;   /* new TCP connections opened (the rest were reused) */
+	unsigned long fast;       /* list answers the backend converted in one pass (odoo_call_fast) */
 };
 
 /* Copies the client's counters into *st (zeros when o is NULL). */

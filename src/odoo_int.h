@@ -32,7 +32,7 @@ struct odoo_backend {
 	 */
 	enum odoo_err (*call)(struct odoo *o, long uid, const char *secret,
 	                      const char *model, const char *method,
-	                      json_object *args, json_object *kwargs,
+	                      json_object *args, json_object *kwargs, struct odoo_fast *f,
 	                      json_object **out, struct odoo_error *err);
 };
 
@@ -47,6 +47,7 @@ struct odoo {
 	char   *password;
 	char   *api_key;           /* NULL when not configured */
 	enum odoo_protocol wanted; /* ODOO_PROTOCOL */
+	bool    fast_path;         /* ODOO_FAST_PATH */
 	const struct odoo_backend *be;  /* the service account's; NULL until resolved (auto) */
 	const char *be_secret;     /* the service account's secret for be: password or API key */
 	bool    xmlrpc_gone;       /* /xmlrpc/2 answered 404: Odoo 22 or later */

@@ -248,3 +248,39 @@ response_serialize(const struct response *res, const char *request_id, bool head
 	*len = b.len;
 	return b.data;
 }
+
+/* ------------------------------------------------------------ raw JSON */
+
+struct raw_text {
+	size_t len;
+	char   data[];
+};
+
+static int
+raw_serialize(json_object *jso, struct printbuf *pb, int level, int flags)
+{
+	const struct raw_text *r = json_object_get_userdata(jso);
+
+	(void)level;
+	(void)flags;
+	return printbuf_memappend(pb, r->data, (int)r->len);
+}
+
+json_object *
+json_raw(const char *text, size_t len)
+{
+	/* json-c lets an object serialise itself (json_object_set_serializer): an
+	 * empty array stands in, and writes the text where it stands. */
+	json_object *j = json_object_new_array();
+	struct raw_text *r;
+
+	if (j == NULL || len > INT32_MAX) {
+		log_error("out of memory in json-c");
+		abort();
+	}
+	r = xmalloc(sizeof(*r) + len);
+	r->len = len;
+	memcpy(r->data, text, len);
+	json_object_set_serializer(j, raw_serialize, r, json_object_free_userdata);
+	return j;
+}

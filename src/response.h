@@ -72,6 +72,13 @@ bool response_add_header(struct response *res, const char *name, const char *val
 const char *response_get_header(const struct response *res, const char *name);
 
 /* Sets the status and the JSON body; takes ownership of body (may be NULL). */
+/*
+ * A JSON value whose serialisation is text itself (len bytes, valid JSON
+ * already: a backend's one-pass conversion), to place in an answer like
+ * any json_object.  The text is copied.  New reference.
+ */
+json_object *json_raw(const char *text, size_t len);
+
 void response_json(struct response *res, int status, json_object *body);
 
 /*

@@ -12,6 +12,7 @@
 #include "odoo_int.h"
 #include "util.h"
 #include "xmlrpc.h"
+#include "xmlrpc_fast.h"
 
 /* Cap on one request body: far above any page of writes the API accepts. */
 #define MAX_REQUEST (16u * 1024 * 1024)
@@ -20,7 +21,7 @@ static const char *const headers[] = { "Content-Type: text/xml", NULL };
 
 /* One XML-RPC round trip to /xmlrpc/2/<ep>. */
 static enum odoo_err
-rpc(struct odoo *o, const char *ep, const char *method, json_object *params,
+rpc(struct odoo *o, const char *ep, const char *method, json_object *params, struct odoo_fast *f,
     json_object **out, struct odoo_error *err)
 {
 	struct buf body;
@@ -56,7 +57,14 @@ rpc(struct odoo *o, const char *ep, const char *method, json_object *params,
 		size_t n;
 		const char *data = http_body(o->http, &n);
 
-		rc = xr_parse_response(data, n, out, err);
+		/* A list answer the one-pass converter knows needs no tree at all. */
+		if (f != NULL && o->fast_path && f->schema != NULL &&
+		    xf_records(data, n, f->schema, f->envelope, &f->json, &f->length) == XF_OK) {
+			f->done = true;
+			rc = ODOO_OK;
+		} else {
+			rc = xr_parse_response(data, n, out, err);
+		}
 	}
 out:
 	/* The body holds the password: do not leave it in freed memory. */
@@ -80,7 +88,7 @@ xr_version(struct odoo *o, struct odoo_version *v, struct odoo_error *err)
 	json_object *params = odoo_must(json_object_new_array()), *res = NULL, *sv, *info;
 	enum odoo_err rc;
 
-	rc = rpc(o, "common", "version", params, &res, err);
+	rc = rpc(o, "common", "version", params, NULL, &res, err);
 	json_object_put(params);
 	if (rc != ODOO_OK)
 		return rc;
@@ -110,7 +118,7 @@ xr_authenticate(struct odoo *o, const char *login, const char *secret, long *uid
 	json_object_array_add(params, odoo_must(json_object_new_string(login)));
 	json_object_array_add(params, odoo_must(json_object_new_string(secret)));
 	json_object_array_add(params, odoo_must(json_object_new_object()));
-	rc = rpc(o, "common", "authenticate", params, &res, err);
+	rc = rpc(o, "common", "authenticate", params, NULL, &res, err);
 	json_object_put(params);
 	if (rc != ODOO_OK)
 		return rc;
@@ -126,7 +134,8 @@ xr_authenticate(struct odoo *o, const char *login, const char *secret, long *uid
 
 static enum odoo_err
 xr_call(struct odoo *o, long uid, const char *secret, const char *model, const char *method,
-        json_object *args, json_object *kwargs, json_object **out, struct odoo_error *err)
+        json_object *args, json_object *kwargs, struct odoo_fast *f, json_object **out,
+        struct odoo_error *err)
 {
 	json_object *params = odoo_must(json_object_new_array());
 	enum odoo_err rc;
@@ -139,7 +148,7 @@ xr_call(struct odoo *o, long uid, const char *secret, const char *model, const c
 	json_object_array_add(params, json_object_get(args));
 	if (kwargs)
 		json_object_array_add(params, json_object_get(kwargs));
-	rc = rpc(o, "object", "execute_kw", params, out, err);
+	rc = rpc(o, "object", "execute_kw", params, f, out, err);
 	json_object_put(params);
 	return rc;
 }

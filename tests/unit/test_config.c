@@ -386,3 +386,21 @@ Test(config, cors_star)
 	cr_assert(!config_origin_allowed(&cfg, ""));
 	config_free(&cfg);
 }
+
+Test(config, odoo_fast_path)
+{
+	char *on[] = { "ODOO_PASSWORD=admin", SECRET, NULL };
+	char *off[] = { "ODOO_PASSWORD=admin", SECRET, "ODOO_FAST_PATH=off", NULL };
+	char *bad[] = { "ODOO_PASSWORD=admin", SECRET, "ODOO_FAST_PATH=yes", NULL };
+	struct config cfg;
+	struct config_error err;
+
+	cr_assert(config_load(&cfg, NULL, on, &err), "%s", err.msg);
+	cr_assert(cfg.odoo_fast_path, "on by default");
+	config_free(&cfg);
+	cr_assert(config_load(&cfg, NULL, off, &err), "%s", err.msg);
+	cr_assert_not(cfg.odoo_fast_path);
+	config_free(&cfg);
+	cr_assert_not(config_load(&cfg, NULL, bad, &err));
+	cr_assert_str_eq(err.msg, "ODOO_FAST_PATH: 'yes' is not one of on, off");
+}
