@@ -114,7 +114,7 @@ convert_fast(const char *xml, size_t len, const struct rschema *s)
 	size_t n;
 
 	buf_init(&out, 64u << 20);
-	if (xf_records(xml, len, s, true, &out, &length) != XF_OK)
+	if (xf_records(xml, len, s, true, &out, &length, NULL) != XF_OK)
 		abort();
 	n = out.len;
 	buf_free(&out);

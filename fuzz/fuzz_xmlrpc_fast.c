@@ -37,6 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct rschema *s = xf_mixed_schema();
 	struct buf fo, oo;
 	int64_t fl = -1, ol = -2;
+	size_t fc = 1, oc = 2;
 	bool envelope, oracle;
 	enum xf_rc rc;
 	char *xml;
@@ -49,14 +50,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(xml, data + 1, size - 1);
 	buf_init(&fo, 64u * 1024 * 1024);
 	buf_init(&oo, 64u * 1024 * 1024);
-	rc = xf_records(xml, size - 1, s, envelope, &fo, &fl);
+	rc = xf_records(xml, size - 1, s, envelope, &fo, &fl, &fc);
 	/* A fallback runs today's path, whatever it says: only an answer needs the oracle. */
-	oracle = rc == XF_OK && xf_oracle(xml, size - 1, s, envelope, &oo, &ol);
+	oracle = rc == XF_OK && xf_oracle(xml, size - 1, s, envelope, &oo, &ol, &oc);
 	if (rc == XF_OK && !oracle) {
 		fprintf(stderr, "the fast path accepted what today's path refuses\n");
 		abort();
 	}
-	if (rc == XF_OK && (fo.len != oo.len || memcmp(fo.data, oo.data, oo.len) != 0 || (envelope && fl != ol))) {
+	if (rc == XF_OK && (fo.len != oo.len || memcmp(fo.data, oo.data, oo.len) != 0 || fc != oc || (envelope && fl != ol))) {
 		fprintf(stderr, "outputs differ\nfast:   %s\noracle: %s\n", fo.data, oo.data);
 		abort();
 	}

@@ -41,6 +41,7 @@ struct xf {
 	struct buf *out;
 	struct buf  scratch;   /* for rearranging output; allocated on first use */
 	const struct rschema *s;
+	size_t nrec;                  /* records written */
 	size_t klen[XF_MAX_FIELDS];   /* strlen of each field's API name */
 	size_t olen[XF_MAX_FIELDS];   /* strlen of each field's Odoo name (SIZE_MAX: gone) */
 };
@@ -786,6 +787,7 @@ records(struct xf *x, int depth)
 		if (!LIT(x, "<value>") || (!first && !PUTS(x, ",")) || !record(x, depth + 1))
 			return false;
 		first = false;
+		x->nrec++;
 	}
 	return WLIT(x, "</array>") && PUTS(x, "]");
 }
@@ -880,7 +882,8 @@ convert(struct xf *x, bool envelope, int64_t *length)
 }
 
 enum xf_rc
-xf_records(const char *xml, size_t len, const struct rschema *s, bool envelope, struct buf *out, int64_t *length)
+xf_records(const char *xml, size_t len, const struct rschema *s, bool envelope, struct buf *out, int64_t *length,
+           size_t *count)
 {
 	static struct xf zero;
 	struct xf x = zero;
@@ -900,5 +903,7 @@ xf_records(const char *xml, size_t len, const struct rschema *s, bool envelope, 
 	}
 	if (envelope && length != NULL)
 		*length = n;
+	if (count != NULL)
+		*count = x.nrec;
 	return XF_OK;
 }

@@ -33,7 +33,8 @@ enum xf_rc {
  * Without envelope the answer's value must be an array of record structs
  * (search_read, read); with envelope, web_search_read's struct holding
  * exactly the members "length" (an integer >= 0, stored in *length) and
- * "records" (that array).
+ * "records" (that array).  *count (when not NULL) receives the number of
+ * records (crud.c's list_page decides on search_count with it).
  *
  * Each record becomes record_from_odoo(s, rec): the fields of s in table
  * order, those the record has (read under xfield.odoo, written under
@@ -56,6 +57,6 @@ enum xf_rc {
  * limit: the caller's cap on answers (xr_raise_limit) keeps them within it.
  */
 enum xf_rc xf_records(const char *xml, size_t len, const struct rschema *s, bool envelope,
-                      struct buf *out, int64_t *length);
+                      struct buf *out, int64_t *length, size_t *count);
 
 #endif

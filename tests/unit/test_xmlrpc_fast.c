@@ -61,14 +61,15 @@ compare(const char *what, const char *xml, size_t len, const struct rschema *s, 
 {
 	struct buf fo, oo;
 	int64_t fl = -7, ol = -9;
+	size_t fc = 1234567, oc = 7654321;
 	enum xf_rc rc;
 	bool oracle;
 
 	buf_init(&fo, CAP);
 	buf_init(&oo, CAP);
 	buf_append(&fo, "pre", 3);   /* the fast path appends */
-	rc = xf_records(xml, len, s, envelope, &fo, &fl);
-	oracle = xf_oracle(xml, len, s, envelope, &oo, &ol);
+	rc = xf_records(xml, len, s, envelope, &fo, &fl, &fc);
+	oracle = xf_oracle(xml, len, s, envelope, &oo, &ol, &oc);
 	if (rc == XF_FALLBACK) {
 		cr_assert(fo.len == 3 && memcmp(fo.data, "pre", 4) == 0, "%s: fallback left output behind", what);
 		if (oracle)
@@ -91,6 +92,7 @@ compare(const char *what, const char *xml, size_t len, const struct rschema *s, 
 			          fo.data + 3 + k, oo.data + k, (int)(len < 3000 ? len : 3000), xml);
 		}
 		cr_assert(fo.data[fo.len] == '\0');
+		cr_assert_eq(fc, oc, "%s: %zu records, oracle %zu", what, fc, oc);
 		if (envelope)
 			cr_assert_eq(fl, ol, "%s: length %lld, oracle %lld", what, (long long)fl, (long long)ol);
 		t->handled++;
@@ -908,8 +910,8 @@ Test(xmlrpc_fast, both_refuse, .init = setup)
 		int64_t l;
 
 		buf_init(&o, CAP);
-		cr_assert(!xf_oracle(bad[i], len, xf_mixed_schema(), false, &o, &l), "the oracle took #%zu: %s", i, bad[i]);
-		cr_assert_eq(xf_records(bad[i], len, xf_mixed_schema(), false, &o, &l), XF_FALLBACK, "#%zu: %s", i, bad[i]);
+		cr_assert(!xf_oracle(bad[i], len, xf_mixed_schema(), false, &o, &l, NULL), "the oracle took #%zu: %s", i, bad[i]);
+		cr_assert_eq(xf_records(bad[i], len, xf_mixed_schema(), false, &o, &l, NULL), XF_FALLBACK, "#%zu: %s", i, bad[i]);
 		compare("both_refuse", bad[i], len, xf_mixed_schema(), false, &t);
 		buf_free(&o);
 	}
@@ -926,7 +928,7 @@ expect(const char *xml, const char *json)
 	struct tally t = { 0 };
 
 	buf_init(&o, CAP);
-	cr_assert_eq(xf_records(xml, strlen(xml), xf_mixed_schema(), false, &o, &l), XF_OK, "fell back: %s", xml);
+	cr_assert_eq(xf_records(xml, strlen(xml), xf_mixed_schema(), false, &o, &l, NULL), XF_OK, "fell back: %s", xml);
 	cr_assert_str_eq(o.data, json);
 	cr_assert(compare("expect", xml, strlen(xml), xf_mixed_schema(), false, &t));
 	buf_free(&o);
@@ -986,16 +988,16 @@ Test(xmlrpc_fast, envelope_and_cap, .init = setup)
 	int64_t l = 0;
 
 	buf_init(&o, CAP);
-	cr_assert_eq(xf_records(xml, strlen(xml), xf_mixed_schema(), true, &o, &l), XF_OK);
+	cr_assert_eq(xf_records(xml, strlen(xml), xf_mixed_schema(), true, &o, &l, NULL), XF_OK);
 	cr_assert_str_eq(o.data, "[{\"gone_field\":null,\"name\":\"x\"}]");
 	cr_assert_eq(l, 43);
 	/* not the shape asked for */
-	cr_assert_eq(xf_records(xml, strlen(xml), xf_mixed_schema(), false, &o, &l), XF_FALLBACK);
+	cr_assert_eq(xf_records(xml, strlen(xml), xf_mixed_schema(), false, &o, &l, NULL), XF_FALLBACK);
 	buf_free(&o);
 	/* output past the cap: fall back, out as it was */
 	buf_init(&o, 20);
 	buf_puts(&o, "abc");
-	cr_assert_eq(xf_records(xml, strlen(xml), xf_mixed_schema(), true, &o, &l), XF_FALLBACK);
+	cr_assert_eq(xf_records(xml, strlen(xml), xf_mixed_schema(), true, &o, &l, NULL), XF_FALLBACK);
 	cr_assert_str_eq(o.data, "abc");
 	cr_assert_eq(o.len, 3);
 	buf_free(&o);

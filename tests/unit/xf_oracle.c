@@ -13,7 +13,8 @@
 #include "xmlrpc.h"
 
 bool
-xf_oracle(const char *xml, size_t len, const struct rschema *s, bool envelope, struct buf *out, int64_t *length)
+xf_oracle(const char *xml, size_t len, const struct rschema *s, bool envelope, struct buf *out, int64_t *length,
+          size_t *count)
 {
 	json_object *v = NULL, *recs = NULL, *r, *l, *arr;
 	struct odoo_error err;
@@ -39,6 +40,8 @@ xf_oracle(const char *xml, size_t len, const struct rschema *s, bool envelope, s
 	if (recs == NULL)
 		return false;
 	n = json_object_array_length(recs);
+	if (count != NULL)
+		*count = n;
 	arr = json_object_new_array();
 	for (size_t i = 0; i < n; i++)
 		json_object_array_add(arr, record_from_odoo(s, json_object_array_get_idx(recs, i)));

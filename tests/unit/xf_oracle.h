@@ -22,7 +22,7 @@
  * variant) ever disagrees with record_from_odoo.
  */
 bool xf_oracle(const char *xml, size_t len, const struct rschema *s, bool envelope, struct buf *out,
-               int64_t *length);
+               int64_t *length, size_t *count);
 
 /*
  * Product and sale field names of the captures with every field type,
