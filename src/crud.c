@@ -478,8 +478,7 @@ list_page(struct ctx *c, const struct target *t, const struct list_query *q, str
 				return e;
 			counted = e == ODOO_OK;
 			if (e == ODOO_OK && f->done) {
-				/* Converted already: only whether the page is empty matters below. */
-				n = strcmp(f->json.data, "[]") != 0;
+				n = (int64_t)f->count;   /* converted already */
 				goto got_page;
 			}
 		}

@@ -464,6 +464,7 @@ odoo_call_fast(struct odoo *o, const struct odoo_cred *as, const char *model, co
 {
 	f->done = false;
 	f->length = 0;
+	f->count = 0;
 	buf_init(&f->json, 64u * 1024 * 1024);
 	return call_kw(o, as, model, method, args, kwargs, true, f, out, err);
 }

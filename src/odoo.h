@@ -199,6 +199,7 @@ struct odoo_fast {
 	bool        done;
 	struct buf  json;
 	int64_t     length;
+	size_t      count;    /* records in json */
 };
 
 enum odoo_err odoo_call_fast(struct odoo *o, const struct odoo_cred *as,

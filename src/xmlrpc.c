@@ -59,7 +59,7 @@ rpc(struct odoo *o, const char *ep, const char *method, json_object *params, str
 
 		/* A list answer the one-pass converter knows needs no tree at all. */
 		if (f != NULL && o->fast_path && f->schema != NULL &&
-		    xf_records(data, n, f->schema, f->envelope, &f->json, &f->length) == XF_OK) {
+		    xf_records(data, n, f->schema, f->envelope, &f->json, &f->length, &f->count) == XF_OK) {
 			f->done = true;
 			rc = ODOO_OK;
 		} else {
