@@ -412,18 +412,35 @@ crud_find(struct ctx *c, const struct target *t, json_object **api, json_object 
 
 /* ------------------------------------------------------------------- list */
 
-/* search_read of one page; *out is the array of records. */
+/*
+ * search_read of one page; *out is the array of records, or, when the
+ * backend converted them (f->done), NULL with the API's text in f.
+ */
 static enum odoo_err
-search_page(struct ctx *c, const struct target *t, const struct list_query *q, json_object **out,
-            struct odoo_error *err)
+search_page(struct ctx *c, const struct target *t, const struct list_query *q, struct odoo_fast *f,
+            json_object **out, struct odoo_error *err)
 {
-	json_object *kwargs = json_object_new_object();
+	json_object *kwargs = json_object_new_object(), *args = array1(json_object_get(q->domain));
+	enum odoo_err e;
 
 	json_object_object_add(kwargs, "fields", field_names(t->s, NULL));
 	json_object_object_add(kwargs, "offset", json_object_new_int64(q->offset));
 	json_object_object_add(kwargs, "limit", json_object_new_int64(q->limit));
 	json_object_object_add(kwargs, "order", json_object_new_string(q->order));
-	return call_list(c, t->res->model, "search_read", array1(json_object_get(q->domain)), kwargs, out, err);
+	buf_free(&f->json);   /* a fallback from web_search_read may have left it set up */
+	f->schema = t->s;
+	f->envelope = false;
+	e = auth_call_fast(c, t->res->model, "search_read", args, kwargs, f, out, err);
+	json_object_put(args);
+	json_object_put(kwargs);
+	if (e == ODOO_OK && !f->done && !json_object_is_type(*out, json_type_array)) {
+		json_object_put(*out);
+		*out = NULL;
+		err->code = e = ODOO_E_BAD_RESPONSE;
+		err->fault_code = 0;
+		snprintf(err->message, sizeof(err->message), "%s.search_read did not answer a list", t->res->model);
+	}
+	return e;
 }
 
 static enum odoo_err
@@ -482,9 +499,9 @@ list_page(struct ctx *c, const struct target *t, const struct list_query *q, str
 				goto got_page;
 			}
 		}
-		if (e != ODOO_OK && (e = search_page(c, t, q, recs, err)) != ODOO_OK)
+		if (e != ODOO_OK && (e = search_page(c, t, q, f, recs, err)) != ODOO_OK)
 			return e;
-		n = (int64_t)json_object_array_length(*recs);
+		n = f->done ? (int64_t)f->count : (int64_t)json_object_array_length(*recs);
 	}
 got_page:
 	if (n == 0 && q->offset > 0)
