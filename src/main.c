@@ -23,7 +23,7 @@ extern char **environ;
 
 static const char usage[] =
 "Usage: odoo-bridge [OPTION]...\n"
-"A REST/JSON API for Refine in front of Odoo's XML-RPC, as a FastCGI or CGI program.\n"
+"A REST/JSON API for Refine in front of Odoo (XML-RPC or JSON-2), as a FastCGI or CGI program.\n"
 "\n"
 "Started by a web server (mod_fcgid, lighttpd bin-path, spawn-fcgi) it serves\n"
 "FastCGI on the socket it was given; started as a CGI script it answers one\n"
