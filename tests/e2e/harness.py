@@ -162,6 +162,8 @@ def bridge_env(sim_url, tmpdir, **extra):
         "CORS_ORIGINS": "http://localhost:5173",
         "LOG_LEVEL": "info",
         "ODOO_PROTOCOL": PROTOCOL,
+        # run-e2e-fast-path-off.sh: every answer through xmlrpc-c's and json-c's trees (issue 20).
+        "ODOO_FAST_PATH": os.environ.get("E2E_FAST_PATH", "on"),
     }
     if PROTOCOL == "json2":
         env["ODOO_API_KEY"] = sim_api_key("admin", "admin")
