@@ -36,30 +36,48 @@ struct mock_odoo {
 /* ------------------------------------------------------------ captures */
 
 void
-mock_capture_path(char *out, size_t cap, const char *name)
+mock_fixture_path(char *out, size_t cap, const char *rel)
 {
 	const char *top = getenv("top_srcdir");
 
 	if (top && *top) {
-		snprintf(out, cap, "%s/tests/fixtures/odoo-captures/raw/%s", top, name);
+		snprintf(out, cap, "%s/tests/fixtures/odoo-captures/%s", top, rel);
 	} else {
 		/* Run by hand: find the fixtures next to this source file. */
 		const char *slash = strrchr(__FILE__, '/');
 		int dirlen = slash ? (int)(slash - __FILE__) : 1;
-		snprintf(out, cap, "%.*s/../fixtures/odoo-captures/raw/%s",
-		         dirlen, slash ? __FILE__ : ".", name);
+		snprintf(out, cap, "%.*s/../fixtures/odoo-captures/%s",
+		         dirlen, slash ? __FILE__ : ".", rel);
 	}
+}
+
+void
+mock_capture_path(char *out, size_t cap, const char *name)
+{
+	char rel[512];
+
+	snprintf(rel, sizeof rel, "raw/%s", name);
+	mock_fixture_path(out, cap, rel);
 }
 
 char *
 mock_capture(const char *name, size_t *len)
+{
+	char rel[512];
+
+	snprintf(rel, sizeof rel, "raw/%s", name);
+	return mock_fixture(rel, len);
+}
+
+char *
+mock_fixture(const char *rel, size_t *len)
 {
 	char path[1024];
 	FILE *f;
 	char *data;
 	long n;
 
-	mock_capture_path(path, sizeof path, name);
+	mock_fixture_path(path, sizeof path, rel);
 	f = fopen(path, "rb");
 	cr_assert_not_null(f, "cannot open %s: %s", path, strerror(errno));
 	cr_assert_eq(fseek(f, 0, SEEK_END), 0);
@@ -70,7 +88,8 @@ mock_capture(const char *name, size_t *len)
 	cr_assert_eq(fread(data, 1, (size_t)n, f), (size_t)n);
 	data[n] = '\0';
 	fclose(f);
-	*len = (size_t)n;
+	if (len)
+		*len = (size_t)n;
 	return data;
 }
 

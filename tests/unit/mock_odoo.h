@@ -79,6 +79,10 @@ void mock_capture_path(char *out, size_t cap, const char *name);
 /* Reads a capture (NUL-terminated; *len its size).  Fails the test if missing.  Caller frees. */
 char *mock_capture(const char *name, size_t *len);
 
+/* The same for any file under tests/fixtures/odoo-captures (rel, e.g. "odoo19/json2/x.meta.json"); len may be NULL. */
+void mock_fixture_path(char *out, size_t cap, const char *rel);
+char *mock_fixture(const char *rel, size_t *len);
+
 /*
  * Copies the value of the request's header name (case-insensitive, white
  * space around it trimmed) into out; false (out "") when it has none.

@@ -30,47 +30,24 @@
 
 /* ------------------------------------------------------------ captures */
 
-/* Where json2/<file> is (through $top_srcdir, which make check exports, else next to this file). */
+/* Where json2/<file> is (mock_odoo.c finds the captures). */
 static void
 j2_path(char *out, size_t cap, const char *file)
 {
-	const char *top = getenv("top_srcdir");
+	char rel[512];
 
-	if (top && *top) {
-		snprintf(out, cap, "%s/tests/fixtures/odoo-captures/odoo19/json2/%s", top, file);
-	} else {
-		const char *slash = strrchr(__FILE__, '/');
-		int dirlen = slash ? (int)(slash - __FILE__) : 1;
-
-		snprintf(out, cap, "%.*s/../fixtures/odoo-captures/odoo19/json2/%s",
-		         dirlen, slash ? __FILE__ : ".", file);
-	}
+	snprintf(rel, sizeof rel, "odoo19/json2/%s", file);
+	mock_fixture_path(out, cap, rel);
 }
 
 /* json2/<name><suffix>, NUL-terminated; fails the test when missing. */
 static char *
 j2_file(const char *name, const char *suffix, size_t *len)
 {
-	char file[256], path[1024];
-	FILE *f;
-	char *data;
-	long n;
+	char rel[512];
 
-	snprintf(file, sizeof file, "%s%s", name, suffix);
-	j2_path(path, sizeof path, file);
-	f = fopen(path, "rb");
-	cr_assert_not_null(f, "cannot open %s: %s", path, strerror(errno));
-	cr_assert_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	cr_assert_geq(n, 0);
-	rewind(f);
-	data = xmalloc((size_t)n + 1);
-	cr_assert_eq(fread(data, 1, (size_t)n, f), (size_t)n);
-	data[n] = '\0';
-	fclose(f);
-	if (len)
-		*len = (size_t)n;
-	return data;
+	snprintf(rel, sizeof rel, "odoo19/json2/%s%s", name, suffix);
+	return mock_fixture(rel, len);
 }
 
 /* json2/<name><suffix> parsed; NULL when it is empty or not JSON. */
