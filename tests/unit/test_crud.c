@@ -1192,6 +1192,49 @@ body_text(const struct exchange *x)
 }
 
 /*
+ * Runs each list query of products with the fast path off (the suite's
+ * client) and on (a second client), and requires the same body bytes and
+ * X-Total-Count; returns how often the one-pass path ran.
+ */
+static unsigned long
+compare_fast_paths(const char *const *queries, size_t n)
+{
+	struct odoo_config oc = { .db = "odoo_pelotazo", .username = "admin", .password = "admin",
+	                          .protocol = ODOO_PROTO_XMLRPC, .timeout_ms = 5000, .max_response = 1 << 22,
+	                          .fast_path = true };
+	struct odoo *slow = client, *fast;
+	struct odoo_stats st;
+	struct exchange x;
+	char url[64], *body[2], total[2][24];
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", mock_odoo_port(mock));
+	oc.url = url;
+	fast = odoo_new(&oc);
+	cr_assert_not_null(fast);
+	for (size_t i = 0; i < n; i++) {
+		for (int k = 0; k < 2; k++) {
+			client = k == 0 ? slow : fast;
+			run(&x, crud_list, "GET", queries[i], NULL, NULL, "products", NULL, NULL);
+			cr_assert_eq(x.res.status, 200, "query %s", queries[i]);
+			body[k] = body_text(&x);
+			cr_assert_not_null(response_get_header(&x.res, "X-Total-Count"));
+			snprintf(total[k], sizeof(total[k]), "%s", response_get_header(&x.res, "X-Total-Count"));
+			done(&x);
+		}
+		cr_assert_str_eq(body[1], body[0], "query %s", queries[i]);
+		cr_assert_str_eq(total[1], total[0], "X-Total-Count of %s", queries[i]);
+		free(body[0]);
+		free(body[1]);
+	}
+	client = slow;
+	odoo_get_stats(slow, &st);
+	cr_assert_eq(st.fast, 0, "ODOO_FAST_PATH=off ran it");
+	odoo_get_stats(fast, &st);
+	odoo_free(fast);
+	return st.fast;
+}
+
+/*
  * ODOO_FAST_PATH: list pages converted in one pass from XML-RPC answer the
  * same bytes as through xmlrpc-c and json-c, and the one-pass path really
  * ran (the client's counter); off, it never runs.
@@ -1201,79 +1244,20 @@ Test(crud, list_fast_path_answers_the_same_bytes)
 	static const char *const queries[] = {
 		"_start=0&_end=2&_sort=list_price&_order=desc", "page=1&limit=10", "",
 	};
-	struct odoo_config oc = { .db = "odoo_pelotazo", .username = "admin", .password = "admin",
-	                          .protocol = ODOO_PROTO_XMLRPC, .timeout_ms = 5000, .max_response = 1 << 22 };
-	struct odoo *slow = client, *fast;
-	struct odoo_stats st;
-	struct exchange x;
-	char url[64], *want, *got;
+	unsigned long ran;
 
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d", mock_odoo_port(mock));
-	oc.url = url;
-	oc.fast_path = true;
-	fast = odoo_new(&oc);
-	cr_assert_not_null(fast);
 	responder = products_full_page;
-	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
-		client = slow;
-		run(&x, crud_list, "GET", queries[i], NULL, NULL, "products", NULL, NULL);
-		cr_assert_eq(x.res.status, 200);
-		want = body_text(&x);
-		done(&x);
-		client = fast;
-		run(&x, crud_list, "GET", queries[i], NULL, NULL, "products", NULL, NULL);
-		cr_assert_eq(x.res.status, 200);
-		got = body_text(&x);
-		cr_assert_str_eq(response_get_header(&x.res, "X-Total-Count") ? "x" : "", "x");
-		done(&x);
-		cr_assert_str_eq(got, want, "query %s", queries[i]);
-		free(want);
-		free(got);
-	}
-	client = slow;
-	odoo_get_stats(fast, &st);
-	cr_assert_eq(st.fast, 3, "the one-pass path ran %lu times", st.fast);
-	odoo_get_stats(slow, &st);
-	cr_assert_eq(st.fast, 0, "ODOO_FAST_PATH=off ran it");
-	odoo_free(fast);
+	ran = compare_fast_paths(queries, sizeof(queries) / sizeof(queries[0]));
+	cr_assert_eq(ran, 3, "the one-pass path ran %lu times", ran);
 }
 
 /* Without web_search_read (Odoo 13), search_read's answers go the one-pass way too, and agree with the tree's. */
 Test(crud, fast_path_on_search_read_pages)
 {
 	static const char *const queries[] = { "page=1&limit=10", "page=5&limit=10", "_start=40&_end=50" };
-	struct odoo_config oc = { .db = "odoo_pelotazo", .username = "admin", .password = "admin",
-	                          .protocol = ODOO_PROTO_XMLRPC, .timeout_ms = 5000, .max_response = 1 << 22,
-	                          .fast_path = true };
-	struct odoo *slow = client, *fast;
-	struct odoo_stats st;
-	struct exchange x;
-	char url[64], *want, *got, total[2][24];
+	unsigned long ran;
 
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d", mock_odoo_port(mock));
-	oc.url = url;
-	fast = odoo_new(&oc);
 	older(products_full_page, "AttributeError: The method 'web_search_read' does not exist on the model 'product.product'");
-	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
-		client = slow;
-		run(&x, crud_list, "GET", queries[i], NULL, NULL, "products", NULL, NULL);
-		cr_assert_eq(x.res.status, 200);
-		want = body_text(&x);
-		snprintf(total[0], sizeof(total[0]), "%s", response_get_header(&x.res, "X-Total-Count"));
-		done(&x);
-		client = fast;
-		run(&x, crud_list, "GET", queries[i], NULL, NULL, "products", NULL, NULL);
-		cr_assert_eq(x.res.status, 200);
-		got = body_text(&x);
-		snprintf(total[1], sizeof(total[1]), "%s", response_get_header(&x.res, "X-Total-Count"));
-		done(&x);
-		cr_assert_str_eq(got, want, "query %s", queries[i]);
-		cr_assert_str_eq(total[1], total[0], "X-Total-Count of %s", queries[i]);
-		free(want);
-		free(got);
-	}
-	client = slow;
-	odoo_get_stats(fast, &st);
-	cr_assert_eq(st.fast, 3, "the one-pass path ran %lu times", st.fast);
-	odoo_free(fast);
+	ran = compare_fast_paths(queries, sizeof(queries) / sizeof(queries[0]));
+	cr_assert_eq(ran, 3, "the one-pass path ran %lu times", ran);
 }
