@@ -9,15 +9,13 @@
 
 struct odoo;
 struct schema_cache;
-struct throttle;
-struct revoke;
+struct state;
 struct schema_scopes;
 
 /* Made once at start-up; read-only afterwards (shared by all threads). */
 struct app {
 	struct config   cfg;
-	struct throttle *throttle;    /* login failure counters, shared between processes */
-	struct revoke   *revoke;      /* revoked tokens (logout), shared between processes */
+	struct state    *state;       /* throttle, revoked tokens, cache: shared between processes (state.h) */
 	struct cred_key  cred_key;    /* seals users' credentials in tokens (auth_app_init) */
 	bool             cred_key_ready;
 };

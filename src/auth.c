@@ -10,8 +10,7 @@
 #include "auth.h"
 #include "odoo.h"
 #include "odoo_answer.h"
-#include "revoke.h"
-#include "throttle.h"
+#include "state.h"
 #include "token.h"
 #include "util.h"
 
@@ -324,7 +323,7 @@ void
 auth_token(struct ctx *c)
 {
 	const struct config *cfg = c->cfg;
-	struct throttle *th = c->w->app->throttle;
+	struct state *st = c->w->app->state;
 	const char *addr = c->req->remote_addr != NULL ? c->req->remote_addr : "";
 	struct login_form f;
 	struct odoo_error err;
@@ -341,7 +340,7 @@ auth_token(struct ctx *c)
 	if (!read_login_form(c, &f))
 		goto out;
 	/* The throttle comes first: a blocked login costs Odoo nothing. */
-	if (th != NULL && throttle_check(th, f.username, addr, now, &(const struct throttle_limits){
+	if (st != NULL && state_throttle_check(st, f.username, addr, now, &(const struct throttle_limits){
 	                                 .per_pair = cfg->login_max_failures,
 	                                 .per_addr = cfg->login_max_failures_addr,
 	                                 .per_login = cfg->login_max_failures_login,
@@ -360,8 +359,8 @@ auth_token(struct ctx *c)
 		goto out;
 	}
 	if (uid <= 0) {
-		if (th != NULL)
-			throttle_fail(th, f.username, addr, now);
+		if (st != NULL)
+			state_throttle_fail(st, f.username, addr, now);
 		log_info("login failed: login=%s addr=%s", f.username, addr);
 		response_error(c->res, c->req->lang, 401, MSG_BAD_LOGIN, NULL);
 		response_add_header(c->res, "WWW-Authenticate", "Bearer");
@@ -373,8 +372,8 @@ auth_token(struct ctx *c)
 		goto out;
 	}
 	/* The password was right: the address is a known one for this login, refused or not. */
-	if (th != NULL)
-		throttle_success(th, f.username, addr, now);
+	if (st != NULL)
+		state_throttle_success(st, f.username, addr, now);
 	if (refusal != 0) {
 		log_warn("login refused: login=%s uid=%ld addr=%s: %s", f.username, uid, addr,
 		         refusal == MSG_LOGIN_NOT_INTERNAL ? "not an internal user" : "in none of LOGIN_GROUPS");
@@ -471,8 +470,8 @@ auth_require(struct ctx *c)
 	}
 	if (e == TOKEN_OK) {
 		/* Logged out?  A list that cannot be read now is a 503, never a pass (revoke.h). */
-		enum revoke_state rs = c->w->app->revoke != NULL
-		                       ? revoke_lookup(c->w->app->revoke, c->user.jti, now_unix()) : REVOKE_ABSENT;
+		enum revoke_state rs = c->w->app->state != NULL
+		                       ? state_revoke_lookup(c->w->app->state, c->user.jti, now_unix()) : REVOKE_ABSENT;
 		if (rs == REVOKE_UNKNOWN) {
 			identity_wipe(&c->user);
 			log_warn("token check: the revocation list is busy; answering 503: addr=%s", addr);
@@ -499,11 +498,11 @@ auth_require(struct ctx *c)
 void
 auth_logout(struct ctx *c)
 {
-	struct revoke *rv = c->w->app->revoke;
+	struct state *st = c->w->app->state;
 
 	if (!auth_require(c))
 		return;
-	if (rv == NULL || !revoke_add(rv, c->user.jti, c->user.exp, now_unix())) {
+	if (st == NULL || !state_revoke_add(st, c->user.jti, c->user.exp, now_unix())) {
 		log_error("logout: cannot record the revocation of login=%s's token", c->user.sub);
 		response_error(c->res, c->req->lang, 503, MSG_REVOKE_UNAVAILABLE, NULL);
 		response_add_header(c->res, "Retry-After", "1");
