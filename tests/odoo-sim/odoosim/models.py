@@ -603,6 +603,10 @@ class SaleOrderLine(BaseModel):
         products = self.env["product.product"]
         if type(product) is int and product in products._table:
             return products, product
+        if type(product) is int and product:
+            # As Odoo: the line's computes read the product first, which raises MissingError
+            # ("Record does not exist or has been deleted. (Record: product.product(999999,), ...)").
+            raise products._missing_error([product])
         return products, None
 
     def _default_name(self, vals):
