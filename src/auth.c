@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "auth.h"
+#include "metrics.h"
 #include "odoo.h"
 #include "odoo_answer.h"
 #include "lang.h"
@@ -550,6 +551,7 @@ auth_token(struct ctx *c)
 	                                 .per_login = cfg->login_max_failures_login,
 	                                 .window = cfg->login_window }, &retry) == THROTTLE_BLOCK) {
 		log_warn("login throttled: login=%s addr=%s retry_after=%ld", f.username, addr, retry);
+		metrics_login(METRICS_LOGIN_THROTTLED);
 		response_error(c->res, c->req->lang, 429, MSG_TOO_MANY_LOGINS, NULL);
 		add_header_long(c->res, "Retry-After", retry);
 		goto out;
@@ -559,6 +561,7 @@ auth_token(struct ctx *c)
 	if (rc != ODOO_OK) {
 		/* Odoo's trouble is not the user's failure: the throttle does not count it. */
 		log_warn("login error: login=%s addr=%s", f.username, addr);
+		metrics_login(METRICS_LOGIN_ERROR);
 		odoo_answer_error(c, &err, "common.authenticate");
 		goto out;
 	}
@@ -566,12 +569,14 @@ auth_token(struct ctx *c)
 		if (st != NULL)
 			state_throttle_fail(st, f.username, addr, now);
 		log_info("login failed: login=%s addr=%s", f.username, addr);
+		metrics_login(METRICS_LOGIN_FAILED);
 		response_error(c->res, c->req->lang, 401, MSG_BAD_LOGIN, NULL);
 		response_add_header(c->res, "WWW-Authenticate", "Bearer");
 		goto out;
 	}
 	rc = admit(c, uid, f.password, api_key, &refusal, &err);
 	if (rc != ODOO_OK) {
+		metrics_login(METRICS_LOGIN_ERROR);
 		odoo_answer_error(c, &err, "res.users.has_group");
 		goto out;
 	}
@@ -581,6 +586,7 @@ auth_token(struct ctx *c)
 	if (refusal != 0) {
 		log_warn("login refused: login=%s uid=%ld addr=%s: %s", f.username, uid, addr,
 		         refusal == MSG_LOGIN_NOT_INTERNAL ? "not an internal user" : "in none of LOGIN_GROUPS");
+		metrics_login(METRICS_LOGIN_REFUSED);
 		response_error(c->res, c->req->lang, 403, refusal, NULL);
 		goto out;
 	}
@@ -603,6 +609,7 @@ auth_token(struct ctx *c)
 	}
 	log_info("login ok: login=%s uid=%ld addr=%s mode=%s", f.username, uid, addr,
 	         cfg->auth_mode == AUTH_USER ? "user" : "service");
+	metrics_login(METRICS_LOGIN_OK);
 	body = json_object_new_object();
 	json_object_object_add(body, "access_token", json_object_new_string(token));
 	json_object_object_add(body, "token_type", json_object_new_string("bearer"));
@@ -616,15 +623,9 @@ out:
 	form_free(&f);
 }
 
-/*
- * The token of an "Authorization: Bearer <token>" value (RFC 7235:
- * scheme case-insensitive, then one or more spaces), trailing spaces
- * trimmed, into out[outlen].  Returns false when the value does not carry
- * bearer credentials at all; a token longer than out is cut to a string
- * token_verify refuses as too long.
- */
-static bool
-bearer_token(const char *h, char *out, size_t outlen)
+/* auth.h */
+bool
+auth_bearer_token(const char *h, char *out, size_t outlen)
 {
 	size_t n;
 
@@ -657,7 +658,7 @@ auth_require(struct ctx *c)
 	enum token_err e;
 
 	memset(&c->user, 0, sizeof(c->user));
-	if (h == NULL || !bearer_token(h, token, sizeof(token))) {
+	if (h == NULL || !auth_bearer_token(h, token, sizeof(token))) {
 		log_info("no bearer credentials: addr=%s", addr);
 		response_error(c->res, c->req->lang, 401, MSG_NOT_AUTHENTICATED, NULL);
 		response_add_header(c->res, "WWW-Authenticate", "Bearer");
@@ -713,6 +714,7 @@ auth_logout(struct ctx *c)
 		return;
 	}
 	log_info("logout: login=%s uid=%ld: token revoked until it expires", c->user.sub, c->user.uid);
+	metrics_token_revoked();
 	/* RFC 7009 answers a revocation 200 with no body; 204 says the same plainly. */
 	c->res->status = 204;
 }

@@ -12,7 +12,7 @@
 #include "config.h"
 #include "lang.h"
 
-enum kind { K_STR, K_LONG, K_SIZE, K_URL, K_SECRET, K_ORIGINS, K_LEVEL, K_PATH, K_AUTHMODE, K_XMLIDS, K_PROTOCOL, K_ONOFF };
+enum kind { K_STR, K_LONG, K_SIZE, K_URL, K_SECRET, K_ORIGINS, K_LEVEL, K_PATH, K_AUTHMODE, K_XMLIDS, K_PROTOCOL, K_ONOFF, K_NETS };
 
 /*
  * The settings: one row each.  Behaviour is data (CONVENTIONS.md): adding a
@@ -60,6 +60,10 @@ static const struct setting settings[] = {
 	{ "ODOO_LANG",               K_STR,     "auto", 1, 0, OFF(odoo_lang) },
 	{ "THROTTLE_FILE",           K_PATH,    "", 0, 0, OFF(throttle_file) },
 	{ "REVOKE_FILE",             K_PATH,    "", 0, 0, OFF(revoke_file) },
+	{ "METRICS_FILE",            K_PATH,    "", 0, 0, OFF(metrics_file) },
+	{ "METRICS_ALLOW",           K_NETS,    "127.0.0.0/8, ::1", 0, 0, OFF(metrics_allow) },
+	/* Optional: empty admits no one by token (METRICS_ALLOW only). */
+	{ "METRICS_TOKEN",           K_SECRET,  "", 16, 0, OFF(metrics_token) },
 };
 
 #define MAX_LINE 8192
@@ -508,6 +512,15 @@ apply(struct config *cfg, const struct setting *s, const char *v, struct config_
 		}
 		seterr(err, "%s: '%s' is not one of on, off", s->name, v);
 		return false;
+	case K_NETS: {
+		char bad[80];
+
+		if (!netlist_parse(v, (struct netlist *)(base + s->off), bad, sizeof bad)) {
+			seterr(err, "%s: '%s' is not an IP address or network (address/prefix)", s->name, bad);
+			return false;
+		}
+		return true;
+	}
 	case K_PROTOCOL: {
 		static const char *const names[] = {
 			[ODOO_PROTO_AUTO] = "auto", [ODOO_PROTO_XMLRPC] = "xmlrpc", [ODOO_PROTO_JSON2] = "json2",
@@ -574,6 +587,10 @@ config_load(struct config *cfg, const char *file, char **envp, struct config_err
 		free(cfg->revoke_file);
 		cfg->revoke_file = xasprintf("/dev/shm/odoo-bridge-%lu.revoked", (unsigned long)geteuid());
 	}
+	if (cfg->metrics_file[0] == '\0') {
+		free(cfg->metrics_file);
+		cfg->metrics_file = xasprintf("/dev/shm/odoo-bridge-%lu.metrics", (unsigned long)geteuid());
+	}
 	ok = true;
 out:
 	raw_free(&r);
@@ -607,6 +624,7 @@ config_free(struct config *cfg)
 	cfg->cors_origins = NULL;
 	free(cfg->config_file);
 	cfg->config_file = NULL;
+	netlist_free(&cfg->metrics_allow);
 }
 
 bool

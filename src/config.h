@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netaddr.h"
 #include "odoo.h"
 #include "util.h"
 
@@ -50,6 +51,9 @@ struct config {
 	long    login_window;      /* LOGIN_WINDOW seconds */
 	char   *throttle_file;     /* THROTTLE_FILE: shared counter table */
 	char   *revoke_file;       /* REVOKE_FILE: shared list of revoked tokens */
+	char   *metrics_file;      /* METRICS_FILE: the counters /metrics shows, shared by the processes */
+	struct netlist metrics_allow; /* METRICS_ALLOW: client networks that may read /metrics */
+	char   *metrics_token;     /* METRICS_TOKEN (secret, optional): a bearer token that may read /metrics */
 	char   *config_file;       /* the file read, or NULL */
 };
 

@@ -15,6 +15,7 @@
 
 #include "odoo.h"
 #include "auth.h"
+#include "metrics.h"
 #include "server.h"
 #include "state.h"
 
@@ -345,8 +346,10 @@ main(int argc, char **argv)
 
 	/* Never NULL: a table that cannot be shared logs once and falls back to a private one. */
 	g_app.state = state_open(&g_app.cfg);
+	metrics_open(g_app.cfg.metrics_file, NULL);
 	if (!auth_app_init(&g_app) && g_app.cfg.auth_mode == AUTH_USER) {
 		state_close(g_app.state);
+		metrics_close();
 		config_free(&g_app.cfg);
 		return 1;
 	}
@@ -372,6 +375,7 @@ main(int argc, char **argv)
 		}
 	}
 	state_close(g_app.state);
+	metrics_close();
 	config_free(&g_app.cfg);
 	return rc;
 }

@@ -37,6 +37,7 @@ enum msg {
 	MSG_ODOO_BAD_ANSWER,     /* 502 */
 	MSG_ODOO_UNAVAILABLE,    /* 503 */
 	MSG_ODOO_TIMEOUT,        /* 504 */
+	MSG_METRICS_DENIED,      /* 403 at /metrics: not in METRICS_ALLOW, no METRICS_TOKEN */
 	MSG__COUNT
 };
 
@@ -56,6 +57,9 @@ struct response {
 	struct header headers[MAX_HEADERS];
 	size_t        n_headers;
 	json_object  *body;       /* owned; NULL for no body */
+	char         *text;       /* owned: a body that is not JSON (response_text), or NULL */
+	size_t        text_len;
+	char         *text_type;  /* its Content-Type */
 	bool          written;
 };
 
@@ -80,6 +84,13 @@ const char *response_get_header(const struct response *res, const char *name);
 json_object *json_raw(const char *text, size_t len);
 
 void response_json(struct response *res, int status, json_object *body);
+
+/*
+ * Sets the status and a body that is not JSON (e.g. Prometheus's text
+ * format): len bytes of text, copied, sent as they are with content_type
+ * (a literal, not from outside).  Replaces a JSON body set before.
+ */
+void response_text(struct response *res, int status, const char *content_type, const char *text, size_t len);
 
 /*
  * The error envelope {"detail", "message", "statusCode"[, "errors"]}.

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "metrics.h"
 #include "odoo.h"
 #include "resource.h"
 #include "server.h"
@@ -121,6 +122,13 @@ server_handle(struct worker *w, char **envp, const struct io_ops *io)
 	free(out);
 
 	us = now_mono_us() - req.start_us;
+	{
+		char route[METRICS_LABEL_MAX];
+
+		if (m.route != NULL)
+			router_label(m.route, req.route_params, app_route_literal, route, sizeof route);
+		metrics_http(m.route != NULL ? route : NULL, req.method, status, us);
+	}
 	/* The access line: never the query string nor the Authorization header. */
 	log_info("%s %s %d %lld.%03lldms%s%s", req.method, req.path, status,
 	    (long long)(us / 1000), (long long)(us % 1000),
