@@ -303,7 +303,7 @@ record(uint32_t family, const char *a, const char *b, const char *c, int64_t us)
 
 	if (g_slots == NULL)
 		return;
-	if (label_ok(a) && label_ok(b) && strcmp(a, "other") != 0 && strcmp(b, "other") != 0)
+	if (label_ok(a) && label_ok(b))
 		s = get_series(family, lab, false);
 	if (s == NULL) {
 		lab[0] = lab[1] = "other";

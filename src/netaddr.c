@@ -86,7 +86,9 @@ netlist_parse(const char *text, struct netlist *out, char *bad, size_t badlen)
 	memset(out, 0, sizeof *out);
 	if (badlen > 0)
 		bad[0] = '\0';
-	while (*p != '\0') {
+	if (p[strspn(p, " \t")] == '\0')
+		return true;
+	for (;;) {
 		const char *end = strchr(p, ',');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
 		char item[ITEM_MAX];
