@@ -609,9 +609,9 @@ metrics_render(struct buf *out)
 	     render_histogram(out, s, n, FAM_HTTP, "odoo_bridge_http_request_duration_seconds",
 	                      "Time from the request's arrival to its answer, by route template, method and status class") &&
 	     render_counter(out, s, n, FAM_ODOO, "odoo_bridge_odoo_calls_total",
-	                    "Round trips to Odoo, by model, method and outcome (retries included)") &&
+	                    "Calls to Odoo, each attempt counted (retries included), by model, method and outcome; the logins and version questions are model \"common\"") &&
 	     render_histogram(out, s, n, FAM_ODOO, "odoo_bridge_odoo_call_duration_seconds",
-	                      "Time of one round trip to Odoo, by model, method and outcome") &&
+	                      "Time of one call to Odoo, by model, method and outcome") &&
 	     scalar(out, "odoo_bridge_odoo_retries_total", "counter",
 	            "Odoo calls made once more because Odoo was unreachable", value(C_RETRIES)) &&
 	     scalar(out, "odoo_bridge_odoo_relogins_total", "counter",

@@ -192,8 +192,11 @@ ask_version(struct odoo *o, const struct odoo_backend *be, struct odoo_version *
 {
 	struct call k = { .op = OP_VERSION, .what = be == &odoo_json2 ? "json.version" : "common.version",
 	                  .version = v };
+	enum odoo_err rc = run(o, be, &k, true, err);
 
-	return run(o, be, &k, true, err);
+	if (rc == ODOO_OK && v->text[0] != '\0')
+		metrics_odoo_info(NULL, v->text);
+	return rc;
 }
 
 /*
@@ -213,10 +216,8 @@ server_version(struct odoo *o, struct odoo_version *v, struct odoo_error *err)
 		rc = ask_version(o, &odoo_xmlrpc, v, err);
 	else if (rc == ODOO_E_MISSING)
 		rc = odoo_set_err(err, ODOO_E_BAD_RESPONSE, "ODOO_PROTOCOL=json2, but this Odoo has no JSON-2");
-	if (rc == ODOO_OK) {
+	if (rc == ODOO_OK)
 		o->server = *v;
-		metrics_odoo_info(NULL, v->text);
-	}
 	return rc;
 }
 
