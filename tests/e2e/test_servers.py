@@ -192,8 +192,17 @@ def check_preflight(h):
     assert r.body == b""
 
 
+def check_metrics(h):
+    # The server hands the bridge the client's address (REMOTE_ADDR): loopback may read them.
+    h.request("GET", "/health")
+    r = anonymous(h).request("GET", "/metrics")
+    assert r.status == 200, (r.status, r.body)
+    assert r.getheader("Content-Type") == "text/plain; version=0.0.4; charset=utf-8"
+    assert b'odoo_bridge_http_requests_total{route="/health",method="GET",status="2xx"} ' in r.body, r.body
+
+
 CORE_CHECKS = [check_health, check_token_flow, check_list, check_customer_crud, check_no_token,
-               check_bad_token, check_not_found, check_body_over_max_body, check_preflight]
+               check_bad_token, check_not_found, check_body_over_max_body, check_preflight, check_metrics]
 
 
 # ---- the suite, once per server ----
@@ -243,11 +252,16 @@ def test_body_over_the_servers_limit_is_refused_early(deployment):
     assert "x-request-id" not in head.lower(), "the server, not the bridge, answers"
 
 
+def test_metrics_answer_loopback(http):
+    check_metrics(http)
+
+
 def test_cors_preflight(http):
     check_preflight(http)
 
 
-@pytest.mark.parametrize("path", ["/apifoo", "/api.bak", "/apiv1/customers", "/tokens", "/token/x", "/healthz"])
+@pytest.mark.parametrize("path", ["/apifoo", "/api.bak", "/apiv1/customers", "/tokens", "/token/x", "/healthz",
+                                  "/metricsz", "/metrics/x"])
 def test_prefix_trap_is_not_served_by_the_bridge(http, path):
     r = http.request("GET", path)
     assert r.status == 404, (r.status, r.body)
