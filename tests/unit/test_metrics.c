@@ -9,7 +9,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "metrics.h"
+#include "request.h"
+#include "response.h"
 #include "shm_fixture.h"
 #include "util.h"
 
@@ -496,4 +499,62 @@ Test(metrics, access_rules)
 	memcpy(huge, "Bearer ", 7);
 	cr_assert_not(metrics_allowed(&none, huge + 7 + (sizeof huge - 1 - 7 - 1023), "192.0.2.1", huge));
 	netlist_free(&loop);
+}
+
+/* GET /metrics as the handler answers it, for one client address and Authorization header. */
+static int
+handle(const char *addr, const char *authz, struct response *res)
+{
+	char *conf[] = { "ODOO_PASSWORD=x", "JWT_SECRET=0123456789abcdef0123456789abcdef",
+	                 "METRICS_ALLOW=127.0.0.0/8, 2001:db8::/32", "METRICS_TOKEN=0123456789abcdef-metrics", NULL };
+	char a[80], z[200];
+	char *env[] = { "REQUEST_METHOD=GET", "PATH_INFO=/metrics", a, z, NULL };
+	struct config cfg;
+	struct config_error cerr;
+	struct request req;
+	struct ctx c;
+
+	snprintf(a, sizeof a, "REMOTE_ADDR=%s", addr);
+	snprintf(z, sizeof z, "HTTP_AUTHORIZATION=%s", authz ? authz : "");
+	if (authz == NULL)
+		env[3] = NULL;
+	cr_assert(config_load(&cfg, NULL, conf, &cerr), "%s", cerr.msg);
+	cr_assert_eq(request_init(&req, env), REQ_OK);
+	response_init(res);
+	memset(&c, 0, sizeof c);
+	c.cfg = &cfg;
+	c.req = &req;
+	c.res = res;
+	metrics_handler(&c);
+	request_free(&req);
+	config_free(&cfg);
+	return res->status;
+}
+
+Test(metrics, the_handler_admits_allowed_addresses_and_the_token_only)
+{
+	struct response res;
+
+	open_ok();
+	metrics_http("/health", "GET", 200, 1);
+	cr_assert_eq(handle("127.0.0.1", NULL, &res), 200);
+	cr_assert_not_null(res.text);
+	cr_assert_not_null(strstr(res.text, HTTP("/health", "GET", "2xx") " 1\n"));
+	cr_assert_str_eq(res.text_type, METRICS_CONTENT_TYPE);
+	cr_assert_str_eq(response_get_header(&res, "Cache-Control"), "no-store");
+	response_free(&res);
+	cr_assert_eq(handle("2001:db8::7", NULL, &res), 200);
+	response_free(&res);
+	cr_assert_eq(handle("192.0.2.1", "Bearer 0123456789abcdef-metrics", &res), 200);
+	response_free(&res);
+
+	cr_assert_eq(handle("192.0.2.1", NULL, &res), 403);
+	cr_assert_null(res.text, "nothing of the figures");
+	cr_assert_str_eq(json_object_get_string(json_object_object_get(res.body, "detail")),
+	                 "No tiene permiso para ver las métricas");
+	response_free(&res);
+	cr_assert_eq(handle("192.0.2.1", "Bearer 0123456789abcdef-metricz", &res), 403);
+	response_free(&res);
+	cr_assert_eq(handle("", NULL, &res), 403);
+	response_free(&res);
 }
