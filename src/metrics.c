@@ -212,8 +212,9 @@ same_series(const struct series *s, uint32_t family, const char *const lab[NLABE
 {
 	if (s->family != family)
 		return false;
+	/* Bounded: a damaged file must not make a lookup read past its slot. */
 	for (int i = 0; i < NLABELS; i++)
-		if (strcmp(s->label[i], lab[i]) != 0)
+		if (strncmp(s->label[i], lab[i], METRICS_LABEL_MAX) != 0)
 			return false;
 	return true;
 }
@@ -555,6 +556,8 @@ snapshot(size_t *n)
 			continue;
 		d->family = s->family;
 		memcpy(d->label, s->label, sizeof d->label);
+		for (int j = 0; j < NLABELS; j++)
+			d->label[j][METRICS_LABEL_MAX - 1] = '\0';
 		for (int j = 0; j <= NBUCKETS; j++) {
 			d->count[j] = atomic_load_explicit(&s->count[j], memory_order_relaxed);
 			d->total += d->count[j];
