@@ -289,6 +289,7 @@ def test_fcgid_recycles_processes_without_failing_requests(deployment, http):
     if deployment.kind != "apache-fcgid":
         pytest.skip("only mod_fcgid recycles processes (MaxRequestsPerProcess)")
     before = deployment.read_log().count("exit(lifetime expired)")
+    counted = metric(http, HEALTH_OK)
     failed = []
     for i in range(500):
         r = http.request("GET", "/health")
@@ -299,6 +300,21 @@ def test_fcgid_recycles_processes_without_failing_requests(deployment, http):
     # proves the test's MaxRequestsPerProcess reached mod_fcgid.
     harness.wait_for(lambda: deployment.read_log().count("exit(lifetime expired)") - before >= 20,
                      timeout=15, what="mod_fcgid to replace processes")
+    # /metrics counted every one of them, whichever process, gone or not, answered.
+    assert metric(http, HEALTH_OK) - counted == 500
+
+
+HEALTH_OK = 'odoo_bridge_http_requests_total{route="/health",method="GET",status="2xx"}'
+
+
+def metric(h, series):
+    """The value of one series in a /metrics scrape (0 when absent)."""
+    r = anonymous(h).request("GET", "/metrics")
+    assert r.status == 200, (r.status, r.body)
+    for line in r.body.decode().splitlines():
+        if line.startswith(series + " "):
+            return int(line.split()[-1])
+    return 0
 
 
 def test_apache_prefix_mount(deployment):
