@@ -12,6 +12,7 @@
 
 #include "resource.h"
 #include "util.h"
+#include "xmlrpc_fast.h"
 
 /*
  * xr_parse_response, the checks of crud.c (an array; with envelope a
@@ -23,6 +24,14 @@
  */
 bool xf_oracle(const char *xml, size_t len, const struct rschema *s, bool envelope, struct buf *out,
                int64_t *length, size_t *count);
+
+/*
+ * The same for xf_convert's spec: with lines, each record gets them as
+ * crud.c's crud_read adds them (false where crud_read would read ids);
+ * more than max_records records is false.
+ */
+bool xf_oracle_spec(const char *xml, size_t len, const struct xf_spec *spec, struct buf *out,
+                    int64_t *length, size_t *count);
 
 /*
  * Product and sale field names of the captures with every field type,
