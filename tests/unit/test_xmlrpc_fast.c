@@ -171,6 +171,7 @@ resource_of_model(const char *model)
 	static const char *const map[][2] = {
 		{ "product.product", "products" }, { "res.partner", "customers" },
 		{ "sale.order", "sales" }, { "sale.order.line", "sale_lines" },
+		{ "product.category", "categories" }, { "res.country", "countries" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
@@ -181,67 +182,113 @@ resource_of_model(const char *model)
 
 static const char *const all_resources[] = { "products", "customers", "suppliers", "sales", "sale_lines" };
 
+struct replay {
+	unsigned long files, lists;
+	struct tally all;       /* every answer with every schema */
+	struct tally matched;   /* the list answers with their own schema */
+};
+
+/*
+ * Both paths on every NAME.response.xml of dir (NAME.request.xml says
+ * which model and method): with every schema in both shapes, and each list
+ * answer with its own schema, where the fast path must not fall back.  A
+ * sale read with its lines nested (web_search_read whose specification
+ * names order_line) is compared as crud.c reads it: with the lines.
+ */
+static void
+replay_dir(const char *dir, struct replay *rp)
+{
+	char path[4200], req[4200];
+	DIR *dh = opendir(dir);
+	struct dirent *de;
+
+	cr_assert_not_null(dh, "no %s", dir);
+	while ((de = readdir(dh)) != NULL) {
+		size_t nl = strlen(de->d_name), len, rlen;
+		char model[128] = "", method[128] = "", *xml, *rq;
+		const char *res;
+		bool list, nested;
+
+		if (nl < 13 || strcmp(de->d_name + nl - 13, ".response.xml") != 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		snprintf(req, sizeof req, "%s/%.*s.request.xml", dir, (int)(nl - 13), de->d_name);
+		xml = slurp(path, &len);
+		rp->files++;
+		rq = slurp(req, &rlen);
+		nth_string(rq, 2, model, sizeof model);
+		nth_string(rq, 3, method, sizeof method);
+		nested = strcmp(model, "sale.order") == 0 && strcmp(method, "web_search_read") == 0 &&
+		         strstr(rq, "<name>order_line</name>") != NULL;
+		free(rq);
+		res = resource_of_model(model);
+		list = res != NULL && strstr(xml, "<fault>") == NULL &&
+		       (strcmp(method, "search_read") == 0 || strcmp(method, "read") == 0 ||
+		        strcmp(method, "web_search_read") == 0);
+		/* every answer with every schema, both shapes */
+		for (size_t r = 0; r < ARRAY_SIZE(all_resources); r++)
+			for (int env = 0; env < 2; env++)
+				compare(de->d_name, xml, len, fixture_schema(all_resources[r]), env, &rp->all);
+		for (int env = 0; env < 2; env++)
+			compare(de->d_name, xml, len, xf_mixed_schema(), env, &rp->all);
+		if (list) {
+			struct xf_lines l = { "order_line", "lines", fixture_schema("sale_lines") };
+			struct xf_spec spec = { .s = fixture_schema(res), .envelope = strcmp(method, "web_search_read") == 0,
+			                        .lines = nested ? &l : NULL, .max_records = 0 };
+
+			rp->lists++;
+			/* the answer with its own schema: the fast path must take it */
+			cr_expect(compare_spec(de->d_name, xml, len, &spec, &rp->matched), "%s/%s (%s.%s) fell back", dir,
+			          de->d_name, model, method);
+		}
+		free(xml);
+	}
+	closedir(dh);
+}
+
 Test(xmlrpc_fast, captures, .init = setup)
 {
 	static const char *const dirs[] = { "raw", "odoo19/xmlrpc" };
-	struct tally t = { 0 }, matched = { 0 };
-	unsigned long files = 0, lists = 0;
+	struct replay rp = { 0 };
 
 	for (size_t d = 0; d < ARRAY_SIZE(dirs); d++) {
-		char dir[4096], path[4200], req[4200];
-		DIR *dh;
-		struct dirent *de;
+		char dir[4096];
 
 		captures_dir(dir, sizeof dir, dirs[d]);
-		dh = opendir(dir);
-		cr_assert_not_null(dh, "no %s", dir);
-		while ((de = readdir(dh)) != NULL) {
-			size_t nl = strlen(de->d_name), len, rlen;
-			char model[128] = "", method[128] = "", *xml, *rq;
-			const char *res;
-			bool list;
-
-			if (nl < 13 || strcmp(de->d_name + nl - 13, ".response.xml") != 0)
-				continue;
-			snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-			snprintf(req, sizeof req, "%s/%.*s.request.xml", dir, (int)(nl - 13), de->d_name);
-			xml = slurp(path, &len);
-			files++;
-			rq = slurp(req, &rlen);
-			nth_string(rq, 2, model, sizeof model);
-			nth_string(rq, 3, method, sizeof method);
-			free(rq);
-			res = resource_of_model(model);
-			list = res != NULL && strstr(xml, "<fault>") == NULL &&
-			       (strcmp(method, "search_read") == 0 || strcmp(method, "read") == 0 ||
-			        strcmp(method, "web_search_read") == 0);
-			/* every capture with every schema, both shapes */
-			for (size_t r = 0; r < ARRAY_SIZE(all_resources); r++)
-				for (int env = 0; env < 2; env++)
-					compare(de->d_name, xml, len, fixture_schema(all_resources[r]), env, &t);
-			for (int env = 0; env < 2; env++)
-				compare(de->d_name, xml, len, xf_mixed_schema(), env, &t);
-			if (list) {
-				bool env = strcmp(method, "web_search_read") == 0;
-
-				lists++;
-				/* the answer with its own schema: the fast path must take it */
-				cr_expect(compare(de->d_name, xml, len, fixture_schema(res), env, &matched),
-				          "%s (%s.%s) fell back", de->d_name, model, method);
-			}
-			free(xml);
-		}
-		closedir(dh);
+		replay_dir(dir, &rp);
 	}
-	cr_log_info("captures: %lu files, %lu list answers; all pairs: %lu handled, %lu fell back, %lu refused by both;"
-	            " list answers with their schema: %lu handled, %lu fell back",
-	            files, lists, t.handled, t.fallback, t.refused, matched.handled, matched.fallback);
 	fprintf(stderr, "captures: %lu files, %lu list answers; all pairs: %lu handled, %lu fell back, %lu refused by both;"
 	        " list answers with their schema: %lu handled, %lu fell back\n",
-	        files, lists, t.handled, t.fallback, t.refused, matched.handled, matched.fallback);
-	cr_assert_geq(lists, 12, "the captures hold %lu list answers", lists);
-	cr_assert_eq(matched.handled, lists);
-	cr_assert_eq(matched.fallback, 0);
+	        rp.files, rp.lists, rp.all.handled, rp.all.fallback, rp.all.refused, rp.matched.handled,
+	        rp.matched.fallback);
+	cr_assert_geq(rp.lists, 12, "the captures hold %lu list answers", rp.lists);
+	cr_assert_eq(rp.matched.handled, rp.lists);
+	cr_assert_eq(rp.matched.fallback, 0);
+}
+
+/*
+ * The answers the end-to-end runs recorded (the simulator's --record; the
+ * directory in XF_RECORDED), replayed as the captures are.  tests/e2e's
+ * conftest.py runs this test alone after its run; without XF_RECORDED it
+ * has nothing to replay and says so.
+ */
+Test(xmlrpc_fast, recorded, .init = setup, .timeout = 600)
+{
+	const char *dir = getenv("XF_RECORDED");
+	struct replay rp = { 0 };
+
+	if (dir == NULL || *dir == '\0') {
+		cr_skip_test("XF_RECORDED names no directory of recorded answers");
+		return;
+	}
+	replay_dir(dir, &rp);
+	fprintf(stderr, "recorded: %lu files, %lu list answers; all pairs: %lu handled, %lu fell back, %lu refused by both;"
+	        " list answers with their schema: %lu handled, %lu fell back, %lu refused by both\n",
+	        rp.files, rp.lists, rp.all.handled, rp.all.fallback, rp.all.refused, rp.matched.handled,
+	        rp.matched.fallback, rp.matched.refused);
+	cr_assert_gt(rp.files, 0, "nothing recorded in %s", dir);
+	cr_assert_eq(rp.matched.fallback, 0);
+	cr_assert_gt(rp.matched.handled, 0);
 }
 
 /* ------------------------------------------------------------ writing answers */

@@ -155,3 +155,42 @@ xf_mixed_schema(void)
 
 	return &s;
 }
+
+/* A sale without its one2many, and its lines: xf_mixed_lines's shapes. */
+static struct xfield sale_fields[] = {
+	F("id", "id", FT_INTEGER),
+	F("name", "name", FT_CHAR),
+	F("partner_id", "partner_id", FT_MANY2ONE),
+	F("gone_field", NULL, FT_CHAR),
+	F("date_order", "date_order", FT_DATETIME),
+	F("state", "state", FT_SELECTION),
+	F("amount_total", "amount_total", FT_MONETARY),
+	F("note", "note", FT_HTML),
+};
+
+static struct xfield line_fields[] = {
+	F("id", "id", FT_INTEGER),
+	F("product_id", "product_id", FT_MANY2ONE),
+	F("name", "name", FT_TEXT),
+	F("product_uom_qty", "product_uom_qty", FT_FLOAT),
+	F("price_unit", "price_unit", FT_FLOAT),
+	F("tax_ids", "tax_id", FT_MANY2MANY),
+	F("gone_field", NULL, FT_CHAR),
+};
+
+const struct rschema *
+xf_sale_schema(void)
+{
+	static struct rschema s = { NULL, sale_fields, ARRAY_SIZE(sale_fields), true };
+
+	return &s;
+}
+
+const struct xf_lines *
+xf_sale_lines(void)
+{
+	static struct rschema ls = { NULL, line_fields, ARRAY_SIZE(line_fields), true };
+	static const struct xf_lines l = { "order_line", "lines", &ls };
+
+	return &l;
+}

@@ -40,4 +40,12 @@ bool xf_oracle_spec(const char *xml, size_t len, const struct xf_spec *spec, str
  */
 const struct rschema *xf_mixed_schema(void);
 
+/*
+ * A sale's fields (its one2many order_line left out) and its lines nested
+ * under order_line, written under "lines" (crud.c's GET of a sale), with a
+ * field gone and one renamed on each: the fuzzer's shape with lines.
+ */
+const struct rschema *xf_sale_schema(void);
+const struct xf_lines *xf_sale_lines(void);
+
 #endif
