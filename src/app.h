@@ -28,6 +28,7 @@ struct worker {
 	struct odoo         *odoo;    /* created lazily: CGI start-up stays cheap */
 	struct schema_cache *schemas;     /* the service account's (AUTH_MODE=service) */
 	struct schema_scopes *user_schemas; /* per user (AUTH_MODE=user), made on first use */
+	struct auth_memo    *auth_memo;   /* auth.c: the last token verified, made on first use */
 };
 
 /* The identity a valid token carries. */
