@@ -30,6 +30,7 @@ worker_free(struct worker *w)
 	auth_memo_free(w->auth_memo);
 	w->auth_memo = NULL;
 	w->user_schemas = NULL;
+	auth_worker_langs_free(w);
 	w->odoo = NULL;
 	w->schemas = NULL;
 }
