@@ -4,7 +4,9 @@
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Itests/unit -I$B fuzz/fuzz_xmlrpc_fast.c src/xmlrpc_fast.c tests/unit/xf_oracle.c src/xmlrpc_read.c src/xmlrpc_fixup.c src/odoo_fault.c src/value.c src/util.c $(xmlrpc-c-config --cflags) -lxmlrpc -lxmlrpc_xmlparse -lxmlrpc_xmltok -lxmlrpc_util -ljson-c -lcurl -lpthread -o fuzz_xmlrpc_fast
  *   ./fuzz_xmlrpc_fast -max_total_time=30 fuzz/corpus/xmlrpc_fast
  * The seed corpus is the captured list answers (tests/fixtures/odoo-captures).  The first byte
- * chooses the shape (odd: web_search_read's envelope); the rest is the answer.  Aborts when the
+ * chooses the shape: bit 0, web_search_read's envelope; bit 1, a sale read with its lines nested
+ * (xf_sale_schema and xf_sale_lines, as crud.c's GET of a sale); bit 2, at most one record (crud.c's
+ * reads of one record); the rest is the answer.  Aborts when the
  * fast path accepts what today's path refuses, or answers other bytes or another length; a
  * fallback needs no comparison (the caller then runs today's path), so the oracle runs only
  * on what the fast path answered.
@@ -34,7 +36,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const struct rschema *s = xf_mixed_schema();
+	struct xf_spec spec = { .s = xf_mixed_schema() };
 	struct buf fo, oo;
 	int64_t fl = -1, ol = -2;
 	size_t fc = 1, oc = 2;
@@ -44,15 +46,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	envelope = data[0] & 1;
+	envelope = spec.envelope = data[0] & 1;
+	if (data[0] & 2) {
+		spec.s = xf_sale_schema();
+		spec.lines = xf_sale_lines();
+	}
+	spec.max_records = data[0] & 4 ? 1 : 0;
 	/* an exact copy, so that ASan sees any read past the answer */
 	xml = malloc(size - 1 ? size - 1 : 1);
 	memcpy(xml, data + 1, size - 1);
 	buf_init(&fo, 64u * 1024 * 1024);
 	buf_init(&oo, 64u * 1024 * 1024);
-	rc = xf_records(xml, size - 1, s, envelope, &fo, &fl, &fc);
+	rc = xf_convert(xml, size - 1, &spec, &fo, &fl, &fc);
 	/* A fallback runs today's path, whatever it says: only an answer needs the oracle. */
-	oracle = rc == XF_OK && xf_oracle(xml, size - 1, s, envelope, &oo, &ol, &oc);
+	oracle = rc == XF_OK && xf_oracle_spec(xml, size - 1, &spec, &oo, &ol, &oc);
 	if (rc == XF_OK && !oracle) {
 		fprintf(stderr, "the fast path accepted what today's path refuses\n");
 		abort();

@@ -29,6 +29,7 @@ struct worker {
 	char               **langs;   /* Odoo's installed language codes (lang.h), asked on first need */
 	size_t               n_langs;
 	int64_t              langs_at; /* when asked (now_mono_us), 0: not yet */
+	struct auth_memo    *auth_memo;   /* auth.c: the last token verified, made on first use */
 };
 
 /* The identity a valid token carries. */

@@ -38,9 +38,15 @@ void auth_me(struct ctx *c);
  * RFC 7235).  Returns true and fills c->user for a valid token; otherwise
  * writes the 401 into c->res (MSG_NOT_AUTHENTICATED without credentials,
  * MSG_INVALID_TOKEN with error="invalid_token" for a bad token), logs the
- * reason (never the token) and returns false.
+ * reason (never the token) and returns false.  The worker keeps the last
+ * token it verified (and what it carried): the same token again is checked
+ * only for expiry, and the revocation list is asked every time.
  */
 bool auth_require(struct ctx *c);
+
+struct auth_memo;
+/* Forgets (and wipes) the worker's last verified token; accepts NULL. */
+void auth_memo_free(struct auth_memo *m);
 
 /*
  * The token of an "Authorization: Bearer <token>" value (RFC 7235:

@@ -45,19 +45,12 @@ schema_fetch(void *ud, const char *model, const char *method, json_object *args,
 	return call(ud, model, method, args, kwargs, true, out, err);
 }
 
-/*
- * A read whose answer must be a list (search_read, read).  Consumes args and
- * kwargs; on ODOO_OK *out is a JSON array.
- */
+/* Whether a list read answered a list (*out an array, or the records converted in f); else ODOO_E_BAD_RESPONSE. */
 static enum odoo_err
-call_list(struct ctx *c, const char *model, const char *method, json_object *args, json_object *kwargs,
-          json_object **out, struct odoo_error *err)
+list_answered(enum odoo_err e, const char *model, const char *method, const struct odoo_fast *f,
+              json_object **out, struct odoo_error *err)
 {
-	enum odoo_err e = call(c, model, method, args, kwargs, true, out, err);
-
-	json_object_put(args);
-	json_object_put(kwargs);
-	if (e == ODOO_OK && !json_object_is_type(*out, json_type_array)) {
+	if (e == ODOO_OK && (f == NULL || !f->done) && !json_object_is_type(*out, json_type_array)) {
 		json_object_put(*out);
 		*out = NULL;
 		err->code = e = ODOO_E_BAD_RESPONSE;
@@ -65,6 +58,29 @@ call_list(struct ctx *c, const char *model, const char *method, json_object *arg
 		snprintf(err->message, sizeof(err->message), "%s.%s did not answer a list", model, method);
 	}
 	return e;
+}
+
+/*
+ * A read whose answer must be a list (search_read, read).  Consumes args and
+ * kwargs; on ODOO_OK *out is a JSON array.  With f (its schema and the rest
+ * set by the caller), the backend may convert the records in one pass: then
+ * f->done, *out is NULL and the API's records are f->json.
+ */
+static enum odoo_err
+call_list(struct ctx *c, const char *model, const char *method, json_object *args, json_object *kwargs,
+          struct odoo_fast *f, json_object **out, struct odoo_error *err)
+{
+	enum odoo_err e;
+
+	if (f != NULL) {
+		buf_free(&f->json);   /* an earlier call through f may have left it set up */
+		e = auth_call_fast(c, model, method, args, kwargs, f, out, err);
+	} else {
+		e = call(c, model, method, args, kwargs, true, out, err);
+	}
+	json_object_put(args);
+	json_object_put(kwargs);
+	return list_answered(e, model, method, f, out, err);
 }
 
 static json_object *
@@ -262,9 +278,13 @@ crud_log_write(const struct ctx *c, const char *what, const struct resource *res
 	         c->user.sub[0] != '\0' ? c->user.sub : "(unknown)", outcome);
 }
 
-/* The lines of a record (ids as Odoo read them in `field`) read with ls's fields. */
+/*
+ * The lines of a record (ids as Odoo read them in `field`) read with ls's
+ * fields; with f, converted in one pass where the backend can (call_list).
+ */
 static enum odoo_err
-read_lines(struct ctx *c, const struct target *t, json_object *ids, json_object **out, struct odoo_error *err)
+read_lines(struct ctx *c, const struct target *t, json_object *ids, struct odoo_fast *f, json_object **out,
+           struct odoo_error *err)
 {
 	json_object *kwargs;
 
@@ -275,7 +295,13 @@ read_lines(struct ctx *c, const struct target *t, json_object *ids, json_object 
 	}
 	kwargs = json_object_new_object();
 	json_object_object_add(kwargs, "fields", field_names(t->ls, NULL));
-	return call_list(c, t->res->lines->child->model, "read", array1(json_object_get(ids)), kwargs, out, err);
+	if (f != NULL) {
+		f->schema = t->ls;
+		f->envelope = false;
+		f->lines_field = NULL;
+		f->max_count = 0;
+	}
+	return call_list(c, t->res->lines->child->model, "read", array1(json_object_get(ids)), kwargs, f, out, err);
 }
 
 /* Odoo line records -> API lines. */
@@ -322,48 +348,70 @@ archived_too(void)
  * its many2one [id, name] costs xmlrpc-c and json-c less to read than
  * web_search_read's {"id", "display_name"} (callgrind: -14% for a product).
  * No limit for web_search_read: with one, a found record is a full page
- * and Odoo would count it.
+ * and Odoo would count it.  With f, the backend may convert the answer in
+ * one pass (f->done: *out NULL, the API's records in f->json).
  */
 static enum odoo_err
-read_record(struct ctx *c, const struct target *t, const char *lf, json_object **out, struct odoo_error *err)
+read_record(struct ctx *c, const struct target *t, const char *lf, struct odoo_fast *f, json_object **out,
+            struct odoo_error *err)
 {
 	json_object *domain = record_domain(t->res, t->id), *kwargs;
 	enum odoo_err e;
 	int64_t length;
 
 	if (lf != NULL && !atomic_load(&web_search_missing)) {
-		e = web_search(c, t, domain, field_spec(t->s, lf, t->ls), archived_too(), NULL, out, &length, err);
+		e = web_search(c, t, domain, field_spec(t->s, lf, t->ls), archived_too(), f, out, &length, err);
 		if (e == ODOO_OK || !web_search_fallback(err))
 			goto out;
 	}
 	kwargs = archived_too();
 	json_object_object_add(kwargs, "fields", field_names(t->s, lf));
 	json_object_object_add(kwargs, "limit", json_object_new_int(1));
-	e = call_list(c, t->res->model, "search_read", array1(json_object_get(domain)), kwargs, out, err);
+	if (f != NULL) {
+		f->schema = t->s;
+		f->envelope = false;
+	}
+	e = call_list(c, t->res->model, "search_read", array1(json_object_get(domain)), kwargs, f, out, err);
 out:
 	json_object_put(domain);
 	return e;
 }
 
 enum odoo_err
-crud_read(struct ctx *c, const struct target *t, json_object **api, json_object **raw_lines,
+crud_read(struct ctx *c, const struct target *t, bool text, json_object **api, json_object **raw_lines,
           struct odoo_error *err)
 {
 	const char *lf = t->res->lines != NULL && t->ls != NULL ? t->res->lines->field : NULL;
 	json_object *out = NULL, *rec, *ids, *lines = NULL;
+	struct odoo_fast f, *fp = NULL;
 	enum odoo_err e;
 
 	*api = NULL;
 	if (raw_lines != NULL)
 		*raw_lines = NULL;
+	memset(&f, 0, sizeof(f));
+	if (text && raw_lines == NULL) {
+		/* The record (and its nested lines) may come as the API's text straight from the answer. */
+		fp = &f;
+		f.max_count = 1;
+		if (lf != NULL) {
+			f.lines_field = lf;
+			f.lines_key = t->res->lines->key;
+			f.lines_schema = t->ls;
+		}
+	}
 	/* A search, not read(): read() ignores the base domain (a customer id
 	 * under /suppliers must be a 404) and silently drops missing ids. */
-	if ((e = read_record(c, t, lf, &out, err)) != ODOO_OK)
-		return e;
-	if (json_object_array_length(out) == 0) {
-		json_object_put(out);
-		return ODOO_OK;
+	if ((e = read_record(c, t, lf, fp, &out, err)) != ODOO_OK)
+		goto out;
+	if (f.done) {
+		/* [] or [{...}]: the record is the text between the brackets */
+		if (f.count == 1)
+			*api = json_raw(f.json.data + 1, f.json.len - 2);
+		goto out;
 	}
+	if (json_object_array_length(out) == 0)
+		goto out;
 	rec = json_object_array_get_idx(out, 0);
 	if (lf != NULL) {
 		if (!json_object_object_get_ex(rec, lf, &ids))
@@ -372,30 +420,34 @@ crud_read(struct ctx *c, const struct target *t, json_object **api, json_object 
 		if (json_object_is_type(ids, json_type_array) && json_object_array_length(ids) > 0 &&
 		    json_object_is_type(json_object_array_get_idx(ids, 0), json_type_object)) {
 			lines = json_object_get(ids);
-		} else if ((e = read_lines(c, t, ids, &lines, err)) != ODOO_OK) {
-			json_object_put(out);
-			return e;
+		} else if ((e = read_lines(c, t, ids, fp, &lines, err)) != ODOO_OK) {
+			goto out;
 		}
 	}
 	*api = record_from_odoo(t->s, rec);
-	if (lines != NULL) {
+	if (lf != NULL && lines == NULL && f.done) {
+		/* read() answered, converted in one pass */
+		json_object_object_add(*api, t->res->lines->key, json_raw(f.json.data, f.json.len));
+	} else if (lines != NULL) {
 		json_object_object_add(*api, t->res->lines->key, lines_for_api(t->ls, lines));
 		if (raw_lines != NULL)
 			*raw_lines = lines;
 		else
 			json_object_put(lines);
 	}
+out:
 	json_object_put(out);
-	return ODOO_OK;
+	buf_free(&f.json);
+	return e;
 }
 
 bool
-crud_find(struct ctx *c, const struct target *t, json_object **api, json_object **raw_lines)
+crud_find(struct ctx *c, const struct target *t, bool text, json_object **api, json_object **raw_lines)
 {
 	struct odoo_error err;
 
 	memset(&err, 0, sizeof(err));
-	if (crud_read(c, t, api, raw_lines, &err) != ODOO_OK) {
+	if (crud_read(c, t, text, api, raw_lines, &err) != ODOO_OK) {
 		odoo_answer_error(c, &err, t->res->name);
 		return false;
 	}
@@ -420,27 +472,15 @@ static enum odoo_err
 search_page(struct ctx *c, const struct target *t, const struct list_query *q, struct odoo_fast *f,
             json_object **out, struct odoo_error *err)
 {
-	json_object *kwargs = json_object_new_object(), *args = array1(json_object_get(q->domain));
-	enum odoo_err e;
+	json_object *kwargs = json_object_new_object();
 
 	json_object_object_add(kwargs, "fields", field_names(t->s, NULL));
 	json_object_object_add(kwargs, "offset", json_object_new_int64(q->offset));
 	json_object_object_add(kwargs, "limit", json_object_new_int64(q->limit));
 	json_object_object_add(kwargs, "order", json_object_new_string(q->order));
-	buf_free(&f->json);   /* a fallback from web_search_read may have left it set up */
 	f->schema = t->s;
 	f->envelope = false;
-	e = auth_call_fast(c, t->res->model, "search_read", args, kwargs, f, out, err);
-	json_object_put(args);
-	json_object_put(kwargs);
-	if (e == ODOO_OK && !f->done && !json_object_is_type(*out, json_type_array)) {
-		json_object_put(*out);
-		*out = NULL;
-		err->code = e = ODOO_E_BAD_RESPONSE;
-		err->fault_code = 0;
-		snprintf(err->message, sizeof(err->message), "%s.search_read did not answer a list", t->res->model);
-	}
-	return e;
+	return call_list(c, t->res->model, "search_read", array1(json_object_get(q->domain)), kwargs, f, out, err);
 }
 
 static enum odoo_err
@@ -579,7 +619,7 @@ crud_get(struct ctx *c)
 	struct target t;
 	json_object *rec = NULL;
 
-	if (crud_resolve(c, true, false, &t) && crud_load_schema(c, &t, true) && crud_find(c, &t, &rec, NULL))
+	if (crud_resolve(c, true, false, &t) && crud_load_schema(c, &t, true) && crud_find(c, &t, true, &rec, NULL))
 		response_json(c->res, 200, rec);
 }
 
@@ -638,7 +678,7 @@ answer_read_back(struct ctx *c, const struct target *t, int status)
 	json_object *rec = NULL;
 
 	memset(&err, 0, sizeof(err));
-	if (crud_read(c, t, &rec, NULL, &err) != ODOO_OK) {
+	if (crud_read(c, t, true, &rec, NULL, &err) != ODOO_OK) {
 		/* The write is done; only the read back failed.  Say so in the log. */
 		odoo_answer_error(c, &err, "read back after write");
 		return;
@@ -951,7 +991,7 @@ crud_update(struct ctx *c)
 	if (!crud_load_schema(c, &t, true))
 		goto out;
 	/* The record must exist inside the base domain; its lines are what the body's list replaces. */
-	if (!crud_find(c, &t, &cur, &cur_lines))
+	if (!crud_find(c, &t, false, &cur, &cur_lines))
 		goto out;
 	if ((vals = body_vals(c, &t, body, false, cur_lines)) == NULL || !check_required(c, &t, vals, false))
 		goto out;
@@ -986,7 +1026,7 @@ crud_delete(struct ctx *c)
 
 	memset(&err, 0, sizeof(err));
 	/* Read first: the answer is the record as it was, and the base domain is enforced. */
-	if (!crud_resolve(c, true, true, &t) || !crud_load_schema(c, &t, true) || !crud_find(c, &t, &rec, NULL))
+	if (!crud_resolve(c, true, true, &t) || !crud_load_schema(c, &t, true) || !crud_find(c, &t, true, &rec, NULL))
 		return;
 	args = id_args(t.id, NULL);
 	/* Odoo's refusal (a partner with orders, a confirmed sale) is a 422; nothing is archived instead. */

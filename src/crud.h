@@ -53,18 +53,22 @@ bool crud_load_schema(struct ctx *c, struct target *t, bool lines);
 
 /*
  * Reads record t->id within the resource's base domain (archived records
- * included), converted for the API, with its lines when t->ls is loaded.  *api is NULL when the record does not exist or is outside the
- * base domain.  *raw_lines (when not NULL) receives the lines as Odoo read
- * them (for lines_to_commands).  Both new references.
+ * included), converted for the API, with its lines when t->ls is loaded.
+ * *api is NULL when the record does not exist or is outside the base
+ * domain.  *raw_lines (when not NULL) receives the lines as Odoo read them
+ * (for lines_to_commands).  Both new references.  With text (and no
+ * raw_lines), *api may be the API's text of the record (json_raw, the
+ * backend's one-pass conversion, ODOO_FAST_PATH): for an answer only, it
+ * has no members to look at.
  */
-enum odoo_err crud_read(struct ctx *c, const struct target *t, json_object **api, json_object **raw_lines,
-                        struct odoo_error *err);
+enum odoo_err crud_read(struct ctx *c, const struct target *t, bool text, json_object **api,
+                        json_object **raw_lines, struct odoo_error *err);
 
 /*
  * crud_read, answering the failure itself: Odoo's error, or 404 when the
  * record is absent.  Returns true (with *api set) only when it was found.
  */
-bool crud_find(struct ctx *c, const struct target *t, json_object **api, json_object **raw_lines);
+bool crud_find(struct ctx *c, const struct target *t, bool text, json_object **api, json_object **raw_lines);
 
 /* Logs a write: who asked (the token's sub), what, which id, and the outcome. */
 void crud_log_write(const struct ctx *c, const char *what, const struct resource *res, int64_t id,

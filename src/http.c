@@ -101,6 +101,13 @@ http_new(long timeout_ms, size_t max_response)
 	curl_easy_setopt(h->curl, CURLOPT_HEADERDATA, h);
 	curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, h->curl_err);
 	/*
+	 * A receive buffer of 128 KiB rather than 16 (CURLOPT_BUFFERSIZE(3): a
+	 * request, at most 512 KiB before curl 7.88): a page of 100 products is
+	 * about 170 KiB of XML-RPC, read in 2 recv() and poll() instead of 11
+	 * (strace of make bench).  Pages are touched only as far as filled.
+	 */
+	curl_easy_setopt(h->curl, CURLOPT_BUFFERSIZE, 128L * 1024);
+	/*
 	 * Proxies from the environment (http_proxy, https_proxy, ALL_PROXY) are
 	 * ignored: under CGI part of the environment comes from the client, it
 	 * differs between web servers, and the bridge normally sits next to

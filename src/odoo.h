@@ -196,6 +196,16 @@ struct rschema;
 struct odoo_fast {
 	const struct rschema *schema;
 	bool        envelope;
+	/*
+	 * Optional: a one2many whose records web_search_read nests in each
+	 * record (lines_field, Odoo's name), converted with lines_schema and
+	 * written last under lines_key, as crud.c adds a sale's lines; and the
+	 * most records the answer may hold (0: any number).  Other answers are
+	 * left to the tree (done false).
+	 */
+	const char *lines_field, *lines_key;
+	const struct rschema *lines_schema;
+	size_t      max_count;
 	bool        done;
 	struct buf  json;
 	int64_t     length;

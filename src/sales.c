@@ -63,7 +63,7 @@ sales_action(struct ctx *c)
 		return;
 	}
 	/* The record must exist inside the base domain; its lines are read once, for the answer. */
-	if (!crud_load_schema(c, &t, false) || !crud_find(c, &t, &rec, NULL))
+	if (!crud_load_schema(c, &t, false) || !crud_find(c, &t, true, &rec, NULL))
 		return;
 	json_object_put(rec);
 	rec = NULL;
@@ -83,7 +83,8 @@ sales_action(struct ctx *c)
 		response_error(c->res, c->req->lang, 422, MSG_ODOO_REJECTED, NULL);
 		goto out;
 	}
-	if (!crud_load_schema(c, &t, true) || !crud_find(c, &t, &rec, NULL))
+	/* The state is looked at: a tree, not text. */
+	if (!crud_load_schema(c, &t, true) || !crud_find(c, &t, false, &rec, NULL))
 		goto out;
 	if (!state_is(rec, a->state)) {
 		crud_log_write(c, a->name, t.res, t.id, "Odoo accepted but the state did not change");

@@ -28,6 +28,8 @@ worker_free(struct worker *w)
 	odoo_free(w->odoo);
 	schema_cache_free(w->schemas);
 	schema_scopes_free(w->user_schemas);
+	auth_memo_free(w->auth_memo);
+	w->auth_memo = NULL;
 	w->user_schemas = NULL;
 	auth_worker_langs_free(w);
 	w->odoo = NULL;

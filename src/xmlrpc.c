@@ -57,9 +57,15 @@ rpc(struct odoo *o, const char *ep, const char *method, json_object *params, str
 		size_t n;
 		const char *data = http_body(o->http, &n);
 
+		struct xf_lines lines = { f != NULL ? f->lines_field : NULL, f != NULL ? f->lines_key : NULL,
+		                          f != NULL ? f->lines_schema : NULL };
+		struct xf_spec spec = { .s = f != NULL ? f->schema : NULL, .envelope = f != NULL && f->envelope,
+		                        .lines = lines.field != NULL ? &lines : NULL,
+		                        .max_records = f != NULL ? f->max_count : 0 };
+
 		/* A list answer the one-pass converter knows needs no tree at all. */
 		if (f != NULL && o->fast_path && f->schema != NULL &&
-		    xf_records(data, n, f->schema, f->envelope, &f->json, &f->length, &f->count) == XF_OK) {
+		    xf_convert(data, n, &spec, &f->json, &f->length, &f->count) == XF_OK) {
 			f->done = true;
 			rc = ODOO_OK;
 		} else {

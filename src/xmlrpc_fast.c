@@ -36,14 +36,22 @@
 /* The most fields a schema may have here (more: fall back). */
 #define XF_MAX_FIELDS 128
 
+/* A schema as the converter reads it. */
+struct xs {
+	const struct rschema *s;
+	size_t klen[XF_MAX_FIELDS];   /* strlen of each field's API name */
+	size_t olen[XF_MAX_FIELDS];   /* strlen of each field's Odoo name (SIZE_MAX: gone) */
+};
+
 struct xf {
 	const char *p, *end;
 	struct buf *out;
 	struct buf  scratch;   /* for rearranging output; allocated on first use */
-	const struct rschema *s;
+	const struct xf_spec *spec;
+	struct xs   rec;       /* the records' schema */
+	struct xs   line;      /* the nested lines' (spec->lines) */
+	size_t      keylen, fieldlen;   /* of spec->lines->key and ->field */
 	size_t nrec;                  /* records written */
-	size_t klen[XF_MAX_FIELDS];   /* strlen of each field's API name */
-	size_t olen[XF_MAX_FIELDS];   /* strlen of each field's Odoo name (SIZE_MAX: gone) */
 };
 
 /* What a value turned out to be (for value_from_odoo's decisions). */
@@ -113,11 +121,11 @@ put_int(struct xf *x, int64_t v)
 	return put(x, q, (size_t)(e - q));
 }
 
-/* "name": for field i of the schema (names checked plain in xf_records). */
+/* "name": for field i of the schema (names checked plain in schema_ok). */
 static bool
-put_key(struct xf *x, size_t i)
+put_key(struct xf *x, const struct xs *xs, size_t i)
 {
-	return PUTS(x, "\"") && put(x, x->s->f[i].name, x->klen[i]) && PUTS(x, "\":");
+	return PUTS(x, "\"") && put(x, xs->s->f[i].name, xs->klen[i]) && PUTS(x, "\":");
 }
 
 /* ----------------------------------------------------------------- input */
@@ -674,55 +682,74 @@ field_value(struct xf *x, const struct xfield *f, int depth)
 
 /* The schema field whose Odoo name is the JSON string out[at..len), from hint on; s->n when none. */
 static size_t
-find_field(struct xf *x, size_t at, size_t hint)
+find_field(struct xf *x, const struct xs *xs, size_t at, size_t hint)
 {
-	const struct rschema *s = x->s;
+	const struct rschema *s = xs->s;
 	const char *nm = x->out->data + at + 1;
 	size_t nl = x->out->len - at - 2, i;
 
 	for (i = hint; i < s->n; i++)
-		if (x->olen[i] == nl && memcmp(s->f[i].odoo, nm, nl) == 0)
+		if (xs->olen[i] == nl && memcmp(s->f[i].odoo, nm, nl) == 0)
 			return i;
 	for (i = 0; i < hint && i < s->n; i++)
-		if (x->olen[i] == nl && memcmp(s->f[i].odoo, nm, nl) == 0)
+		if (xs->olen[i] == nl && memcmp(s->f[i].odoo, nm, nl) == 0)
 			return i;
 	return s->n;
 }
 
 /* "name":null, for the fields this Odoo lacks in [from, to). */
 static bool
-put_gone(struct xf *x, size_t from, size_t to)
+put_gone(struct xf *x, const struct xs *xs, size_t from, size_t to)
 {
-	for (size_t j = from; j < to; j++)
-		if (x->s->f[j].odoo == NULL && !(put_key(x, j) && PUTS(x, "null,")))
+	for (size_t j = from; j < to && j < xs->s->n; j++)
+		if (xs->s->f[j].odoo == NULL && !(put_key(x, xs, j) && PUTS(x, "null,")))
 			return false;
 	return true;
+}
+
+static bool records(struct xf *x, const struct xs *xs, int depth, bool top);
+
+/* The lines' "key":[...], from their one2many's <value> (consumed) to </value>. */
+static bool
+lines_value(struct xf *x, int depth)
+{
+	return PUTS(x, "\"") && put(x, x->spec->lines->key, x->keylen) && PUTS(x, "\":") &&
+	       records(x, &x->line, depth, false) && WLIT(x, "</value>");
 }
 
 /*
  * One record, a <value> (consumed) holding a <struct>, as
  * record_from_odoo(s, rec) written by json-c: the fields in table order
- * (rearranged at the end when Odoo's order was another).
+ * (rearranged at the end when Odoo's order was another).  With lines (the
+ * records' schema and spec->lines), the one2many's nested records follow
+ * as crud.c's crud_read adds them: last, under the lines' key, [] when the
+ * record has no such member; ids rather than records fall back (crud.c
+ * would read them).
  */
 static bool
-record(struct xf *x, int depth)
+record(struct xf *x, const struct xs *xs, int depth, bool lines)
 {
-	const struct rschema *s = x->s;
-	size_t ostart[XF_MAX_FIELDS], oend[XF_MAX_FIELDS];
-	size_t r0 = x->out->len, at, i, next = 0;
+	const struct rschema *s = xs->s;
+	size_t ostart[XF_MAX_FIELDS + 1], oend[XF_MAX_FIELDS + 1];
+	size_t r0 = x->out->len, at, i, next = 0, nl;
 	bool ordered = true;
 	struct vinfo iv;
 
 	if (depth > ODOO_MAX_DEPTH || !WLIT(x, "<struct>") || !PUTS(x, "{"))
 		return false;
-	for (i = 0; i < s->n; i++)
+	/* the lines are one more field, after the table's (index s->n) */
+	for (i = 0; i <= s->n; i++)
 		ostart[i] = SIZE_MAX;
 	for (;;) {
 		if (WLIT(x, "</struct>"))
 			break;
 		if (!LIT(x, "<member>") || !WLIT(x, "<name>") || !member_name(x, &at))
 			return false;
-		i = find_field(x, at, next);
+		nl = x->out->len - at - 2;
+		if (lines && nl == x->fieldlen && memcmp(x->out->data + at + 1, x->spec->lines->field, nl) == 0)
+			i = s->n + 1;
+		else
+			i = find_field(x, xs, at, next);
 		cut(x->out, at);
 		if (!WLIT(x, "<value>"))
 			return false;
@@ -732,14 +759,19 @@ record(struct xf *x, int depth)
 				return false;
 			cut(x->out, at);
 		} else {
+			if (i > s->n)
+				i = s->n;   /* the lines */
 			if (ostart[i] != SIZE_MAX)
 				return false;   /* twice */
 			if (i < next)
 				ordered = false;
-			else if (ordered && !put_gone(x, next, i))
+			else if (ordered && !put_gone(x, xs, next, i))
 				return false;
 			ostart[i] = x->out->len;
-			if (!put_key(x, i) || !field_value(x, &s->f[i], depth + 1) || !PUTS(x, ","))
+			if (i == s->n ? !lines_value(x, depth + 1)
+			              : !put_key(x, xs, i) || !field_value(x, &s->f[i], depth + 1))
+				return false;
+			if (!PUTS(x, ","))
 				return false;
 			oend[i] = x->out->len;
 			if (ordered)
@@ -751,14 +783,14 @@ record(struct xf *x, int depth)
 	if (!WLIT(x, "</value>"))
 		return false;
 	if (ordered) {
-		if (!put_gone(x, next, s->n))
+		if (!put_gone(x, xs, next, s->n))
 			return false;
 	} else {
 		if (!stash(x, r0 + 1))
 			return false;
-		for (i = 0; i < s->n; i++) {
-			if (s->f[i].odoo == NULL) {
-				if (!put_gone(x, i, i + 1))
+		for (i = 0; i <= s->n; i++) {
+			if (i < s->n && s->f[i].odoo == NULL) {
+				if (!put_gone(x, xs, i, i + 1))
 					return false;
 			} else if (ostart[i] != SIZE_MAX &&
 			           !put(x, x->scratch.data + (ostart[i] - r0 - 1), oend[i] - ostart[i])) {
@@ -766,6 +798,9 @@ record(struct xf *x, int depth)
 			}
 		}
 	}
+	if (lines && ostart[s->n] == SIZE_MAX &&
+	    !(PUTS(x, "\"") && put(x, x->spec->lines->key, x->keylen) && PUTS(x, "\":[],")))
+		return false;
 	if (x->out->data[x->out->len - 1] == ',') {
 		x->out->data[x->out->len - 1] = '}';
 		return true;
@@ -773,9 +808,9 @@ record(struct xf *x, int depth)
 	return PUTS(x, "}");
 }
 
-/* <array> (the next tag) of records to </array>, as a JSON array. */
+/* <array> (the next tag) of records to </array>, as a JSON array; top: the answer's own. */
 static bool
-records(struct xf *x, int depth)
+records(struct xf *x, const struct xs *xs, int depth, bool top)
 {
 	bool first = true;
 
@@ -784,10 +819,14 @@ records(struct xf *x, int depth)
 	for (;;) {
 		if (WLIT(x, "</data>"))
 			break;
-		if (!LIT(x, "<value>") || (!first && !PUTS(x, ",")) || !record(x, depth + 1))
+		if (top && x->spec->max_records != 0 && x->nrec == x->spec->max_records)
+			return false;
+		if (!LIT(x, "<value>") || (!first && !PUTS(x, ",")) ||
+		    !record(x, xs, depth + 1, top && x->spec->lines != NULL))
 			return false;
 		first = false;
-		x->nrec++;
+		if (top)
+			x->nrec++;
 	}
 	return WLIT(x, "</array>") && PUTS(x, "]");
 }
@@ -816,7 +855,7 @@ envelope_struct(struct xf *x, int64_t *length)
 			have_len = true;
 		} else if (name_is(x, at, "records", 7) && !have_recs) {
 			cut(x->out, at);
-			if (!WLIT(x, "<value>") || !records(x, 2) || !WLIT(x, "</value>"))
+			if (!WLIT(x, "<value>") || !records(x, &x->rec, 2, true) || !WLIT(x, "</value>"))
 				return false;
 			have_recs = true;
 		} else {
@@ -841,18 +880,18 @@ plain(const char *s, size_t *n)
 	return true;
 }
 
+/* Reads s into xs; false for a schema this file does not take. */
 static bool
-schema_ok(struct xf *x)
+schema_ok(const struct rschema *s, struct xs *xs)
 {
-	const struct rschema *s = x->s;
-
-	if (s->n > XF_MAX_FIELDS)
+	xs->s = s;
+	if (s == NULL || s->n > XF_MAX_FIELDS)
 		return false;
 	for (size_t i = 0; i < s->n; i++) {
-		if (!plain(s->f[i].name, &x->klen[i]))
+		if (!plain(s->f[i].name, &xs->klen[i]))
 			return false;
-		x->olen[i] = SIZE_MAX;   /* gone: no member name is that long */
-		if (s->f[i].odoo != NULL && (!plain(s->f[i].odoo, &x->olen[i]) || x->olen[i] == 0))
+		xs->olen[i] = SIZE_MAX;   /* gone: no member name is that long */
+		if (s->f[i].odoo != NULL && (!plain(s->f[i].odoo, &xs->olen[i]) || xs->olen[i] == 0))
 			return false;
 		/* Two fields of one name, or read from one Odoo field: not this file's concern. */
 		for (size_t j = 0; j < i; j++)
@@ -863,17 +902,37 @@ schema_ok(struct xf *x)
 	return true;
 }
 
+/* The spec's schemas; lines only when neither their key nor their field is one of the record's. */
+static bool
+spec_ok(struct xf *x)
+{
+	const struct xf_lines *l = x->spec->lines;
+	const struct rschema *s = x->spec->s;
+
+	if (!schema_ok(s, &x->rec))
+		return false;
+	if (l == NULL)
+		return true;
+	if (!schema_ok(l->s, &x->line) || l->key == NULL || l->field == NULL || !plain(l->key, &x->keylen) ||
+	    !plain(l->field, &x->fieldlen) || x->fieldlen == 0)
+		return false;
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->f[i].name, l->key) == 0 || (s->f[i].odoo != NULL && strcmp(s->f[i].odoo, l->field) == 0))
+			return false;
+	return true;
+}
+
 static bool
 convert(struct xf *x, bool envelope, int64_t *length)
 {
-	if (!schema_ok(x))
+	if (!spec_ok(x))
 		return false;
 	/* The declaration Python's xmlrpc.client writes, or none. */
 	if (!LIT(x, "<?xml version='1.0'?>"))
 		(void)LIT(x, "<?xml version=\"1.0\"?>");
 	if (!WLIT(x, "<methodResponse>") || !WLIT(x, "<params>") || !WLIT(x, "<param>") || !WLIT(x, "<value>"))
 		return false;
-	if (envelope ? !envelope_struct(x, length) : !records(x, 1))
+	if (envelope ? !envelope_struct(x, length) : !records(x, &x->rec, 1, true))
 		return false;
 	if (!WLIT(x, "</value>") || !WLIT(x, "</param>") || !WLIT(x, "</params>") || !WLIT(x, "</methodResponse>"))
 		return false;
@@ -882,28 +941,34 @@ convert(struct xf *x, bool envelope, int64_t *length)
 }
 
 enum xf_rc
-xf_records(const char *xml, size_t len, const struct rschema *s, bool envelope, struct buf *out, int64_t *length,
+xf_convert(const char *xml, size_t len, const struct xf_spec *spec, struct buf *out, int64_t *length,
            size_t *count)
 {
-	static struct xf zero;
-	struct xf x = zero;
+	struct xf x = { .p = xml, .end = xml + len, .out = out, .spec = spec };
 	size_t o0 = out->len;
 	int64_t n = 0;
 	bool ok;
 
-	x.p = xml;
-	x.end = xml + len;
-	x.out = out;
-	x.s = s;
-	ok = xml != NULL && convert(&x, envelope, &n);
+	ok = xml != NULL && convert(&x, spec->envelope, &n);
 	buf_free(&x.scratch);
+	if (ok) {
+		if (spec->envelope && length != NULL)
+			*length = n;
+		if (count != NULL)
+			*count = x.nrec;
+	}
 	if (!ok) {
 		cut(out, o0);
 		return XF_FALLBACK;
 	}
-	if (envelope && length != NULL)
-		*length = n;
-	if (count != NULL)
-		*count = x.nrec;
 	return XF_OK;
+}
+
+enum xf_rc
+xf_records(const char *xml, size_t len, const struct rschema *s, bool envelope, struct buf *out, int64_t *length,
+           size_t *count)
+{
+	struct xf_spec spec = { .s = s, .envelope = envelope };
+
+	return xf_convert(xml, len, &spec, out, length, count);
 }

@@ -59,4 +59,34 @@ enum xf_rc {
 enum xf_rc xf_records(const char *xml, size_t len, const struct rschema *s, bool envelope,
                       struct buf *out, int64_t *length, size_t *count);
 
+/*
+ * A one2many whose records web_search_read nests in each record (a sale's
+ * order_line, asked with a nested specification), written as crud.c's
+ * crud_read adds them to the API record: last, under key, each record
+ * converted with s as above; [] when the record has no such member or an
+ * empty list.  A list of ids (search_read's answer: crud.c reads them),
+ * or anything else, falls back.
+ */
+struct xf_lines {
+	const char           *field;   /* Odoo's one2many, e.g. "order_line" */
+	const char           *key;     /* the API's key, e.g. "lines" */
+	const struct rschema *s;
+};
+
+/* What xf_convert is to make of an answer. */
+struct xf_spec {
+	const struct rschema  *s;          /* the records' schema */
+	bool                   envelope;   /* web_search_read's {length, records} */
+	const struct xf_lines *lines;      /* nested lines, or NULL */
+	size_t                 max_records;   /* more records fall back (0: any number) */
+};
+
+/*
+ * xf_records with nested lines and a cap on the records (crud.c's reads
+ * of one record).  Falls back, as well, when the record's schema has a
+ * field named as the lines' key or read from their one2many.
+ */
+enum xf_rc xf_convert(const char *xml, size_t len, const struct xf_spec *spec, struct buf *out,
+                      int64_t *length, size_t *count);
+
 #endif

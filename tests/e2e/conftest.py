@@ -1,7 +1,9 @@
 """conftest.py: pytest fixtures of the end-to-end tier."""
 
+import glob
 import os
 import shutil
+import subprocess
 import sys
 
 import pytest
@@ -49,3 +51,49 @@ def valgrind_logs_clean():
         if w.startswith("--log-file="):
             problems = servers.valgrind_problems(os.path.dirname(w[len("--log-file="):]) or ".")
             assert not problems, "\n".join(problems)
+
+
+# Every XML-RPC list answer the run's simulators give (odoo-sim --record) is
+# kept here, and replayed at the end through the bridge's two conversions
+# (the one-pass path and xmlrpc-c + json-c) by tests/unit/test_xmlrpc_fast's
+# "recorded" test: any difference fails the run (issue 20).
+RECORDED = None
+
+
+def pytest_configure(config):
+    global RECORDED
+    if harness.PROTOCOL == "xmlrpc" and not os.environ.get("ODOO_SIM_RECORD"):
+        RECORDED = harness.tmpdir("ob-answers-")
+        os.environ["ODOO_SIM_RECORD"] = RECORDED
+
+
+def replay_recorded(directory):
+    """Runs the differential test over directory; (ok, its output)."""
+    binary = os.path.join(harness.TOP_BUILDDIR, "tests", "unit", "test_xmlrpc_fast")
+    if not os.path.exists(binary):
+        # run by hand rather than by make check: build it
+        subprocess.run(["make", "-C", harness.TOP_BUILDDIR, "tests/unit/test_xmlrpc_fast"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, check=False)
+    if not os.path.exists(binary):
+        return False, "no %s to replay the recorded answers with" % binary
+    r = subprocess.run([binary, "--filter=xmlrpc_fast/recorded", "--jobs=1"],
+                       env=dict(os.environ, XF_RECORDED=directory),
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600)
+    out = r.stdout.decode("utf-8", "replace")
+    return r.returncode == 0 and "recorded:" in out, out
+
+
+@pytest.fixture(scope="session", autouse=True)
+def recorded_answers_agree():
+    """Fails the run at its end when the one-pass conversion and xmlrpc-c +
+    json-c disagree on any list answer the simulators gave during it."""
+    yield
+    if RECORDED is None:
+        return
+    try:
+        if glob.glob(os.path.join(RECORDED, "*.response.xml")):
+            ok, out = replay_recorded(RECORDED)
+            sys.stderr.write("\n" + "\n".join(line for line in out.splitlines() if "recorded:" in line) + "\n")
+            assert ok, out[-4000:]
+    finally:
+        shutil.rmtree(RECORDED, ignore_errors=True)

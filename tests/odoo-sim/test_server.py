@@ -317,3 +317,29 @@ def test_internal_error_is_http_500(monkeypatch, capsys):
         thread.join(10)
     assert not thread.is_alive()
     assert "simulated bug" in capsys.readouterr().err
+
+
+def test_record_keeps_each_distinct_list_answer(tmp_path):
+    """--record DIR: every search_read, read and web_search_read answer as
+    NAME.request.xml and NAME.response.xml, the same answer once; other
+    methods and faults are not kept."""
+    rec = tmp_path / "answers"
+    rec.mkdir()
+    process = Process(tmp_path, "--record", str(rec))
+    try:
+        process.call("res.partner", "search_read", [["id", "=", 15]], fields=["name"])
+        process.call("res.partner", "search_read", [["id", "=", 15]], fields=["name"])
+        process.call("res.partner", "read", [15], fields=["name"])
+        process.call("res.partner", "search_count", [])
+        with pytest.raises(xmlrpc.client.Fault):
+            process.call("res.partner", "search_read", [["no_such_field", "=", 1]])
+    finally:
+        process.stop()
+    names = sorted(p.name for p in rec.iterdir())
+    assert len(names) == 4, names
+    responses = [rec / n for n in names if n.endswith(".response.xml")]
+    for resp in responses:
+        request = resp.with_name(resp.name.replace(".response.xml", ".request.xml")).read_bytes()
+        (params, method), (result,) = xmlrpc.client.loads(request), xmlrpc.client.loads(resp.read_bytes())[0]
+        assert method == "execute_kw" and params[4] in ("search_read", "read"), params
+        assert result == [{"id": 15, "name": "Azure Interior"}], result

@@ -287,6 +287,8 @@ app_free(struct exchange *x)
 	state_close(x->app.state);
 	odoo_free(client);
 	client = NULL;
+	auth_memo_free(x->w.auth_memo);
+	x->w.auth_memo = NULL;
 }
 
 /*
@@ -735,6 +737,44 @@ Test(auth, require_rejects_bad_tokens_and_never_logs_them)
 	}
 	free(expired);
 	free(good);
+	app_free(&x);
+}
+
+/*
+ * The worker remembers the last token it verified: the same token again is
+ * accepted with the same identity, a token that has expired since is
+ * refused all the same, and one that differs in a byte is verified (and
+ * refused) as any other.
+ */
+Test(auth, require_remembers_a_token_until_it_expires)
+{
+	struct exchange x;
+	/* exp = iat + 1800: valid for leeway + 2 more seconds */
+	char *tok = issue("admin", 2, now_unix() - 1800 - 30 + 2);
+	char *h = xasprintf("Bearer %s", tok), *bad = xstrdup(h);
+
+	app_init(&x, "odoo_pelotazo", port, 5000);
+	cr_assert(require(&x, h, NULL));
+	cr_assert_not_null(x.w.auth_memo, "nothing remembered");
+	done(&x);
+	cr_assert(require(&x, h, NULL), "the remembered token refused");
+	cr_assert(x.c.user.valid && x.c.user.uid == 2 && x.c.user.has_secret);
+	cr_assert_str_eq(x.c.user.sub, "admin");
+	cr_assert_str_eq(x.c.user.secret, "admin");
+	done(&x);
+	bad[strlen(bad) - 5] = bad[strlen(bad) - 5] == 'A' ? 'B' : 'A';   /* in the signature, not its last character (padding bits) */
+	cr_assert(!require(&x, bad, NULL), "a token one byte off accepted");
+	assert_error(&x, 401, "No se pudo validar el token");
+	done(&x);
+	/* (not a timing assertion: the token's exp is 2 s ahead, and the wait 3 s) */
+	sleep(3);
+	cr_assert(!require(&x, h, NULL), "accepted after it expired");
+	assert_error(&x, 401, "No se pudo validar el token");
+	cr_assert(strstr(x.log, "token rejected: ") != NULL, "log: %s", x.log);
+	done(&x);
+	free(h);
+	free(bad);
+	free(tok);
 	app_free(&x);
 }
 

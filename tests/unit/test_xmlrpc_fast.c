@@ -56,20 +56,20 @@ dump(const char *xml, size_t len)
  * Returns whether the fast path answered.
  */
 static bool
-compare(const char *what, const char *xml, size_t len, const struct rschema *s, bool envelope,
-        struct tally *t)
+compare_spec(const char *what, const char *xml, size_t len, const struct xf_spec *spec, struct tally *t)
 {
 	struct buf fo, oo;
 	int64_t fl = -7, ol = -9;
 	size_t fc = 1234567, oc = 7654321;
 	enum xf_rc rc;
-	bool oracle;
+	bool oracle, envelope = spec->envelope;
 
 	buf_init(&fo, CAP);
 	buf_init(&oo, CAP);
 	buf_append(&fo, "pre", 3);   /* the fast path appends */
-	rc = xf_records(xml, len, s, envelope, &fo, &fl, &fc);
-	oracle = xf_oracle(xml, len, s, envelope, &oo, &ol, &oc);
+	rc = spec->lines == NULL && spec->max_records == 0 ? xf_records(xml, len, spec->s, envelope, &fo, &fl, &fc)
+	                                                   : xf_convert(xml, len, spec, &fo, &fl, &fc);
+	oracle = xf_oracle_spec(xml, len, spec, &oo, &ol, &oc);
 	if (rc == XF_FALLBACK) {
 		cr_assert(fo.len == 3 && memcmp(fo.data, "pre", 4) == 0, "%s: fallback left output behind", what);
 		if (oracle)
@@ -100,6 +100,15 @@ compare(const char *what, const char *xml, size_t len, const struct rschema *s, 
 	buf_free(&fo);
 	buf_free(&oo);
 	return rc == XF_OK;
+}
+
+static bool
+compare(const char *what, const char *xml, size_t len, const struct rschema *s, bool envelope,
+        struct tally *t)
+{
+	struct xf_spec spec = { .s = s, .envelope = envelope };
+
+	return compare_spec(what, xml, len, &spec, t);
 }
 
 /* ------------------------------------------------------------ captures */
@@ -162,6 +171,7 @@ resource_of_model(const char *model)
 	static const char *const map[][2] = {
 		{ "product.product", "products" }, { "res.partner", "customers" },
 		{ "sale.order", "sales" }, { "sale.order.line", "sale_lines" },
+		{ "product.category", "categories" }, { "res.country", "countries" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
@@ -172,67 +182,115 @@ resource_of_model(const char *model)
 
 static const char *const all_resources[] = { "products", "customers", "suppliers", "sales", "sale_lines" };
 
+struct replay {
+	unsigned long files, lists;
+	struct tally all;       /* every answer with every schema */
+	struct tally matched;   /* the list answers with their own schema */
+};
+
+/*
+ * Both paths on every NAME.response.xml of dir (NAME.request.xml says
+ * which model and method): with the mixed schema (and, every_schema, each
+ * resource's) in both shapes, and each list
+ * answer with its own schema, where the fast path must not fall back.  A
+ * sale read with its lines nested (web_search_read whose specification
+ * names order_line) is compared as crud.c reads it: with the lines.
+ */
+static void
+replay_dir(const char *dir, bool every_schema, struct replay *rp)
+{
+	char path[4200], req[4200];
+	DIR *dh = opendir(dir);
+	struct dirent *de;
+
+	cr_assert_not_null(dh, "no %s", dir);
+	while ((de = readdir(dh)) != NULL) {
+		size_t nl = strlen(de->d_name), len, rlen;
+		char model[128] = "", method[128] = "", *xml, *rq;
+		const char *res;
+		bool list, nested;
+
+		if (nl < 13 || strcmp(de->d_name + nl - 13, ".response.xml") != 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		snprintf(req, sizeof req, "%s/%.*s.request.xml", dir, (int)(nl - 13), de->d_name);
+		xml = slurp(path, &len);
+		rp->files++;
+		rq = slurp(req, &rlen);
+		nth_string(rq, 2, model, sizeof model);
+		nth_string(rq, 3, method, sizeof method);
+		nested = strcmp(model, "sale.order") == 0 && strcmp(method, "web_search_read") == 0 &&
+		         strstr(rq, "<name>order_line</name>") != NULL;
+		free(rq);
+		res = resource_of_model(model);
+		list = res != NULL && strstr(xml, "<fault>") == NULL &&
+		       (strcmp(method, "search_read") == 0 || strcmp(method, "read") == 0 ||
+		        strcmp(method, "web_search_read") == 0);
+		/* every answer with every schema (or only the mixed one), both shapes */
+		for (size_t r = 0; every_schema && r < ARRAY_SIZE(all_resources); r++)
+			for (int env = 0; env < 2; env++)
+				compare(de->d_name, xml, len, fixture_schema(all_resources[r]), env, &rp->all);
+		for (int env = 0; env < 2; env++)
+			compare(de->d_name, xml, len, xf_mixed_schema(), env, &rp->all);
+		if (list) {
+			struct xf_lines l = { "order_line", "lines", fixture_schema("sale_lines") };
+			struct xf_spec spec = { .s = fixture_schema(res), .envelope = strcmp(method, "web_search_read") == 0,
+			                        .lines = nested ? &l : NULL, .max_records = 0 };
+
+			rp->lists++;
+			/* the answer with its own schema: the fast path must take it */
+			cr_expect(compare_spec(de->d_name, xml, len, &spec, &rp->matched), "%s/%s (%s.%s) fell back", dir,
+			          de->d_name, model, method);
+		}
+		free(xml);
+	}
+	closedir(dh);
+}
+
 Test(xmlrpc_fast, captures, .init = setup)
 {
 	static const char *const dirs[] = { "raw", "odoo19/xmlrpc" };
-	struct tally t = { 0 }, matched = { 0 };
-	unsigned long files = 0, lists = 0;
+	struct replay rp = { 0 };
 
 	for (size_t d = 0; d < ARRAY_SIZE(dirs); d++) {
-		char dir[4096], path[4200], req[4200];
-		DIR *dh;
-		struct dirent *de;
+		char dir[4096];
 
 		captures_dir(dir, sizeof dir, dirs[d]);
-		dh = opendir(dir);
-		cr_assert_not_null(dh, "no %s", dir);
-		while ((de = readdir(dh)) != NULL) {
-			size_t nl = strlen(de->d_name), len, rlen;
-			char model[128] = "", method[128] = "", *xml, *rq;
-			const char *res;
-			bool list;
-
-			if (nl < 13 || strcmp(de->d_name + nl - 13, ".response.xml") != 0)
-				continue;
-			snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-			snprintf(req, sizeof req, "%s/%.*s.request.xml", dir, (int)(nl - 13), de->d_name);
-			xml = slurp(path, &len);
-			files++;
-			rq = slurp(req, &rlen);
-			nth_string(rq, 2, model, sizeof model);
-			nth_string(rq, 3, method, sizeof method);
-			free(rq);
-			res = resource_of_model(model);
-			list = res != NULL && strstr(xml, "<fault>") == NULL &&
-			       (strcmp(method, "search_read") == 0 || strcmp(method, "read") == 0 ||
-			        strcmp(method, "web_search_read") == 0);
-			/* every capture with every schema, both shapes */
-			for (size_t r = 0; r < ARRAY_SIZE(all_resources); r++)
-				for (int env = 0; env < 2; env++)
-					compare(de->d_name, xml, len, fixture_schema(all_resources[r]), env, &t);
-			for (int env = 0; env < 2; env++)
-				compare(de->d_name, xml, len, xf_mixed_schema(), env, &t);
-			if (list) {
-				bool env = strcmp(method, "web_search_read") == 0;
-
-				lists++;
-				/* the answer with its own schema: the fast path must take it */
-				cr_expect(compare(de->d_name, xml, len, fixture_schema(res), env, &matched),
-				          "%s (%s.%s) fell back", de->d_name, model, method);
-			}
-			free(xml);
-		}
-		closedir(dh);
+		replay_dir(dir, true, &rp);
 	}
-	cr_log_info("captures: %lu files, %lu list answers; all pairs: %lu handled, %lu fell back, %lu refused by both;"
-	            " list answers with their schema: %lu handled, %lu fell back",
-	            files, lists, t.handled, t.fallback, t.refused, matched.handled, matched.fallback);
 	fprintf(stderr, "captures: %lu files, %lu list answers; all pairs: %lu handled, %lu fell back, %lu refused by both;"
 	        " list answers with their schema: %lu handled, %lu fell back\n",
-	        files, lists, t.handled, t.fallback, t.refused, matched.handled, matched.fallback);
-	cr_assert_geq(lists, 12, "the captures hold %lu list answers", lists);
-	cr_assert_eq(matched.handled, lists);
-	cr_assert_eq(matched.fallback, 0);
+	        rp.files, rp.lists, rp.all.handled, rp.all.fallback, rp.all.refused, rp.matched.handled,
+	        rp.matched.fallback);
+	cr_assert_geq(rp.lists, 12, "the captures hold %lu list answers", rp.lists);
+	cr_assert_eq(rp.matched.handled, rp.lists);
+	cr_assert_eq(rp.matched.fallback, 0);
+}
+
+/*
+ * The answers the end-to-end runs recorded (the simulator's --record; the
+ * directory in XF_RECORDED), replayed as the captures are.  tests/e2e's
+ * conftest.py runs this test alone after its run; without XF_RECORDED it
+ * has nothing to replay and says so.
+ */
+Test(xmlrpc_fast, recorded, .init = setup, .timeout = 600)
+{
+	const char *dir = getenv("XF_RECORDED");
+	struct replay rp = { 0 };
+
+	if (dir == NULL || *dir == '\0') {
+		cr_skip_test("XF_RECORDED names no directory of recorded answers");
+		return;
+	}
+	/* a few hundred answers of one run: their own schema and the mixed one keep it to seconds */
+	replay_dir(dir, false, &rp);
+	fprintf(stderr, "recorded: %lu files, %lu list answers; all pairs: %lu handled, %lu fell back, %lu refused by both;"
+	        " list answers with their schema: %lu handled, %lu fell back, %lu refused by both\n",
+	        rp.files, rp.lists, rp.all.handled, rp.all.fallback, rp.all.refused, rp.matched.handled,
+	        rp.matched.fallback, rp.matched.refused);
+	cr_assert_gt(rp.files, 0, "nothing recorded in %s", dir);
+	cr_assert_eq(rp.matched.fallback, 0);
+	cr_assert_gt(rp.matched.handled, 0);
 }
 
 /* ------------------------------------------------------------ writing answers */
@@ -499,10 +557,40 @@ gen_member(struct gen *g, const char *name, int kind)
 	w(g, "</member>");
 }
 
+static void gen_record(struct gen *g, const struct rschema *s, const struct xf_lines *l);
+
+/* The one2many of nested lines: mostly records, now and then what crud.c must read or ignore. */
 static void
-gen_record(struct gen *g, const struct rschema *s)
+gen_lines(struct gen *g, const struct xf_lines *l)
 {
-	size_t order[256], n = 0;
+	int how = (int)pick(g, 10), n = (int)pick(g, 4);
+
+	sep(g, true);
+	w(g, "<member>");
+	sep(g, true);
+	w(g, "<name>");
+	w(g, l->field);
+	w(g, "</name>");
+	sep(g, true);
+	if (how < 7) {
+		w(g, "<value><array><data>");
+		for (int i = 0; i < n; i++) {
+			sep(g, true);
+			gen_record(g, l->s, NULL);
+		}
+		sep(g, true);
+		w(g, "</data></array></value>");
+	} else {
+		gen_value(g, 4, how == 7 ? K_IDS : how == 8 ? K_FALSE : K_ANY);
+	}
+	sep(g, true);
+	w(g, "</member>");
+}
+
+static void
+gen_record(struct gen *g, const struct rschema *s, const struct xf_lines *l)
+{
+	size_t order[256], n = 0, at_lines;
 	int mode = (int)pick(g, 4);
 
 	for (size_t i = 0; i < s->n && i < ARRAY_SIZE(order); i++)
@@ -523,10 +611,17 @@ gen_record(struct gen *g, const struct rschema *s)
 			order[j] = t;
 		}
 	}
+	/* the lines among the fields, anywhere, or missing now and then */
+	at_lines = l != NULL && pick(g, 8) != 0 ? pick(g, (uint32_t)n + 1) : SIZE_MAX;
 	w(g, "<value><struct>");
-	for (size_t k = 0; k < n; k++) {
-		const struct xfield *f = &s->f[order[k]];
+	for (size_t k = 0; k <= n; k++) {
+		const struct xfield *f;
 
+		if (l != NULL && (k == at_lines || (k == at_lines + 1 && pick(g, 100) == 0)))
+			gen_lines(g, l);   /* (twice, rarely) */
+		if (k == n)
+			break;
+		f = &s->f[order[k]];
 		if (pick(g, 30) == 0)
 			gen_member(g, pick(g, 2) ? "unknown_field" : "x&amp;y", pick(g, 2) ? K_INT : K_ANY);
 		if (f->odoo == NULL) {
@@ -544,7 +639,7 @@ gen_record(struct gen *g, const struct rschema *s)
 }
 
 static void
-gen_answer(struct gen *g, const struct rschema *s, bool envelope, int nrec)
+gen_answer_lines(struct gen *g, const struct rschema *s, const struct xf_lines *l, bool envelope, int nrec)
 {
 	static const char *const decls[] = { "<?xml version=\"1.0\"?>", "<?xml version='1.0'?>", "",
 	                                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" };
@@ -573,7 +668,7 @@ gen_answer(struct gen *g, const struct rschema *s, bool envelope, int nrec)
 	w(g, "<array><data>");
 	for (int i = 0; i < nrec; i++) {
 		sep(g, true);
-		gen_record(g, s);
+		gen_record(g, s, l);
 	}
 	sep(g, true);
 	w(g, "</data></array>");
@@ -596,6 +691,12 @@ gen_answer(struct gen *g, const struct rschema *s, bool envelope, int nrec)
 		sep(g, true);
 	w(g, "</methodResponse>");
 	sep(g, true);
+}
+
+static void
+gen_answer(struct gen *g, const struct rschema *s, bool envelope, int nrec)
+{
+	gen_answer_lines(g, s, NULL, envelope, nrec);
 }
 
 /* A schema like s with a field gone and one renamed (the alias table's cases). */
@@ -705,6 +806,7 @@ Test(xmlrpc_fast, generated_plausible, .init = setup)
 	fprintf(stderr, "plausible: %lu handled, %lu fell back, %lu refused by both\n", t.handled, t.fallback,
 	        t.refused);
 }
+
 
 /* ------------------------------------------------------------ samples, written as Odoo writes */
 
@@ -1000,5 +1102,86 @@ Test(xmlrpc_fast, envelope_and_cap, .init = setup)
 	cr_assert_eq(xf_records(xml, strlen(xml), xf_mixed_schema(), true, &o, &l, NULL), XF_FALLBACK);
 	cr_assert_str_eq(o.data, "abc");
 	cr_assert_eq(o.len, 3);
+	buf_free(&o);
+}
+
+/* ------------------------------------------------------------ nested lines (a sale read with its lines) */
+
+static struct xf_lines
+sale_lines_spec(void)
+{
+	struct xf_lines l = { "order_line", "lines", fixture_schema("sale_lines") };
+
+	return l;
+}
+
+/*
+ * A sale's web_search_read with its lines nested (crud.c's crud_read): the
+ * lines anywhere in the record, missing, empty, ids (crud.c reads them:
+ * the fast path must fall back), false; every shape against the oracle.
+ */
+Test(xmlrpc_fast, generated_lines, .init = setup, .timeout = 600)
+{
+	struct xf_lines l = sale_lines_spec();
+	struct xf_spec spec = { .s = fixture_schema("sales"), .lines = &l };
+	struct tally t = { 0 };
+	struct buf b;
+	struct gen g;
+	char what[64];
+
+	buf_init(&b, CAP);
+	g.state = 0x51ed270b27a9c3d5ULL;
+	for (int i = 0; i < 12000; i++) {
+		buf_reset(&b);
+		g.b = &b;
+		g.style = i % 3;
+		g.odd = i % 4 == 0 ? 0 : 40;
+		spec.envelope = i % 2;
+		spec.max_records = i % 5 == 0 ? 1 : 0;
+		spec.s = i % 7 == 0 ? altered(fixture_schema("sales"), 2) : fixture_schema("sales");
+		gen_answer_lines(&g, spec.s, &l, spec.envelope, (int)pick(&g, 3));
+		snprintf(what, sizeof what, "generated with lines #%d", i);
+		compare_spec(what, b.data, b.len, &spec, &t);
+	}
+	buf_free(&b);
+	fprintf(stderr, "generated with lines: %lu handled, %lu fell back, %lu refused by both\n", t.handled,
+	        t.fallback, t.refused);
+	cr_assert_gt(t.handled, 2000, "only %lu handled", t.handled);
+	cr_assert_gt(t.fallback + t.refused, 1000, "only %lu not handled", t.fallback + t.refused);
+}
+
+Test(xmlrpc_fast, lines_written_last, .init = setup)
+{
+	/* (the mixed schema reads order_line itself: another one2many) */
+	struct xf_lines l = { "line_ids", "lines", xf_mixed_schema() };
+	struct xf_spec spec = { .s = xf_mixed_schema(), .lines = &l, .max_records = 1 };
+	const char *xml = ANSWER("<value><struct>"
+	                         "<member><name>line_ids</name><value><array><data>"
+	                         REC("<value>l1</value>") "</data></array></value></member>"
+	                         "<member><name>name</name><value>S1</value></member>"
+	                         "</struct></value>");
+	const char *two = ANSWER(REC("<value>a</value>") REC("<value>b</value>"));
+	const char *ids = ANSWER("<value><struct><member><name>line_ids</name><value><array><data>"
+	                         "<value><int>4</int></value></data></array></value></member></struct></value>");
+	struct xf_spec clash = spec;
+	struct xf_lines bad = { "order_line", "lines", xf_mixed_schema() };
+	struct tally t = { 0 };
+	struct buf o;
+
+	buf_init(&o, CAP);
+	cr_assert_eq(xf_convert(xml, strlen(xml), &spec, &o, NULL, NULL), XF_OK);
+	cr_assert_str_eq(o.data, "[{\"gone_field\":null,\"name\":\"S1\",\"lines\":[{\"gone_field\":null,\"name\":\"l1\"}]}]");
+	cr_assert(compare_spec("lines last", xml, strlen(xml), &spec, &t));
+	buf_reset(&o);
+	/* no lines member: [] */
+	cr_assert_eq(xf_convert(two, strlen(two), &(struct xf_spec){ .s = xf_mixed_schema(), .lines = &l }, &o, NULL, NULL), XF_OK);
+	cr_assert_str_eq(o.data, "[{\"gone_field\":null,\"name\":\"a\",\"lines\":[]},{\"gone_field\":null,\"name\":\"b\",\"lines\":[]}]");
+	buf_reset(&o);
+	/* more records than asked for; ids to read; a lines field the record's schema reads too */
+	cr_assert_eq(xf_convert(two, strlen(two), &spec, &o, NULL, NULL), XF_FALLBACK);
+	cr_assert_eq(xf_convert(ids, strlen(ids), &spec, &o, NULL, NULL), XF_FALLBACK);
+	clash.lines = &bad;
+	cr_assert_eq(xf_convert(xml, strlen(xml), &clash, &o, NULL, NULL), XF_FALLBACK);
+	cr_assert_eq(o.len, 0);
 	buf_free(&o);
 }

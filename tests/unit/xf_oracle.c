@@ -12,10 +12,46 @@
 #include "xf_oracle.h"
 #include "xmlrpc.h"
 
+/*
+ * crud.c's crud_read on the lines of rec: the records nested in the
+ * one2many, converted, or [] where it asks nothing; NULL where it would
+ * read them (ids).
+ */
+static json_object *
+oracle_lines(const struct xf_lines *l, json_object *rec)
+{
+	json_object *ids, *out;
+
+	if (!json_object_object_get_ex(rec, l->field, &ids))
+		ids = NULL;
+	if (json_object_is_type(ids, json_type_array) && json_object_array_length(ids) > 0 &&
+	    json_object_is_type(json_object_array_get_idx(ids, 0), json_type_object)) {
+		/* lines_for_api */
+		out = json_object_new_array();
+		for (size_t i = 0; i < json_object_array_length(ids); i++)
+			json_object_array_add(out, record_from_odoo(l->s, json_object_array_get_idx(ids, i)));
+		return out;
+	}
+	if (!json_object_is_type(ids, json_type_array) || json_object_array_length(ids) == 0)
+		return json_object_new_array();   /* read_lines: no call for no lines */
+	return NULL;
+}
+
 bool
 xf_oracle(const char *xml, size_t len, const struct rschema *s, bool envelope, struct buf *out, int64_t *length,
           size_t *count)
 {
+	struct xf_spec spec = { .s = s, .envelope = envelope };
+
+	return xf_oracle_spec(xml, len, &spec, out, length, count);
+}
+
+bool
+xf_oracle_spec(const char *xml, size_t len, const struct xf_spec *spec, struct buf *out, int64_t *length,
+               size_t *count)
+{
+	const struct rschema *s = spec->s;
+	bool envelope = spec->envelope;
 	json_object *v = NULL, *recs = NULL, *r, *l, *arr;
 	struct odoo_error err;
 	const char *a, *b;
@@ -40,17 +76,35 @@ xf_oracle(const char *xml, size_t len, const struct rschema *s, bool envelope, s
 	if (recs == NULL)
 		return false;
 	n = json_object_array_length(recs);
+	if (spec->max_records != 0 && n > spec->max_records) {
+		json_object_put(recs);
+		return false;   /* not the answer asked for: the caller's concern */
+	}
 	if (count != NULL)
 		*count = n;
 	arr = json_object_new_array();
-	for (size_t i = 0; i < n; i++)
-		json_object_array_add(arr, record_from_odoo(s, json_object_array_get_idx(recs, i)));
+	for (size_t i = 0; i < n; i++) {
+		json_object *rec = json_object_array_get_idx(recs, i), *api = record_from_odoo(s, rec), *lines;
+
+		json_object_array_add(arr, api);
+		if (spec->lines == NULL)
+			continue;
+		/* crud_read: the lines added last, under their key */
+		if ((lines = oracle_lines(spec->lines, rec)) == NULL) {
+			json_object_put(arr);
+			json_object_put(recs);
+			return false;   /* crud.c would read them: another call */
+		}
+		json_object_object_add(api, spec->lines->key, lines);
+	}
 	a = json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	records_from_odoo(s, recs);
-	b = json_object_to_json_string_ext(recs, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (strcmp(a, b) != 0) {
-		fprintf(stderr, "record_from_odoo and records_from_odoo disagree:\n%s\n%s\n", a, b);
-		abort();
+	if (spec->lines == NULL) {
+		records_from_odoo(s, recs);
+		b = json_object_to_json_string_ext(recs, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+		if (strcmp(a, b) != 0) {
+			fprintf(stderr, "record_from_odoo and records_from_odoo disagree:\n%s\n%s\n", a, b);
+			abort();
+		}
 	}
 	ok = buf_puts(out, a);
 	json_object_put(arr);
@@ -100,4 +154,43 @@ xf_mixed_schema(void)
 	static struct rschema s = { NULL, mixed_fields, ARRAY_SIZE(mixed_fields), true };
 
 	return &s;
+}
+
+/* A sale without its one2many, and its lines: xf_mixed_lines's shapes. */
+static struct xfield sale_fields[] = {
+	F("id", "id", FT_INTEGER),
+	F("name", "name", FT_CHAR),
+	F("partner_id", "partner_id", FT_MANY2ONE),
+	F("gone_field", NULL, FT_CHAR),
+	F("date_order", "date_order", FT_DATETIME),
+	F("state", "state", FT_SELECTION),
+	F("amount_total", "amount_total", FT_MONETARY),
+	F("note", "note", FT_HTML),
+};
+
+static struct xfield line_fields[] = {
+	F("id", "id", FT_INTEGER),
+	F("product_id", "product_id", FT_MANY2ONE),
+	F("name", "name", FT_TEXT),
+	F("product_uom_qty", "product_uom_qty", FT_FLOAT),
+	F("price_unit", "price_unit", FT_FLOAT),
+	F("tax_ids", "tax_id", FT_MANY2MANY),
+	F("gone_field", NULL, FT_CHAR),
+};
+
+const struct rschema *
+xf_sale_schema(void)
+{
+	static struct rschema s = { NULL, sale_fields, ARRAY_SIZE(sale_fields), true };
+
+	return &s;
+}
+
+const struct xf_lines *
+xf_sale_lines(void)
+{
+	static struct rschema ls = { NULL, line_fields, ARRAY_SIZE(line_fields), true };
+	static const struct xf_lines l = { "order_line", "lines", &ls };
+
+	return &l;
 }

@@ -11,6 +11,7 @@ password; it also reports and resets the call counters.
 import argparse
 import email.utils
 import errno
+import hashlib
 import json
 import os
 import queue
@@ -134,8 +135,9 @@ class Simulator:
     """Everything the HTTP handlers share: the database, injected faults, counters."""
 
     def __init__(self, fixtures=None, latency_ms=0.0, database=DATABASE, quiet=False,
-                 verbose=False, version=DEFAULT_VERSION):
+                 verbose=False, version=DEFAULT_VERSION, record=None):
         self.database = Database(fixtures, database, version)
+        self.record = record
         self.version = version
         self.default_latency_ms = float(latency_ms)
         self.quiet = quiet
@@ -378,6 +380,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         if code is not None:
             sim.stats.count("faults", str(code))
+        elif sim.record:
+            _record(sim.record, service, body, response)
         # Odoo 19 answers faults without X-Content-Type-Options (18 sends it).
         self._send(200, response, b"text/xml; charset=utf-8",
                    nosniff=code is None or sim.version < 19)
@@ -598,6 +602,34 @@ class Listener:
         return Server((self.host, self.port), self.simulator)
 
 
+# The answers --record keeps: the list reads the bridge converts in one pass.
+RECORDED_METHODS = ("search_read", "read", "web_search_read")
+
+
+def _record(directory, service, body, response):
+    """Keeps an execute_kw list answer as NAME.request.xml and NAME.response.xml
+    in directory (the captures' layout), NAME a hash of model, method and
+    answer: the same answer twice is one pair.  For the bridge's differential
+    test of its one-pass conversion (tests/e2e/conftest.py)."""
+    try:
+        params, method = rpc.parse(body)
+    except Exception:
+        return
+    if service != "object" or method != "execute_kw" or len(params) < 5 or \
+            params[4] not in RECORDED_METHODS:
+        return
+    data = response if isinstance(response, bytes) else response.encode("utf-8")
+    name = hashlib.sha1(("%s.%s\n" % (params[3], params[4])).encode() + data).hexdigest()[:20]
+    path = os.path.join(directory, name)
+    if os.path.exists(path + ".response.xml"):
+        return
+    for suffix, content in ((".request.xml", body), (".response.xml", data)):
+        tmp = "%s%s.%d.tmp" % (path, suffix, os.getpid())
+        with open(tmp, "wb") as handle:
+            handle.write(content if isinstance(content, bytes) else content.encode("utf-8"))
+        os.replace(tmp, path + suffix)
+
+
 def _write_file(path, text):
     tmp = "%s.%d.tmp" % (path, os.getpid())
     with open(tmp, "w", encoding="ascii") as handle:
@@ -650,6 +682,9 @@ def parse_args(argv):
                         help="the odoo-captures directory (default: ../fixtures/odoo-captures)")
     parser.add_argument("--quiet", action="store_true", help="do not log each request")
     parser.add_argument("--verbose", action="store_true", help="log the real Python tracebacks")
+    parser.add_argument("--record", default=os.environ.get("ODOO_SIM_RECORD") or None,
+                        help="keep every XML-RPC search_read, read and web_search_read answer "
+                        "in this directory (default: $ODOO_SIM_RECORD)")
     args = parser.parse_args(argv)
     if args.latency_ms < 0 or not 0 <= args.port <= 65535:
         parser.error("--latency-ms must be >= 0 and --port between 0 and 65535")
@@ -661,7 +696,7 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     fixtures = args.fixtures or default_fixtures()
     simulator = Simulator(fixtures, args.latency_ms, args.database, args.quiet, args.verbose,
-                          args.odoo_version)
+                          args.odoo_version, args.record)
     pid = str(os.getpid())
     if args.pid_file:
         _write_file(args.pid_file, pid + "\n")
