@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "bulk.h"
 #include "crud.h"
 #include "odoo_answer.h"
 #include "query.h"
@@ -289,16 +290,25 @@ lines_for_api(const struct rschema *ls, json_object *raw)
 	return out;
 }
 
-/* The base domain of res AND id = id, as a JSON array. */
+/* The base domain of res AND id = ids[0] (one id) or id in ids (several), as a JSON array. */
 static json_object *
-record_domain(const struct resource *res, int64_t id)
+record_domain(const struct resource *res, const int64_t *ids, size_t n)
 {
 	json_object *d = json_object_new_array(), *l = json_object_new_array();
 
 	resource_base_domain(res, d);
 	json_object_array_add(l, json_object_new_string("id"));
-	json_object_array_add(l, json_object_new_string("="));
-	json_object_array_add(l, json_object_new_int64(id));
+	if (n == 1) {
+		json_object_array_add(l, json_object_new_string("="));
+		json_object_array_add(l, json_object_new_int64(ids[0]));
+	} else {
+		json_object *in = json_object_new_array();
+
+		for (size_t i = 0; i < n; i++)
+			json_object_array_add(in, json_object_new_int64(ids[i]));
+		json_object_array_add(l, json_object_new_string("in"));
+		json_object_array_add(l, in);
+	}
 	json_object_array_add(d, l);
 	return d;
 }
@@ -315,19 +325,20 @@ archived_too(void)
 }
 
 /*
- * The record t->id within the base domain, archived or not, as an array of
- * zero or one Odoo record holding the lines' one2many lf when not NULL.
- * With lines, web_search_read nests them in the record: one round trip
- * instead of two.  Without, search_read: one round trip either way, and
- * its many2one [id, name] costs xmlrpc-c and json-c less to read than
- * web_search_read's {"id", "display_name"} (callgrind: -14% for a product).
- * No limit for web_search_read: with one, a found record is a full page
- * and Odoo would count it.
+ * The records ids[0..n) within the base domain, archived or not, as an
+ * array of at most n Odoo records (in Odoo's order, not ids'), holding
+ * the lines' one2many lf when not NULL.  With lines, web_search_read nests
+ * them in the records: one round trip instead of two.  Without,
+ * search_read: one round trip either way, and its many2one [id, name]
+ * costs xmlrpc-c and json-c less to read than web_search_read's {"id",
+ * "display_name"} (callgrind: -14% for a product).  No limit for
+ * web_search_read: with one, a full page would make Odoo count it.
  */
 static enum odoo_err
-read_record(struct ctx *c, const struct target *t, const char *lf, json_object **out, struct odoo_error *err)
+read_records(struct ctx *c, const struct target *t, const int64_t *ids, size_t n, const char *lf,
+             json_object **out, struct odoo_error *err)
 {
-	json_object *domain = record_domain(t->res, t->id), *kwargs;
+	json_object *domain = record_domain(t->res, ids, n), *kwargs;
 	enum odoo_err e;
 	int64_t length;
 
@@ -338,33 +349,26 @@ read_record(struct ctx *c, const struct target *t, const char *lf, json_object *
 	}
 	kwargs = archived_too();
 	json_object_object_add(kwargs, "fields", field_names(t->s, lf));
-	json_object_object_add(kwargs, "limit", json_object_new_int(1));
+	json_object_object_add(kwargs, "limit", json_object_new_int64((int64_t)n));
 	e = call_list(c, t->res->model, "search_read", array1(json_object_get(domain)), kwargs, out, err);
 out:
 	json_object_put(domain);
 	return e;
 }
 
-enum odoo_err
-crud_read(struct ctx *c, const struct target *t, json_object **api, json_object **raw_lines,
-          struct odoo_error *err)
+/*
+ * One Odoo record as read_records gave it -> *api, with its lines (read
+ * here when Odoo gave their ids, not the lines) under the resource's
+ * lines key; *raw_lines (when not NULL) gets the lines as Odoo read them.
+ */
+static enum odoo_err
+record_for_api(struct ctx *c, const struct target *t, const char *lf, json_object *rec, json_object **api,
+               json_object **raw_lines, struct odoo_error *err)
 {
-	const char *lf = t->res->lines != NULL && t->ls != NULL ? t->res->lines->field : NULL;
-	json_object *out = NULL, *rec, *ids, *lines = NULL;
+	json_object *ids, *lines = NULL;
 	enum odoo_err e;
 
 	*api = NULL;
-	if (raw_lines != NULL)
-		*raw_lines = NULL;
-	/* A search, not read(): read() ignores the base domain (a customer id
-	 * under /suppliers must be a 404) and silently drops missing ids. */
-	if ((e = read_record(c, t, lf, &out, err)) != ODOO_OK)
-		return e;
-	if (json_object_array_length(out) == 0) {
-		json_object_put(out);
-		return ODOO_OK;
-	}
-	rec = json_object_array_get_idx(out, 0);
 	if (lf != NULL) {
 		if (!json_object_object_get_ex(rec, lf, &ids))
 			ids = NULL;
@@ -373,7 +377,6 @@ crud_read(struct ctx *c, const struct target *t, json_object **api, json_object 
 		    json_object_is_type(json_object_array_get_idx(ids, 0), json_type_object)) {
 			lines = json_object_get(ids);
 		} else if ((e = read_lines(c, t, ids, &lines, err)) != ODOO_OK) {
-			json_object_put(out);
 			return e;
 		}
 	}
@@ -385,8 +388,66 @@ crud_read(struct ctx *c, const struct target *t, json_object **api, json_object 
 		else
 			json_object_put(lines);
 	}
-	json_object_put(out);
 	return ODOO_OK;
+}
+
+/* The one2many field of the lines when their schema is loaded, else NULL. */
+static const char *
+lines_field(const struct target *t)
+{
+	return t->res->lines != NULL && t->ls != NULL ? t->res->lines->field : NULL;
+}
+
+enum odoo_err
+crud_read(struct ctx *c, const struct target *t, json_object **api, json_object **raw_lines,
+          struct odoo_error *err)
+{
+	const char *lf = lines_field(t);
+	json_object *out = NULL;
+	enum odoo_err e;
+
+	*api = NULL;
+	if (raw_lines != NULL)
+		*raw_lines = NULL;
+	/* A search, not read(): read() ignores the base domain (a customer id
+	 * under /suppliers must be a 404) and silently drops missing ids. */
+	if ((e = read_records(c, t, &t->id, 1, lf, &out, err)) != ODOO_OK)
+		return e;
+	if (json_object_array_length(out) > 0)
+		e = record_for_api(c, t, lf, json_object_array_get_idx(out, 0), api, raw_lines, err);
+	json_object_put(out);
+	return e;
+}
+
+enum odoo_err
+crud_read_many(struct ctx *c, const struct target *t, const int64_t *ids, size_t n, json_object **by_id,
+               struct odoo_error *err)
+{
+	const char *lf = lines_field(t);
+	json_object *out = NULL, *api;
+	enum odoo_err e;
+	int64_t id;
+	char key[24];
+
+	*by_id = NULL;
+	if ((e = read_records(c, t, ids, n, lf, &out, err)) != ODOO_OK)
+		return e;
+	*by_id = json_object_new_object();
+	for (size_t i = 0; i < json_object_array_length(out); i++) {
+		json_object *rec = json_object_array_get_idx(out, i), *v;
+
+		if (!json_object_object_get_ex(rec, "id", &v) || !json_to_id(v, &id))
+			continue;
+		if ((e = record_for_api(c, t, lf, rec, &api, NULL, err)) != ODOO_OK) {
+			json_object_put(*by_id);
+			*by_id = NULL;
+			break;
+		}
+		snprintf(key, sizeof(key), "%" PRId64, id);
+		json_object_object_add(*by_id, key, api);
+	}
+	json_object_put(out);
+	return e;
 }
 
 bool
@@ -585,9 +646,8 @@ crud_get(struct ctx *c)
 
 /* ------------------------------------------------------------------ writes */
 
-/* The JSON object body of a create or update; answers 415/400 and returns NULL. */
-static json_object *
-read_body(struct ctx *c)
+json_object *
+crud_body(struct ctx *c, bool array_too)
 {
 	json_object *body;
 
@@ -596,7 +656,7 @@ read_body(struct ctx *c)
 		return NULL;
 	}
 	body = c->req->body_read ? json_parse_body(c->req->body.data, c->req->body.len) : NULL;
-	if (!json_object_is_type(body, json_type_object)) {
+	if (!json_object_is_type(body, json_type_object) && !(array_too && json_object_is_type(body, json_type_array))) {
 		json_object_put(body);
 		response_error(c->res, c->req->lang, 400, MSG_BAD_BODY, NULL);
 		return NULL;
@@ -604,15 +664,12 @@ read_body(struct ctx *c)
 	return body;
 }
 
-/*
- * Body -> vals, with the nested lines as commands against current (the
- * lines as Odoo has them, NULL on create).  Answers 400 with `errors` and
- * returns NULL when anything is refused.
- */
-static json_object *
-body_vals(struct ctx *c, const struct target *t, json_object *body, bool create, json_object *current)
+json_object *
+crud_vals(struct ctx *c, const struct target *t, json_object *body, bool create, json_object *current,
+          json_object *errors)
 {
-	json_object *errors = json_object_new_object(), *vals = NULL, *cmds = NULL, *lines;
+	json_object *vals = NULL, *cmds = NULL, *lines;
+	size_t before = (size_t)json_object_object_length(errors);
 	bool ok = body_to_vals(t->s, body, create, c->req->lang, &vals, errors);
 
 	if (t->res->lines != NULL && json_object_object_get_ex(body, t->res->lines->key, &lines)) {
@@ -621,8 +678,24 @@ body_vals(struct ctx *c, const struct target *t, json_object *body, bool create,
 			json_object_object_add(vals, t->res->lines->field, json_object_get(cmds));
 		json_object_put(cmds);
 	}
-	if (json_object_object_length(errors) > 0) {
+	if ((size_t)json_object_object_length(errors) > before) {
 		json_object_put(vals);
+		return NULL;
+	}
+	return vals;
+}
+
+/*
+ * crud_vals, answering 400 with `errors` and returning NULL when anything
+ * is refused.
+ */
+static json_object *
+body_vals(struct ctx *c, const struct target *t, json_object *body, bool create, json_object *current)
+{
+	json_object *errors = json_object_new_object();
+	json_object *vals = crud_vals(c, t, body, create, current, errors);
+
+	if (vals == NULL) {
 		response_error(c->res, c->req->lang, 400, MSG_VALIDATION, errors);
 		return NULL;
 	}
@@ -741,6 +814,13 @@ answer_related_missing(struct ctx *c, const struct target *t, const struct odoo_
 }
 
 void
+crud_answer_write_error(struct ctx *c, const struct target *t, const struct odoo_error *err, const char *method)
+{
+	if (!answer_related_missing(c, t, err))
+		odoo_answer_error(c, err, method);
+}
+
+void
 crud_create(struct ctx *c)
 {
 	struct target t;
@@ -750,16 +830,22 @@ crud_create(struct ctx *c)
 	char *location;
 
 	memset(&err, 0, sizeof(err));
-	if (!crud_resolve(c, false, true, &t) || (body = read_body(c)) == NULL)
+	if (!crud_resolve(c, false, true, &t) || (body = crud_body(c, true)) == NULL)
 		return;
-	if (!crud_load_schema(c, &t, true) || (vals = body_vals(c, &t, body, true, NULL)) == NULL)
+	if (!crud_load_schema(c, &t, true))
+		goto out;
+	if (json_object_is_type(body, json_type_array)) {
+		/* A JSON array: every record in one create (bulk.c). */
+		bulk_create(c, &t, body);
+		goto out;
+	}
+	if ((vals = body_vals(c, &t, body, true, NULL)) == NULL)
 		goto out;
 	args = array1(json_object_get(vals));
 	/* Not idempotent: a create that timed out is reported, never repeated. */
 	if (call(c, t.res->model, "create", args, NULL, false, &out, &err) != ODOO_OK) {
 		crud_log_write(c, "create", t.res, 0, odoo_strerror(err.code));
-		if (!answer_related_missing(c, &t, &err))
-			odoo_answer_error(c, &err, "create");
+		crud_answer_write_error(c, &t, &err, "create");
 		goto out;
 	}
 	if (!json_to_id(out, &t.id)) {
@@ -791,7 +877,7 @@ crud_update(struct ctx *c)
 	json_object *body = NULL, *vals = NULL, *args = NULL, *out = NULL, *cur = NULL, *cur_lines = NULL;
 
 	memset(&err, 0, sizeof(err));
-	if (!crud_resolve(c, true, true, &t) || (body = read_body(c)) == NULL)
+	if (!crud_resolve(c, true, true, &t) || (body = crud_body(c, false)) == NULL)
 		return;
 	if (!crud_load_schema(c, &t, true))
 		goto out;
@@ -805,8 +891,7 @@ crud_update(struct ctx *c)
 		args = id_args(t.id, vals);
 		if (call(c, t.res->model, "write", args, NULL, false, &out, &err) != ODOO_OK) {
 			crud_log_write(c, "update", t.res, t.id, odoo_strerror(err.code));
-			if (!answer_related_missing(c, &t, &err))
-				odoo_answer_error(c, &err, "write");
+			crud_answer_write_error(c, &t, &err, "write");
 			goto out;
 		}
 		crud_log_write(c, "update", t.res, t.id, "updated");
