@@ -11,6 +11,7 @@
 #include "crud.h"
 #include "router.h"
 #include "server.h"
+#include "token.h"
 #include "util.h"
 
 #define BATCH_PATH_MAX 2048   /* bytes of an entry's path and query */
@@ -122,9 +123,8 @@ sub_request(const struct ctx *parent, const struct batch_entry *e, struct reques
 	memset(r, 0, sizeof(*r));
 	r->envp = parent->req->envp;
 	r->method = e->method;
-	r->path = xmalloc(plen + 1);
-	memcpy(r->path, e->path, plen);
-	r->path[plen] = '\0';
+	/* Decoded as the web server decodes PATH_INFO for the same request alone. */
+	r->path = request_path_decode(e->path, plen);
 	memcpy(r->request_id, parent->req->request_id, sizeof(r->request_id));
 	r->lang = parent->req->lang;
 	r->remote_addr = parent->req->remote_addr;
@@ -203,6 +203,7 @@ run_entry(struct ctx *parent, const struct batch_entry *e, struct response *res)
 		}
 	}
 	log_info("batch: %s %s %d", r.method, r.path, res->status);
+	identity_wipe(&c.user);   /* the copy of the user's Odoo password */
 	request_free(&r);
 }
 
@@ -222,7 +223,8 @@ single_get(const struct batch_entry *e, const struct resource **res, int64_t *id
 	if (e->invalid != MSG__COUNT || strcmp(e->method, "GET") != 0 || strchr(e->path, '?') != NULL)
 		return false;
 	memset(&r, 0, sizeof(r));
-	router_match(app_routes, app_routes_count, "GET", e->path, &r, &m);
+	r.path = request_path_decode(e->path, strlen(e->path));
+	router_match(app_routes, app_routes_count, "GET", r.path, &r, &m);
 	if (m.status == ROUTE_OK && m.fn == crud_get && (*res = resource_find(r.route_params[0])) != NULL &&
 	    parse_int64(r.route_params[1], 1, INT32_MAX, id))
 		ok = true;
@@ -267,6 +269,7 @@ run_merged(struct ctx *parent, const struct batch_entry *entries, size_t n, cons
 		ok = true;
 	}
 	json_object_put(by_id);
+	identity_wipe(&c.user);
 	response_free(&scratch);
 	request_free(&r);
 	return ok;
