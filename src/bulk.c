@@ -55,6 +55,24 @@ fail_other:
 	return BULK_OTHER_PARAM;
 }
 
+json_object *
+bulk_id_list(const int64_t *ids, size_t n)
+{
+	json_object *list = json_object_new_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(list, json_object_new_int64(ids[i]));
+	return list;
+}
+
+void
+bulk_log_each(const struct ctx *c, const char *what, const struct resource *res, const int64_t *ids, size_t n,
+              const char *outcome)
+{
+	for (size_t i = 0; i < n; i++)
+		crud_log_write(c, what, res, ids[i], outcome);
+}
+
 bool
 bulk_ids(struct ctx *c, int64_t **ids, size_t *n)
 {
@@ -88,15 +106,13 @@ bulk_ids(struct ctx *c, int64_t **ids, size_t *n)
 static void
 ids_search(const struct target *t, const int64_t *ids, size_t n, json_object **args, json_object **kwargs)
 {
-	json_object *domain = json_object_new_array(), *cond = json_object_new_array(), *in = json_object_new_array();
+	json_object *domain = json_object_new_array(), *cond = json_object_new_array();
 	json_object *ctx = json_object_new_object();
 
 	resource_base_domain(t->res, domain);
-	for (size_t i = 0; i < n; i++)
-		json_object_array_add(in, json_object_new_int64(ids[i]));
 	json_object_array_add(cond, json_object_new_string("id"));
 	json_object_array_add(cond, json_object_new_string("in"));
-	json_object_array_add(cond, in);
+	json_object_array_add(cond, bulk_id_list(ids, n));
 	json_object_array_add(domain, cond);
 	*args = json_object_new_array();
 	json_object_array_add(*args, domain);
@@ -189,15 +205,6 @@ bulk_answer_records(struct ctx *c, const struct target *t, const int64_t *ids, s
 	response_json(c->res, status, list);
 }
 
-/* Logs a bulk write once per record, as the single-record requests do. */
-static void
-log_each(const struct ctx *c, const char *what, const struct resource *res, const int64_t *ids, size_t n,
-         const char *outcome)
-{
-	for (size_t i = 0; i < n; i++)
-		crud_log_write(c, what, res, ids[i], outcome);
-}
-
 /* Copies each errors[k] of one item into all as errors["<index>.k"]. */
 static void
 errors_prefixed(json_object *all, size_t index, json_object *item_errors)
@@ -280,7 +287,7 @@ bulk_create(struct ctx *c, const struct target *t, json_object *items)
 			response_error(c->res, c->req->lang, 502, MSG_ODOO_BAD_ANSWER, NULL);
 			goto out;
 		}
-	log_each(c, "create", t->res, ids, n, "created (bulk)");
+	bulk_log_each(c, "create", t->res, ids, n, "created (bulk)");
 	bulk_answer_records(c, t, ids, n, 201);
 out:
 	free(ids);
@@ -302,11 +309,9 @@ bulk_target(struct ctx *c, struct target *t, int64_t **ids, size_t *n)
 static json_object *
 ids_args(const int64_t *ids, size_t n, json_object *vals)
 {
-	json_object *a = json_object_new_array(), *list = json_object_new_array();
+	json_object *a = json_object_new_array();
 
-	for (size_t i = 0; i < n; i++)
-		json_object_array_add(list, json_object_new_int64(ids[i]));
-	json_object_array_add(a, list);
+	json_object_array_add(a, bulk_id_list(ids, n));
 	if (vals != NULL)
 		json_object_array_add(a, json_object_get(vals));
 	return a;
@@ -340,11 +345,11 @@ bulk_update(struct ctx *c)
 	if (json_object_object_length(vals) > 0) {
 		args = ids_args(ids, n, vals);
 		if (auth_call(c, t.res->model, "write", args, NULL, false, &out, &err) != ODOO_OK) {
-			log_each(c, "update", t.res, ids, n, odoo_strerror(err.code));
+			bulk_log_each(c, "update", t.res, ids, n, odoo_strerror(err.code));
 			crud_answer_write_error(c, &t, &err, "write");
 			goto out;
 		}
-		log_each(c, "update", t.res, ids, n, "updated (bulk)");
+		bulk_log_each(c, "update", t.res, ids, n, "updated (bulk)");
 	}
 	bulk_answer_records(c, &t, ids, n, 200);
 out:
@@ -386,11 +391,11 @@ bulk_delete(struct ctx *c)
 	args = ids_args(ids, n, NULL);
 	/* Odoo's refusal of any one record (a confirmed sale) is a 422, and none is deleted. */
 	if (auth_call(c, t.res->model, "unlink", args, NULL, false, &out, &err) != ODOO_OK) {
-		log_each(c, "delete", t.res, ids, n, odoo_strerror(err.code));
+		bulk_log_each(c, "delete", t.res, ids, n, odoo_strerror(err.code));
 		odoo_answer_error(c, &err, "unlink");
 		goto out;
 	}
-	log_each(c, "delete", t.res, ids, n, "deleted (bulk)");
+	bulk_log_each(c, "delete", t.res, ids, n, "deleted (bulk)");
 	response_json(c->res, 200, json_object_get(list));
 out:
 	free(ids);

@@ -36,6 +36,13 @@ enum bulk_err {
  */
 enum bulk_err bulk_parse_ids(const struct params *q, size_t max, int64_t **ids, size_t *n, const char **bad);
 
+/* [ids[0], ..., ids[n-1]] as a new JSON array. */
+json_object *bulk_id_list(const int64_t *ids, size_t n);
+
+/* crud_log_write for each of ids[0..n): one log line per record, as the single-record requests write. */
+void bulk_log_each(const struct ctx *c, const char *what, const struct resource *res, const int64_t *ids,
+                   size_t n, const char *outcome);
+
 /*
  * bulk_parse_ids on the request's query with BULK_MAX, answering 400 (with
  * errors naming the parameter) and returning false when it fails.

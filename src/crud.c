@@ -302,12 +302,8 @@ record_domain(const struct resource *res, const int64_t *ids, size_t n)
 		json_object_array_add(l, json_object_new_string("="));
 		json_object_array_add(l, json_object_new_int64(ids[0]));
 	} else {
-		json_object *in = json_object_new_array();
-
-		for (size_t i = 0; i < n; i++)
-			json_object_array_add(in, json_object_new_int64(ids[i]));
 		json_object_array_add(l, json_object_new_string("in"));
-		json_object_array_add(l, in);
+		json_object_array_add(l, bulk_id_list(ids, n));
 	}
 	json_object_array_add(d, l);
 	return d;

@@ -60,23 +60,19 @@ static bool
 run_action(struct ctx *c, const struct target *t, const struct action *a, const int64_t *ids, size_t n)
 {
 	struct odoo_error err;
-	json_object *args = json_object_new_array(), *list = json_object_new_array(), *kwargs = NULL, *out = NULL;
+	json_object *args = json_object_new_array(), *kwargs = NULL, *out = NULL;
 	bool ok = false;
 
 	memset(&err, 0, sizeof(err));
-	for (size_t i = 0; i < n; i++)
-		json_object_array_add(list, json_object_new_int64(ids[i]));
-	json_object_array_add(args, list);
+	json_object_array_add(args, bulk_id_list(ids, n));
 	if (a->kwargs != NULL)
 		kwargs = json_tokener_parse(a->kwargs);
 	if (auth_call(c, t->res->model, a->method, args, kwargs, false, &out, &err) != ODOO_OK) {
-		for (size_t i = 0; i < n; i++)
-			crud_log_write(c, a->name, t->res, ids[i], odoo_strerror(err.code));
+		bulk_log_each(c, a->name, t->res, ids, n, odoo_strerror(err.code));
 		odoo_answer_error(c, &err, a->method);
 	} else if (json_object_is_type(out, json_type_object)) {
 		/* A dict is a window action (a wizard asking the user): nothing happened. */
-		for (size_t i = 0; i < n; i++)
-			crud_log_write(c, a->name, t->res, ids[i], "Odoo answered a wizard, not a transition");
+		bulk_log_each(c, a->name, t->res, ids, n, "Odoo answered a wizard, not a transition");
 		response_error(c->res, c->req->lang, 422, MSG_ODOO_REJECTED, NULL);
 	} else {
 		ok = true;
