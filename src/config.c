@@ -48,6 +48,11 @@ static const struct setting settings[] = {
 	{ "MAX_BODY",                K_SIZE,    "1048576", 1024, 67108864, OFF(max_body) },
 	{ "LOG_LEVEL",               K_LEVEL,   "info", 0, 0, OFF(log_level) },
 	{ "LIST_MAX",                K_LONG,    "1000", 1, 10000, OFF(list_max) },
+	/* Records in one bulk create, update or delete: each is one Odoo call (bulk.c). */
+	{ "BULK_MAX",                K_LONG,    "100", 1, 10000, OFF(bulk_max) },
+	/* Entries of one POST /api/v1/batch, and the size its answer may reach (batch.c). */
+	{ "BATCH_MAX",               K_LONG,    "20", 1, 1000, OFF(batch_max) },
+	{ "BATCH_MAX_RESPONSE",      K_SIZE,    "8388608", 65536, 1073741824, OFF(batch_max_response) },
 	{ "AUTH_MODE",               K_AUTHMODE, "user", 0, 0, OFF(auth_mode) },
 	{ "LOGIN_GROUPS",            K_XMLIDS,  "sales_team.group_sale_salesman", 0, 0, OFF(login_groups) },
 	/* Optional: empty derives the key from JWT_SECRET (HKDF, its own label). */

@@ -41,6 +41,9 @@ struct config {
 	size_t  max_body;          /* MAX_BODY bytes */
 	enum log_level log_level;  /* LOG_LEVEL */
 	long    list_max;          /* LIST_MAX: records in a list without paging */
+	long    bulk_max;          /* BULK_MAX: records in one bulk create/update/delete */
+	long    batch_max;         /* BATCH_MAX: entries in one POST /api/v1/batch */
+	size_t  batch_max_response; /* BATCH_MAX_RESPONSE: bytes of answers after which entries are not run */
 	enum auth_mode auth_mode;  /* AUTH_MODE: user | service */
 	char  **login_groups;      /* LOGIN_GROUPS: XML ids, NULL-terminated (service mode) */
 	size_t  n_login_groups;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "bulk.h"
 #include "crud.h"
 #include "odoo_answer.h"
 #include "query.h"
@@ -315,16 +316,21 @@ lines_for_api(const struct rschema *ls, json_object *raw)
 	return out;
 }
 
-/* The base domain of res AND id = id, as a JSON array. */
+/* The base domain of res AND id = ids[0] (one id) or id in ids (several), as a JSON array. */
 static json_object *
-record_domain(const struct resource *res, int64_t id)
+record_domain(const struct resource *res, const int64_t *ids, size_t n)
 {
 	json_object *d = json_object_new_array(), *l = json_object_new_array();
 
 	resource_base_domain(res, d);
 	json_object_array_add(l, json_object_new_string("id"));
-	json_object_array_add(l, json_object_new_string("="));
-	json_object_array_add(l, json_object_new_int64(id));
+	if (n == 1) {
+		json_object_array_add(l, json_object_new_string("="));
+		json_object_array_add(l, json_object_new_int64(ids[0]));
+	} else {
+		json_object_array_add(l, json_object_new_string("in"));
+		json_object_array_add(l, bulk_id_list(ids, n));
+	}
 	json_object_array_add(d, l);
 	return d;
 }
@@ -341,21 +347,22 @@ archived_too(void)
 }
 
 /*
- * The record t->id within the base domain, archived or not, as an array of
- * zero or one Odoo record holding the lines' one2many lf when not NULL.
- * With lines, web_search_read nests them in the record: one round trip
- * instead of two.  Without, search_read: one round trip either way, and
- * its many2one [id, name] costs xmlrpc-c and json-c less to read than
- * web_search_read's {"id", "display_name"} (callgrind: -14% for a product).
- * No limit for web_search_read: with one, a found record is a full page
- * and Odoo would count it.  With f, the backend may convert the answer in
- * one pass (f->done: *out NULL, the API's records in f->json).
+ * The records ids[0..n) within the base domain, archived or not, as an
+ * array of at most n Odoo records (in Odoo's order, not ids'), holding
+ * the lines' one2many lf when not NULL.  With lines, web_search_read nests
+ * them in the records: one round trip instead of two.  Without,
+ * search_read: one round trip either way, and its many2one [id, name]
+ * costs xmlrpc-c and json-c less to read than web_search_read's {"id",
+ * "display_name"} (callgrind: -14% for a product).  No limit for
+ * web_search_read: with one, a full page would make Odoo count it.  With
+ * f, the backend may convert the answer in one pass (f->done: *out NULL,
+ * the API's records in f->json).
  */
 static enum odoo_err
-read_record(struct ctx *c, const struct target *t, const char *lf, struct odoo_fast *f, json_object **out,
-            struct odoo_error *err)
+read_records(struct ctx *c, const struct target *t, const int64_t *ids, size_t n, const char *lf,
+             struct odoo_fast *f, json_object **out, struct odoo_error *err)
 {
-	json_object *domain = record_domain(t->res, t->id), *kwargs;
+	json_object *domain = record_domain(t->res, ids, n), *kwargs;
 	enum odoo_err e;
 	int64_t length;
 
@@ -366,7 +373,7 @@ read_record(struct ctx *c, const struct target *t, const char *lf, struct odoo_f
 	}
 	kwargs = archived_too();
 	json_object_object_add(kwargs, "fields", field_names(t->s, lf));
-	json_object_object_add(kwargs, "limit", json_object_new_int(1));
+	json_object_object_add(kwargs, "limit", json_object_new_int64((int64_t)n));
 	if (f != NULL) {
 		f->schema = t->s;
 		f->envelope = false;
@@ -377,12 +384,58 @@ out:
 	return e;
 }
 
+/*
+ * One Odoo record as read_records gave it -> *api, with its lines (read
+ * here when Odoo gave their ids, not the lines; in one pass with f) under
+ * the resource's lines key; *raw_lines (when not NULL) gets the lines as
+ * Odoo read them.
+ */
+static enum odoo_err
+record_for_api(struct ctx *c, const struct target *t, const char *lf, json_object *rec, struct odoo_fast *f,
+               json_object **api, json_object **raw_lines, struct odoo_error *err)
+{
+	json_object *ids, *lines = NULL;
+	enum odoo_err e;
+
+	*api = NULL;
+	if (lf != NULL) {
+		if (!json_object_object_get_ex(rec, lf, &ids))
+			ids = NULL;
+		/* Nested by web_search_read: the lines themselves; else their ids. */
+		if (json_object_is_type(ids, json_type_array) && json_object_array_length(ids) > 0 &&
+		    json_object_is_type(json_object_array_get_idx(ids, 0), json_type_object)) {
+			lines = json_object_get(ids);
+		} else if ((e = read_lines(c, t, ids, f, &lines, err)) != ODOO_OK) {
+			return e;
+		}
+	}
+	*api = record_from_odoo(t->s, rec);
+	if (lf != NULL && lines == NULL && f != NULL && f->done) {
+		/* read() answered, converted in one pass */
+		json_object_object_add(*api, t->res->lines->key, json_raw(f->json.data, f->json.len));
+	} else if (lines != NULL) {
+		json_object_object_add(*api, t->res->lines->key, lines_for_api(t->ls, lines));
+		if (raw_lines != NULL)
+			*raw_lines = lines;
+		else
+			json_object_put(lines);
+	}
+	return ODOO_OK;
+}
+
+/* The one2many field of the lines when their schema is loaded, else NULL. */
+static const char *
+lines_field(const struct target *t)
+{
+	return t->res->lines != NULL && t->ls != NULL ? t->res->lines->field : NULL;
+}
+
 enum odoo_err
 crud_read(struct ctx *c, const struct target *t, bool text, json_object **api, json_object **raw_lines,
           struct odoo_error *err)
 {
-	const char *lf = t->res->lines != NULL && t->ls != NULL ? t->res->lines->field : NULL;
-	json_object *out = NULL, *rec, *ids, *lines = NULL;
+	const char *lf = lines_field(t);
+	json_object *out = NULL;
 	struct odoo_fast f, *fp = NULL;
 	enum odoo_err e;
 
@@ -402,7 +455,7 @@ crud_read(struct ctx *c, const struct target *t, bool text, json_object **api, j
 	}
 	/* A search, not read(): read() ignores the base domain (a customer id
 	 * under /suppliers must be a 404) and silently drops missing ids. */
-	if ((e = read_record(c, t, lf, fp, &out, err)) != ODOO_OK)
+	if ((e = read_records(c, t, &t->id, 1, lf, fp, &out, err)) != ODOO_OK)
 		goto out;
 	if (f.done) {
 		/* [] or [{...}]: the record is the text between the brackets */
@@ -410,34 +463,42 @@ crud_read(struct ctx *c, const struct target *t, bool text, json_object **api, j
 			*api = json_raw(f.json.data + 1, f.json.len - 2);
 		goto out;
 	}
-	if (json_object_array_length(out) == 0)
-		goto out;
-	rec = json_object_array_get_idx(out, 0);
-	if (lf != NULL) {
-		if (!json_object_object_get_ex(rec, lf, &ids))
-			ids = NULL;
-		/* Nested by web_search_read: the lines themselves; else their ids. */
-		if (json_object_is_type(ids, json_type_array) && json_object_array_length(ids) > 0 &&
-		    json_object_is_type(json_object_array_get_idx(ids, 0), json_type_object)) {
-			lines = json_object_get(ids);
-		} else if ((e = read_lines(c, t, ids, fp, &lines, err)) != ODOO_OK) {
-			goto out;
-		}
-	}
-	*api = record_from_odoo(t->s, rec);
-	if (lf != NULL && lines == NULL && f.done) {
-		/* read() answered, converted in one pass */
-		json_object_object_add(*api, t->res->lines->key, json_raw(f.json.data, f.json.len));
-	} else if (lines != NULL) {
-		json_object_object_add(*api, t->res->lines->key, lines_for_api(t->ls, lines));
-		if (raw_lines != NULL)
-			*raw_lines = lines;
-		else
-			json_object_put(lines);
-	}
+	if (json_object_array_length(out) > 0)
+		e = record_for_api(c, t, lf, json_object_array_get_idx(out, 0), fp, api, raw_lines, err);
 out:
 	json_object_put(out);
 	buf_free(&f.json);
+	return e;
+}
+
+enum odoo_err
+crud_read_many(struct ctx *c, const struct target *t, const int64_t *ids, size_t n, json_object **by_id,
+               struct odoo_error *err)
+{
+	const char *lf = lines_field(t);
+	json_object *out = NULL, *api;
+	enum odoo_err e;
+	int64_t id;
+	char key[24];
+
+	*by_id = NULL;
+	if ((e = read_records(c, t, ids, n, lf, NULL, &out, err)) != ODOO_OK)
+		return e;
+	*by_id = json_object_new_object();
+	for (size_t i = 0; i < json_object_array_length(out); i++) {
+		json_object *rec = json_object_array_get_idx(out, i), *v;
+
+		if (!json_object_object_get_ex(rec, "id", &v) || !json_to_id(v, &id))
+			continue;
+		if ((e = record_for_api(c, t, lf, rec, NULL, &api, NULL, err)) != ODOO_OK) {
+			json_object_put(*by_id);
+			*by_id = NULL;
+			break;
+		}
+		snprintf(key, sizeof(key), "%" PRId64, id);
+		json_object_object_add(*by_id, key, api);
+	}
+	json_object_put(out);
 	return e;
 }
 
@@ -625,9 +686,8 @@ crud_get(struct ctx *c)
 
 /* ------------------------------------------------------------------ writes */
 
-/* The JSON object body of a create or update; answers 415/400 and returns NULL. */
-static json_object *
-read_body(struct ctx *c)
+json_object *
+crud_body(struct ctx *c, bool array_too)
 {
 	json_object *body;
 
@@ -636,7 +696,7 @@ read_body(struct ctx *c)
 		return NULL;
 	}
 	body = c->req->body_read ? json_parse_body(c->req->body.data, c->req->body.len) : NULL;
-	if (!json_object_is_type(body, json_type_object)) {
+	if (!json_object_is_type(body, json_type_object) && !(array_too && json_object_is_type(body, json_type_array))) {
 		json_object_put(body);
 		response_error(c->res, c->req->lang, 400, MSG_BAD_BODY, NULL);
 		return NULL;
@@ -644,15 +704,12 @@ read_body(struct ctx *c)
 	return body;
 }
 
-/*
- * Body -> vals, with the nested lines as commands against current (the
- * lines as Odoo has them, NULL on create).  Answers 400 with `errors` and
- * returns NULL when anything is refused.
- */
-static json_object *
-body_vals(struct ctx *c, const struct target *t, json_object *body, bool create, json_object *current)
+json_object *
+crud_vals(struct ctx *c, const struct target *t, json_object *body, bool create, json_object *current,
+          json_object *errors)
 {
-	json_object *errors = json_object_new_object(), *vals = NULL, *cmds = NULL, *lines;
+	json_object *vals = NULL, *cmds = NULL, *lines;
+	size_t before = (size_t)json_object_object_length(errors);
 	bool ok = body_to_vals(t->s, body, create, c->req->lang, &vals, errors);
 
 	if (t->res->lines != NULL && json_object_object_get_ex(body, t->res->lines->key, &lines)) {
@@ -661,8 +718,24 @@ body_vals(struct ctx *c, const struct target *t, json_object *body, bool create,
 			json_object_object_add(vals, t->res->lines->field, json_object_get(cmds));
 		json_object_put(cmds);
 	}
-	if (json_object_object_length(errors) > 0) {
+	if ((size_t)json_object_object_length(errors) > before) {
 		json_object_put(vals);
+		return NULL;
+	}
+	return vals;
+}
+
+/*
+ * crud_vals, answering 400 with `errors` and returning NULL when anything
+ * is refused.
+ */
+static json_object *
+body_vals(struct ctx *c, const struct target *t, json_object *body, bool create, json_object *current)
+{
+	json_object *errors = json_object_new_object();
+	json_object *vals = crud_vals(c, t, body, create, current, errors);
+
+	if (vals == NULL) {
 		response_error(c->res, c->req->lang, 400, MSG_VALIDATION, errors);
 		return NULL;
 	}
@@ -853,13 +926,6 @@ answer_related_missing(struct ctx *c, const struct target *t, const struct odoo_
 	return true;
 }
 
-/* Odoo's refusal of a write, answered on the field it names where it names one the API exposes. */
-static void
-answer_write_refused(struct ctx *c, const struct target *t, const struct odoo_error *err, const char *what)
-{
-	if (!answer_related_missing(c, t, err) && !answer_field_not_set(c, t, err))
-		odoo_answer_error(c, err, what);
-}
 
 /* Whether v is no value: absent (NULL) or Odoo's False (what body_to_vals makes of null). */
 static bool
@@ -869,42 +935,61 @@ no_value(json_object *v)
 }
 
 /*
- * Required fields (fields_get's "required") that vals leaves without a
- * value, checked before Odoo is called so that the answer names them: 400
- * with errors.<field>, as any other invalid value, rather than Odoo's
- * NOT NULL message.  On create a field that Odoo fills by default (a
- * product's category, a sale's date) is not missing: default_get, as the
- * calling user, says which fields have one; it is asked only when some
- * field is absent.  On update only a required field set to null is.
- * Booleans are never missing (false is a value).  The lines' fields are
- * left to Odoo, which computes a line's description and price from its
- * product (fields_get says "required" but not "computed"); its refusal is
- * still answered on the field (answer_field_not_set).  Returns false when
- * it answered.
+ * Required fields (fields_get's "required") that the records of vals_list
+ * (an array of vals) leave without a value, checked before Odoo is called
+ * so that the answer names them: errors.<field> (errors["<i>.<field>"]
+ * when indexed, for a bulk create), as any other invalid value, rather
+ * than Odoo's NOT NULL message.  On create a field that Odoo fills by
+ * default (a product's category, a sale's date) is not missing:
+ * default_get, as the calling user, says which fields have one; it is
+ * asked once, and only when some field is absent.  On update only a
+ * required field set to null is missing.  Booleans never are (false is a
+ * value).  The lines' fields are left to Odoo, which computes a line's
+ * description and price from its product (fields_get says "required" but
+ * not "computed"); its refusal is still answered on the field
+ * (answer_field_not_set).
  */
-static bool
-check_required(struct ctx *c, const struct target *t, json_object *vals, bool create)
+void
+crud_check_required(struct ctx *c, const struct target *t, json_object *vals_list, bool create, bool indexed,
+                    json_object *errors)
 {
-	json_object *missing = json_object_new_array(), *errors = NULL, *defaults = NULL, *v, *args;
+	json_object *missing = json_object_new_object(), *names, *defaults = NULL, *v, *args;
 	struct odoo_error err;
-	bool ok = true;
+	size_t n = json_object_array_length(vals_list);
+	char key[192];
 
-	for (size_t i = 0; i < t->s->n; i++) {
-		const struct xfield *f = &t->s->f[i];
-		bool present;
+	/* missing: Odoo name -> the indexes of the records that leave it empty */
+	for (size_t r = 0; r < n; r++) {
+		json_object *vals = json_object_array_get_idx(vals_list, r);
 
-		if (!f->required || f->type == FT_BOOLEAN || f->odoo == NULL || !xfield_writable(f))
-			continue;
-		v = NULL;
-		present = json_object_object_get_ex(vals, f->odoo, &v);
-		if (create ? no_value(v) : (present && no_value(v)))
-			json_object_array_add(missing, json_object_new_string(f->odoo));
+		for (size_t i = 0; i < t->s->n; i++) {
+			const struct xfield *f = &t->s->f[i];
+			bool present;
+
+			if (!f->required || f->type == FT_BOOLEAN || f->odoo == NULL || !xfield_writable(f))
+				continue;
+			v = NULL;
+			present = json_object_object_get_ex(vals, f->odoo, &v);
+			if (!(create ? no_value(v) : (present && no_value(v))))
+				continue;
+			if (!json_object_object_get_ex(missing, f->odoo, &names)) {
+				names = json_object_new_array();
+				json_object_object_add(missing, f->odoo, names);
+			}
+			json_object_array_add(names, json_object_new_int64((int64_t)r));
+		}
 	}
-	if (json_object_array_length(missing) == 0)
+	if (json_object_object_length(missing) == 0)
 		goto out;
-	memset(&err, 0, sizeof(err));
 	if (create) {
-		args = array1(json_object_get(missing));
+		json_object *asked = json_object_new_array();
+
+		json_object_object_foreach(missing, name, rows) {
+			(void)rows;
+			json_object_array_add(asked, json_object_new_string(name));
+		}
+		memset(&err, 0, sizeof(err));
+		args = array1(asked);
 		if (call(c, t->res->model, "default_get", args, NULL, true, &defaults, &err) != ODOO_OK ||
 		    !json_object_is_type(defaults, json_type_object)) {
 			/* Not worth refusing the write over: Odoo checks again, and its refusal is answered on the field. */
@@ -915,24 +1000,48 @@ check_required(struct ctx *c, const struct target *t, json_object *vals, bool cr
 		}
 		json_object_put(args);
 	}
-	for (size_t i = 0; i < json_object_array_length(missing); i++) {
-		const char *name = json_object_get_string(json_object_array_get_idx(missing, i));
+	json_object_object_foreach(missing, name, rows) {
 		const struct xfield *f = field_by_odoo_name(t->s, name);
 
 		if (defaults != NULL && json_object_object_get_ex(defaults, name, &v) && !no_value(v))
 			continue;
-		if (errors == NULL)
-			errors = json_object_new_object();
-		errors_add_verr(errors, f->name, VE_REQUIRED, NULL, c->req->lang);
-	}
-	if (errors != NULL) {
-		response_error(c->res, c->req->lang, 400, MSG_VALIDATION, errors);
-		ok = false;
+		for (size_t i = 0; i < json_object_array_length(rows); i++) {
+			if (indexed)
+				snprintf(key, sizeof(key), "%" PRId64 ".%s",
+				         json_object_get_int64(json_object_array_get_idx(rows, i)), f->name);
+			else
+				snprintf(key, sizeof(key), "%s", f->name);
+			errors_add_verr(errors, key, VE_REQUIRED, NULL, c->req->lang);
+		}
 	}
 out:
 	json_object_put(defaults);
 	json_object_put(missing);
+}
+
+/* crud_check_required for one record; answers 400 and returns false when one is missing. */
+static bool
+check_required(struct ctx *c, const struct target *t, json_object *vals, bool create)
+{
+	json_object *list = array1(json_object_get(vals)), *errors = json_object_new_object();
+	bool ok;
+
+	crud_check_required(c, t, list, create, false, errors);
+	json_object_put(list);
+	ok = json_object_object_length(errors) == 0;
+	if (ok)
+		json_object_put(errors);
+	else
+		response_error(c->res, c->req->lang, 400, MSG_VALIDATION, errors);
 	return ok;
+}
+
+void
+crud_answer_write_error(struct ctx *c, const struct target *t, const struct odoo_error *err, const char *method)
+{
+	/* Answered on the field Odoo names, where it names one the API exposes. */
+	if (!answer_related_missing(c, t, err) && !answer_field_not_set(c, t, err))
+		odoo_answer_error(c, err, method);
 }
 
 void
@@ -945,16 +1054,22 @@ crud_create(struct ctx *c)
 	char *location;
 
 	memset(&err, 0, sizeof(err));
-	if (!crud_resolve(c, false, true, &t) || (body = read_body(c)) == NULL)
+	if (!crud_resolve(c, false, true, &t) || (body = crud_body(c, true)) == NULL)
 		return;
-	if (!crud_load_schema(c, &t, true) || (vals = body_vals(c, &t, body, true, NULL)) == NULL ||
-	    !check_required(c, &t, vals, true))
+	if (!crud_load_schema(c, &t, true))
+		goto out;
+	if (json_object_is_type(body, json_type_array)) {
+		/* A JSON array: every record in one create (bulk.c). */
+		bulk_create(c, &t, body);
+		goto out;
+	}
+	if ((vals = body_vals(c, &t, body, true, NULL)) == NULL || !check_required(c, &t, vals, true))
 		goto out;
 	args = array1(json_object_get(vals));
 	/* Not idempotent: a create that timed out is reported, never repeated. */
 	if (call(c, t.res->model, "create", args, NULL, false, &out, &err) != ODOO_OK) {
 		crud_log_write(c, "create", t.res, 0, odoo_strerror(err.code));
-		answer_write_refused(c, &t, &err, "create");
+		crud_answer_write_error(c, &t, &err, "create");
 		goto out;
 	}
 	if (!json_to_id(out, &t.id)) {
@@ -986,7 +1101,7 @@ crud_update(struct ctx *c)
 	json_object *body = NULL, *vals = NULL, *args = NULL, *out = NULL, *cur = NULL, *cur_lines = NULL;
 
 	memset(&err, 0, sizeof(err));
-	if (!crud_resolve(c, true, true, &t) || (body = read_body(c)) == NULL)
+	if (!crud_resolve(c, true, true, &t) || (body = crud_body(c, false)) == NULL)
 		return;
 	if (!crud_load_schema(c, &t, true))
 		goto out;
@@ -1000,7 +1115,7 @@ crud_update(struct ctx *c)
 		args = id_args(t.id, vals);
 		if (call(c, t.res->model, "write", args, NULL, false, &out, &err) != ODOO_OK) {
 			crud_log_write(c, "update", t.res, t.id, odoo_strerror(err.code));
-			answer_write_refused(c, &t, &err, "write");
+			crud_answer_write_error(c, &t, &err, "write");
 			goto out;
 		}
 		crud_log_write(c, "update", t.res, t.id, "updated");

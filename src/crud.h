@@ -70,6 +70,48 @@ enum odoo_err crud_read(struct ctx *c, const struct target *t, bool text, json_o
  */
 bool crud_find(struct ctx *c, const struct target *t, bool text, json_object **api, json_object **raw_lines);
 
+/*
+ * crud_read of the records ids[0..n) in one Odoo read (n >= 1): *by_id is
+ * a new object {"<id>": API record} holding those found inside the base
+ * domain (archived included), lines included when t->ls is loaded.  An id
+ * absent from it does not exist there.  *by_id is NULL on failure.
+ */
+enum odoo_err crud_read_many(struct ctx *c, const struct target *t, const int64_t *ids, size_t n,
+                             json_object **by_id, struct odoo_error *err);
+
+/*
+ * The request's JSON body: an object, or (array_too) an array.  Answers
+ * 415 (not application/json) or 400 (anything else) and returns NULL.
+ * New reference.
+ */
+json_object *crud_body(struct ctx *c, bool array_too);
+
+/*
+ * One body object -> Odoo vals for create or write, with the nested lines
+ * as commands against current (the lines as Odoo has them, NULL on
+ * create).  Refusals go into errors (keyed by field); returns NULL when
+ * it added any.  New reference.
+ */
+json_object *crud_vals(struct ctx *c, const struct target *t, json_object *body, bool create,
+                       json_object *current, json_object *errors);
+
+/*
+ * Answers a failed create/write: 422 naming the field when Odoo refused a
+ * many2one (or a line's) pointing at no record, or a mandatory field not
+ * set, that the API exposes; Odoo's error otherwise.
+ */
+/*
+ * Adds to errors (errors["<i>.<field>"] when indexed) the required fields
+ * that the records of vals_list (an array of Odoo vals) leave without a
+ * value: on create, absent or null and without a default in Odoo (one
+ * default_get, only when some field is absent); on update, set to null.
+ */
+void crud_check_required(struct ctx *c, const struct target *t, json_object *vals_list, bool create, bool indexed,
+                         json_object *errors);
+
+void crud_answer_write_error(struct ctx *c, const struct target *t, const struct odoo_error *err,
+                             const char *method);
+
 /* Logs a write: who asked (the token's sub), what, which id, and the outcome. */
 void crud_log_write(const struct ctx *c, const char *what, const struct resource *res, int64_t id,
                     const char *outcome);

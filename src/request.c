@@ -258,7 +258,6 @@ route_path(const struct request *r)
 	const char *pi = request_env(r, "PATH_INFO");
 	const char *uri, *sn;
 	size_t snl, len;
-	char *p, *dec;
 
 	if (pi != NULL && *pi != '\0')
 		return xstrdup(pi);
@@ -275,7 +274,14 @@ route_path(const struct request *r)
 	if (len == 0)
 		return xstrdup("/");
 	/* REQUEST_URI is still percent-encoded; PATH_INFO never is. */
-	p = xstrndup(uri, len);
+	return request_path_decode(uri, len);
+}
+
+char *
+request_path_decode(const char *s, size_t len)
+{
+	char *p = xstrndup(s, len), *dec;
+
 	if (strchr(p, '%') == NULL)
 		return p;
 	if (decode(p, len, &dec) != QS_OK) {

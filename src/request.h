@@ -104,6 +104,13 @@ enum req_err request_init(struct request *r, char **envp);
  */
 enum req_err request_read_body(struct request *r, body_reader_fn reader, void *io, size_t max_body);
 
+/*
+ * The first len bytes of s, a path as a URL carries it, percent-decoded
+ * (as a web server decodes PATH_INFO).  A malformed escape gives a path
+ * that matches no route ("/\x01invalid").  The caller frees the result.
+ */
+char *request_path_decode(const char *s, size_t len);
+
 /* Frees everything request_init and request_read_body allocated. */
 void request_free(struct request *r);
 

@@ -41,6 +41,16 @@ static const char *const messages[MSG__COUNT][2] = {
 	[MSG_ODOO_UNAVAILABLE]   = { "Odoo no está disponible", "Odoo is unavailable" },
 	[MSG_ODOO_TIMEOUT]       = { "Odoo no respondió a tiempo", "Odoo did not answer in time" },
 	[MSG_METRICS_DENIED]     = { "No tiene permiso para ver las métricas", "Not allowed to read the metrics" },
+	[MSG_BULK_EMPTY]         = { "La petición no indica ningún registro", "The request names no record" },
+	[MSG_BULK_TOO_MANY]      = { "Demasiados registros en una sola petición", "Too many records in one request" },
+	[MSG_BULK_LINES]         = { "Las líneas no se pueden cambiar al actualizar varios registros a la vez",
+	                             "Lines cannot be changed in an update of several records" },
+	[MSG_BATCH_TOO_MANY]     = { "Demasiadas peticiones en un lote", "Too many requests in one batch" },
+	[MSG_BATCH_BAD_ENTRY]    = { "Entrada de lote no válida", "Invalid batch entry" },
+	[MSG_BATCH_NESTED]       = { "Un lote no puede contener otro lote", "A batch cannot contain another batch" },
+	[MSG_BATCH_TOKEN]        = { "/token no se puede usar dentro de un lote", "/token cannot be used inside a batch" },
+	[MSG_BATCH_FULL]         = { "La respuesta del lote alcanzó su tamaño máximo; esta petición no se ejecutó",
+	                             "The batch answer reached its size limit; this request was not run" },
 };
 
 const char *

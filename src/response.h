@@ -38,6 +38,14 @@ enum msg {
 	MSG_ODOO_UNAVAILABLE,    /* 503 */
 	MSG_ODOO_TIMEOUT,        /* 504 */
 	MSG_METRICS_DENIED,      /* 403 at /metrics: not in METRICS_ALLOW, no METRICS_TOKEN */
+	MSG_BULK_EMPTY,          /* 400 a bulk request naming no record (bulk.c) */
+	MSG_BULK_TOO_MANY,       /* 400 more records than BULK_MAX in one bulk request */
+	MSG_BULK_LINES,          /* reason: nested lines in an update of several records */
+	MSG_BATCH_TOO_MANY,      /* 400 more entries than BATCH_MAX (batch.c) */
+	MSG_BATCH_BAD_ENTRY,     /* 400 one malformed batch entry */
+	MSG_BATCH_NESTED,        /* 400 a batch inside a batch */
+	MSG_BATCH_TOKEN,         /* 400 /token inside a batch */
+	MSG_BATCH_FULL,          /* 413 not run: the batch answer reached BATCH_MAX_RESPONSE */
 	MSG__COUNT
 };
 

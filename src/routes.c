@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "auth.h"
+#include "batch.h"
+#include "bulk.h"
 #include "crud.h"
 #include "health.h"
 #include "metrics.h"
@@ -28,6 +30,20 @@ app_route_literal(const char *name, const char *value)
 }
 
 /*
+ * On one record's path, POST is a bulk workflow action (POST
+ * /api/v1/sales/confirm?id=1&id=2): it applies only where the second
+ * segment names an action of the resource, so /api/v1/products/31 keeps
+ * its 405 and its Allow.
+ */
+static bool
+record_method_ok(const char *const *params, const char *method)
+{
+	if (strcmp(method, "POST") == 0)
+		return sales_is_action(params[0], params[1]);
+	return resource_method_ok(params, method);
+}
+
+/*
  * Order matters: the first pattern that matches a path decides its route,
  * so literal paths come before the ":res" captures they would also match.
  */
@@ -39,10 +55,13 @@ const struct route app_routes[] = {
 	/* Not public: metrics_handler admits METRICS_ALLOW and METRICS_TOKEN only. */
 	{ "/metrics", false, { { "GET", metrics_handler } }, NULL },
 	{ "/api/v1/me", true, { { "GET", auth_me } }, NULL },
-	{ "/api/v1/:res", true, { { "GET", crud_list }, { "POST", crud_create } }, resource_method_ok },
+	{ "/api/v1/batch", true, { { "POST", batch_handler } }, NULL },
+	/* PATCH, PUT and DELETE of the collection take ?id=1&id=2 (bulk.c); POST takes an array too. */
+	{ "/api/v1/:res", true, { { "GET", crud_list }, { "POST", crud_create }, { "PATCH", bulk_update },
+		{ "PUT", bulk_update }, { "DELETE", bulk_delete } }, resource_method_ok },
 	{ "/api/v1/:res/:id", true, {
 		{ "GET", crud_get }, { "PUT", crud_update }, { "PATCH", crud_update },
-		{ "DELETE", crud_delete } }, resource_method_ok },
+		{ "DELETE", crud_delete }, { "POST", sales_bulk_action } }, record_method_ok },
 	{ "/api/v1/:res/:id/:action", true, { { "POST", sales_action } }, NULL },
 };
 

@@ -1,15 +1,20 @@
 /* sales.c: the sale workflow actions (confirm, cancel, draft). */
 #include "autoconfig.h"
 
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
 #include "auth.h"
+#include "bulk.h"
 #include "crud.h"
 #include "odoo_answer.h"
 #include "sales.h"
 #include "util.h"
+#include "value.h"
 
 /* One workflow transition (odoo-captures/WORKFLOW.txt). */
 struct action {
@@ -47,15 +52,44 @@ state_is(json_object *rec, const char *s)
 	       strcmp(json_object_get_string(v), s) == 0;
 }
 
+/*
+ * Runs a's Odoo method on ids[0..n) in one call; answers Odoo's refusal,
+ * or 422 when Odoo answered a wizard (nothing happened), and returns false.
+ */
+static bool
+run_action(struct ctx *c, const struct target *t, const struct action *a, const int64_t *ids, size_t n)
+{
+	struct odoo_error err;
+	json_object *args = json_object_new_array(), *kwargs = NULL, *out = NULL;
+	bool ok = false;
+
+	memset(&err, 0, sizeof(err));
+	json_object_array_add(args, bulk_id_list(ids, n));
+	if (a->kwargs != NULL)
+		kwargs = json_tokener_parse(a->kwargs);
+	if (auth_call(c, t->res->model, a->method, args, kwargs, false, &out, &err) != ODOO_OK) {
+		bulk_log_each(c, a->name, t->res, ids, n, odoo_strerror(err.code));
+		odoo_answer_error(c, &err, a->method);
+	} else if (json_object_is_type(out, json_type_object)) {
+		/* A dict is a window action (a wizard asking the user): nothing happened. */
+		bulk_log_each(c, a->name, t->res, ids, n, "Odoo answered a wizard, not a transition");
+		response_error(c->res, c->req->lang, 422, MSG_ODOO_REJECTED, NULL);
+	} else {
+		ok = true;
+	}
+	json_object_put(out);
+	json_object_put(kwargs);
+	json_object_put(args);
+	return ok;
+}
+
 void
 sales_action(struct ctx *c)
 {
 	const struct action *a;
 	struct target t;
-	struct odoo_error err;
-	json_object *rec = NULL, *args = NULL, *kwargs = NULL, *out = NULL;
+	json_object *rec = NULL;
 
-	memset(&err, 0, sizeof(err));
 	if (!crud_resolve(c, true, false, &t))
 		return;
 	if ((a = find_action(t.res, c->req->route_params[2])) == NULL) {
@@ -67,35 +101,76 @@ sales_action(struct ctx *c)
 		return;
 	json_object_put(rec);
 	rec = NULL;
-	args = json_object_new_array();
-	json_object_array_add(args, json_object_new_array());
-	json_object_array_add(json_object_array_get_idx(args, 0), json_object_new_int64(t.id));
-	if (a->kwargs != NULL)
-		kwargs = json_tokener_parse(a->kwargs);
-	if (auth_call(c, t.res->model, a->method, args, kwargs, false, &out, &err) != ODOO_OK) {
-		crud_log_write(c, a->name, t.res, t.id, odoo_strerror(err.code));
-		odoo_answer_error(c, &err, a->method);
-		goto out;
-	}
-	/* A dict is a window action (a wizard asking the user): nothing happened. */
-	if (json_object_is_type(out, json_type_object)) {
-		crud_log_write(c, a->name, t.res, t.id, "Odoo answered a wizard, not a transition");
-		response_error(c->res, c->req->lang, 422, MSG_ODOO_REJECTED, NULL);
-		goto out;
-	}
-	/* The state is looked at: a tree, not text. */
+	if (!run_action(c, &t, a, &t.id, 1))
+		return;
 	if (!crud_load_schema(c, &t, true) || !crud_find(c, &t, false, &rec, NULL))
-		goto out;
+		return;
 	if (!state_is(rec, a->state)) {
 		crud_log_write(c, a->name, t.res, t.id, "Odoo accepted but the state did not change");
 		response_error(c->res, c->req->lang, 422, MSG_ODOO_REJECTED, NULL);
-		goto out;
+		json_object_put(rec);
+		return;
 	}
 	crud_log_write(c, a->name, t.res, t.id, a->state);
-	response_json(c->res, 200, json_object_get(rec));
+	response_json(c->res, 200, rec);
+}
+
+bool
+sales_is_action(const char *res, const char *name)
+{
+	const struct resource *r = resource_find(res);
+
+	return r != NULL && find_action(r, name) != NULL;
+}
+
+void
+sales_bulk_action(struct ctx *c)
+{
+	const struct action *a;
+	struct target t;
+	struct odoo_error err;
+	json_object *by_id = NULL, *list = NULL, *rec, *errors = NULL;
+	int64_t *ids = NULL;
+	size_t n = 0;
+	char key[24];
+
+	memset(&err, 0, sizeof(err));
+	if (!crud_resolve(c, false, false, &t))
+		return;
+	if ((a = find_action(t.res, c->req->route_params[1])) == NULL) {
+		response_error(c->res, c->req->lang, 404, MSG_NOT_FOUND, NULL);
+		return;
+	}
+	/* Every id inside the base domain, or no action is run. */
+	if (!bulk_ids(c, &ids, &n) || !crud_load_schema(c, &t, true) || !bulk_check_ids(c, &t, ids, n) ||
+	    !run_action(c, &t, a, ids, n))
+		goto out;
+	if (crud_read_many(c, &t, ids, n, &by_id, &err) != ODOO_OK) {
+		odoo_answer_error(c, &err, "read back after a workflow action");
+		goto out;
+	}
+	/* As for one record: an order that did not reach the state (Odoo ignored it) is a 422 naming it. */
+	list = json_object_new_array();
+	errors = json_object_new_object();
+	for (size_t i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "%" PRId64, ids[i]);
+		if (!json_object_object_get_ex(by_id, key, &rec) || !state_is(rec, a->state)) {
+			crud_log_write(c, a->name, t.res, ids[i], "Odoo accepted but the state did not change");
+			errors_add(errors, "ids", key);
+			continue;
+		}
+		crud_log_write(c, a->name, t.res, ids[i], a->state);
+		json_object_array_add(list, json_object_get(rec));
+	}
+	if (json_object_object_length(errors) > 0) {
+		response_error(c->res, c->req->lang, 422, MSG_ODOO_REJECTED, errors);
+		errors = NULL;
+		goto out;
+	}
+	response_json(c->res, 200, json_object_get(list));
 out:
-	json_object_put(out);
-	json_object_put(kwargs);
-	json_object_put(args);
-	json_object_put(rec);
+	free(ids);
+	json_object_put(errors);
+	json_object_put(list);
+	json_object_put(by_id);
 }

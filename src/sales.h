@@ -2,6 +2,8 @@
 #ifndef OB_SALES_H
 #define OB_SALES_H
 
+#include <stdbool.h>
+
 #include "app.h"
 
 /*
@@ -13,5 +15,18 @@
  * confirmed order, which Odoo 18 silently ignores).
  */
 void sales_action(struct ctx *c);
+
+/*
+ * POST /api/v1/:res/:action?id=1&id=2 (route_params 0, 1): the action on
+ * every id in one Odoo call (action_confirm on many orders).  Every id
+ * must exist inside the base domain first (else 404 naming them in
+ * errors.ids, and nothing runs); at most BULK_MAX ids.  Answers 200 with
+ * the orders read back (one read), in the order of the ids; 422 with
+ * errors.ids naming the orders that did not reach the action's state.
+ */
+void sales_bulk_action(struct ctx *c);
+
+/* Whether name is a workflow action of resource res (for the route table's method check). */
+bool sales_is_action(const char *res, const char *name);
 
 #endif

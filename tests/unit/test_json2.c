@@ -709,6 +709,19 @@ Test(calls, write_binds_ids_and_vals)
 	free(args);
 }
 
+/* unlink([ids]) on two records (a bulk delete) -> {"ids": [49, 50]}, answered true. */
+Test(calls, unlink_binds_many_ids)
+{
+	char *ids = member("unlink_partner", "ids"), *args = xasprintf("[%s]", ids);
+	json_object *v = json_tokener_parse(ids);
+
+	cr_assert_eq(json_object_array_length(v), 2, "the capture deletes two records: %s", ids);
+	replay_ok("unlink_partner", "res.partner", "unlink", args, NULL);
+	json_object_put(v);
+	free(ids);
+	free(args);
+}
+
 /* A record method not in the table: action_confirm([ids]) -> {"ids": [...]}. */
 Test(calls, action_confirm_binds_ids)
 {
