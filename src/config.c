@@ -58,6 +58,11 @@ static const struct setting settings[] = {
 	{ "LOGIN_WINDOW",            K_LONG,    "300", 1, 86400, OFF(login_window) },
 	{ "THROTTLE_FILE",           K_PATH,    "", 0, 0, OFF(throttle_file) },
 	{ "REVOKE_FILE",             K_PATH,    "", 0, 0, OFF(revoke_file) },
+	/* The response cache (cache.c): 0 turns it off. */
+	{ "CACHE_TTL",               K_LONG,    "5", 0, 86400, OFF(cache_ttl) },
+	{ "CACHE_TTL_LOOKUPS",       K_LONG,    "300", 0, 86400, OFF(cache_ttl_lookups) },
+	{ "CACHE_MAX_BYTES",         K_SIZE,    "67108864", 1048576, 17179869184LL, OFF(cache_max_bytes) },
+	{ "CACHE_FILE",              K_PATH,    "", 0, 0, OFF(cache_file) },
 };
 
 #define MAX_LINE 8192
@@ -565,6 +570,10 @@ config_load(struct config *cfg, const char *file, char **envp, struct config_err
 	if (cfg->revoke_file[0] == '\0') {
 		free(cfg->revoke_file);
 		cfg->revoke_file = xasprintf("/dev/shm/odoo-bridge-%lu.revoked", (unsigned long)geteuid());
+	}
+	if (cfg->cache_file[0] == '\0') {
+		free(cfg->cache_file);
+		cfg->cache_file = xasprintf("/dev/shm/odoo-bridge-%lu.cache", (unsigned long)geteuid());
 	}
 	ok = true;
 out:

@@ -49,6 +49,10 @@ struct config {
 	long    login_window;      /* LOGIN_WINDOW seconds */
 	char   *throttle_file;     /* THROTTLE_FILE: shared counter table */
 	char   *revoke_file;       /* REVOKE_FILE: shared list of revoked tokens */
+	long    cache_ttl;         /* CACHE_TTL seconds a cached answer lives (0: no cache) */
+	long    cache_ttl_lookups; /* CACHE_TTL_LOOKUPS seconds, for categories and countries */
+	size_t  cache_max_bytes;   /* CACHE_MAX_BYTES of the shared cache file */
+	char   *cache_file;        /* CACHE_FILE: the shared cache arena and generations */
 	char   *config_file;       /* the file read, or NULL */
 };
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "cache.h"
 #include "crud.h"
 #include "health.h"
 #include "resource.h"
@@ -30,9 +31,9 @@ const struct route app_routes[] = {
 	{ "/token/revoke", false, { { "POST", auth_logout } }, NULL },
 	{ "/health", false, { { "GET", health_handler } }, NULL },
 	{ "/api/v1/me", true, { { "GET", auth_me } }, NULL },
-	{ "/api/v1/:res", true, { { "GET", crud_list }, { "POST", crud_create } }, resource_method_ok },
+	{ "/api/v1/:res", true, { { "GET", cache_list }, { "POST", crud_create } }, resource_method_ok },
 	{ "/api/v1/:res/:id", true, {
-		{ "GET", crud_get }, { "PUT", crud_update }, { "PATCH", crud_update },
+		{ "GET", cache_get }, { "PUT", crud_update }, { "PATCH", crud_update },
 		{ "DELETE", crud_delete } }, resource_method_ok },
 	{ "/api/v1/:res/:id/:action", true, { { "POST", sales_action } }, NULL },
 };
