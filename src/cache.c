@@ -89,11 +89,14 @@ static void
 put_scope(const struct ctx *c, struct buf *b)
 {
 	const struct config *cfg = c->cfg;
-	char uid[32];
+	char uid[32], set[64];
 
 	put_str(b, cfg->odoo_url);
 	put_str(b, cfg->odoo_db);
 	put_str(b, cfg->odoo_username);
+	/* The settings that shape an answer: two bridges sharing CACHE_FILE may differ in them. */
+	snprintf(set, sizeof set, "list_max=%ld proto=%d", cfg->list_max, (int)cfg->odoo_protocol);
+	put_str(b, set);
 	if (cfg->auth_mode == AUTH_USER) {
 		snprintf(uid, sizeof uid, "uid=%ld", c->user.uid);
 		put_str(b, uid);

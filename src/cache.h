@@ -14,8 +14,9 @@
  *
  *	KEY.  One entry per (site, scope, language, resource, id, normalized
  *	query, generations):
- *	  site     ODOO_URL, ODOO_DB, AUTH_MODE and ODOO_USERNAME, so that two
- *	           bridges of one user sharing CACHE_FILE never mix answers;
+ *	  site     ODOO_URL, ODOO_DB, AUTH_MODE, ODOO_USERNAME, ODOO_PROTOCOL
+ *	           and LIST_MAX, so that two bridges of one user sharing
+ *	           CACHE_FILE never mix answers;
  *	  scope    the uid in AUTH_MODE=user (record rules differ per user),
  *	           "service" in AUTH_MODE=service (every call runs as it);
  *	  language the request's message language (Accept-Language);

@@ -159,6 +159,7 @@ def bridge_env(sim_url, tmpdir, **extra):
         "JWT_SECRET": JWT_SECRET,
         "THROTTLE_FILE": os.path.join(tmpdir, "throttle"),
         "REVOKE_FILE": os.path.join(tmpdir, "revoked"),
+        "CACHE_FILE": os.path.join(tmpdir, "cache"),
         "CORS_ORIGINS": "http://localhost:5173",
         "LOG_LEVEL": "info",
         "ODOO_PROTOCOL": PROTOCOL,
