@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "cache.h"
 #include "crud.h"
 #include "resource.h"
@@ -33,6 +34,13 @@ cache_note_write(void *ud, const char *model, const char *method)
 {
 	(void)method;
 	state_gen_bump(ud, model);
+}
+
+/* The shared state, or NULL (a worker made without an app, as unit tests make them). */
+static struct state *
+state_of(const struct ctx *c)
+{
+	return c->w->app != NULL ? c->w->app->state : NULL;
 }
 
 /* ---- the key ---- */
@@ -352,7 +360,7 @@ no_cache(const struct request *req)
 static void
 serve(struct ctx *c, handler_fn handler, bool one)
 {
-	struct state *st = c->w->app->state;
+	struct state *st = state_of(c);
 	const struct resource *res = resource_find(c->req->route_params[0]);
 	const char *id = one ? c->req->route_params[1] : NULL;
 	long ttl = 0, deps_ttl = c->cfg->cache_ttl_lookups > c->cfg->cache_ttl ? c->cfg->cache_ttl_lookups
@@ -421,6 +429,45 @@ out:
 	buf_free(&key);
 	buf_free(&val);
 	buf_free(&d.text);
+}
+
+/* ---- fields_get ---- */
+
+enum odoo_err
+cache_schema_fetch(void *ud, const char *model, const char *method, json_object *args, json_object *kwargs,
+                   json_object **out, struct odoo_error *err)
+{
+	struct ctx *c = ud;
+	struct state *st = state_of(c);
+	long ttl = c->cfg->cache_ttl > 0 ? c->cfg->cache_ttl_lookups : 0;
+	const int flags = JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
+	struct buf key, val;
+	enum odoo_err e;
+	const char *text;
+
+	if (st == NULL || ttl <= 0)
+		return auth_call(c, model, method, args, kwargs, true, out, err);
+	buf_init(&key, KEY_MAX);
+	buf_init(&val, VAL_MAX);
+	put_str(&key, "schema1");
+	put_scope(c, &key);
+	put_str(&key, model);
+	put_str(&key, method);
+	put_str(&key, json_object_to_json_string_ext(args, flags));
+	put_str(&key, kwargs != NULL ? json_object_to_json_string_ext(kwargs, flags) : "");
+	if (state_cache_get(st, key.data, key.len, &val) == STATE_OK && val.data != NULL &&
+	    (*out = json_tokener_parse(val.data)) != NULL) {
+		memset(err, 0, sizeof(*err));
+		e = ODOO_OK;
+		goto out;
+	}
+	e = auth_call(c, model, method, args, kwargs, true, out, err);
+	if (e == ODOO_OK && *out != NULL && (text = json_object_to_json_string_ext(*out, flags)) != NULL)
+		(void)state_cache_put(st, key.data, key.len, text, strlen(text), ttl);
+out:
+	buf_free(&key);
+	buf_free(&val);
+	return e;
 }
 
 void

@@ -63,11 +63,22 @@
 #include <stdint.h>
 
 #include "app.h"
+#include "odoo.h"
 #include "request.h"
 #include "util.h"
 
 void cache_list(struct ctx *c);   /* GET /api/v1/:res */
 void cache_get(struct ctx *c);    /* GET /api/v1/:res/:id */
+
+/*
+ * The schema cache's way to Odoo (resource.h: schema_fetch_fn; ud is the
+ * struct ctx): fields_get answers are kept in the shared cache, per scope,
+ * for CACHE_TTL_LOOKUPS seconds, so that a new process (every CGI request)
+ * does not ask Odoo for them again.  A process keeps the schemas it built
+ * for its life, as before (resource.h: schema_cache).
+ */
+enum odoo_err cache_schema_fetch(void *ud, const char *model, const char *method, json_object *args,
+                                 json_object *kwargs, json_object **out, struct odoo_error *err);
 
 /* An odoo_write_fn (odoo.h): bumps model's generation in the struct state *ud. */
 void cache_note_write(void *ud, const char *model, const char *method);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "cache.h"
 #include "crud.h"
 #include "odoo_answer.h"
 #include "query.h"
@@ -37,12 +38,12 @@ schemas_of(struct ctx *c)
 	return schema_scopes_get(c->w->user_schemas, c->user.uid);
 }
 
-/* The schema cache's way to Odoo: fields_get is a read. */
+/* The schema cache's way to Odoo: fields_get is a read, kept in the response cache (CACHE_TTL_LOOKUPS). */
 static enum odoo_err
 schema_fetch(void *ud, const char *model, const char *method, json_object *args, json_object *kwargs,
              json_object **out, struct odoo_error *err)
 {
-	return call(ud, model, method, args, kwargs, true, out, err);
+	return cache_schema_fetch(ud, model, method, args, kwargs, out, err);
 }
 
 /*

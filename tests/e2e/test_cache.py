@@ -276,3 +276,18 @@ def test_one_users_page_is_never_served_to_another(clean_sim, workdir, mode):
         assert admin.get("sales", "_start=0&_end=1000").json() == all_sales
     else:
         assert xcache(r) == "hit" and r.json() == all_sales
+
+
+# -------------------------------------------------------------- fields_get
+
+@pytest.mark.parametrize("ttl", [60, 0])
+def test_fields_get_is_shared_between_processes(clean_sim, workdir, ttl):
+    """Each CGI request is a new process: with the cache on, fields_get is
+    asked once per scope and model (CACHE_TTL_LOOKUPS), not once a request."""
+    env = make_env(clean_sim, workdir, CACHE_TTL=ttl)
+    c = Client(env, login(env))
+    assert c.get("customers", "page=1&limit=5").status == 200
+    clean_sim.reset_stats()
+    assert c.get("customers", "page=2&limit=5").status == 200
+    partner = clean_sim.stats()["execute_kw"].get("res.partner", {})
+    assert ("fields_get" in partner) == (ttl == 0), partner
