@@ -94,7 +94,22 @@ shmcache_open(const char *path, size_t max_bytes, enum shmtab_err *err)
 		max_bytes = SHMCACHE_MIN_BYTES;
 	if (max_bytes > SHMCACHE_MAX_BYTES)
 		max_bytes = SHMCACHE_MAX_BYTES;
-	c->tab = shmtab_open(&format, path, (uint32_t)(max_bytes / SLOT), err);
+	/*
+	 * The processes a web server starts at once race to make the file; the
+	 * one that sizes it holds the lock meanwhile, which on a busy host can
+	 * outlast the 50 ms others wait.  Those try again (up to about a
+	 * second): a process without the shared file cannot cache at all.
+	 */
+	for (int attempt = 0;; attempt++) {
+		enum shmtab_err e;
+
+		c->tab = shmtab_open(&format, path, (uint32_t)(max_bytes / SLOT), &e);
+		if (err != NULL)
+			*err = e;
+		if (e != SHMTAB_E_SYSTEM || attempt == 20)
+			break;
+		shmtab_close(c->tab);
+	}
 	/* The layout follows from the count alone (an existing file keeps its own). */
 	nslots = shmtab_nslots(c->tab);
 	islots = (nslots - 1 - SHMCACHE_GEN_SLOTS) / INDEX_RATIO;
@@ -286,6 +301,8 @@ shmcache_put(struct shmcache *c, const void *key, size_t klen, const void *val, 
 	enum shmcache_result rc;
 
 	/* A quarter of the arena at most, so that one value cannot flush everything. */
+	if (!shmtab_is_shared(c->tab))
+		return SHMCACHE_LOCKED;   /* a private cache would serve pages other processes have changed */
 	if (sizeof(struct rec) + (uint64_t)klen + vlen > c->alen / 4 ||
 	    sizeof(struct rec) + (uint64_t)klen + vlen > INT32_MAX || expires_us <= now_us)
 		return SHMCACHE_MISS;
@@ -331,7 +348,7 @@ shmcache_get(struct shmcache *c, const void *key, size_t klen, int64_t now_us, s
 	uint64_t hash;
 	enum shmcache_result rc;
 
-	if (!shmtab_lock(c->tab))
+	if (!shmtab_is_shared(c->tab) || !shmtab_lock(c->tab))
 		return SHMCACHE_LOCKED;
 	hash = shmtab_hash(c->tab, key, klen);
 	rc = get_locked(c, hash, key, klen, now_us, out);
@@ -339,33 +356,52 @@ shmcache_get(struct shmcache *c, const void *key, size_t klen, int64_t now_us, s
 	return rc;
 }
 
-/* ---- generations (under the lock) ---- */
+/* ---- generations ---- */
 
-/* The slot of model, inserting it when insert is set; NULL for the overflow counter. */
+/*
+ * Lock-free, so that a bump is never lost to a lock that cannot be had in
+ * time (a lost bump would let other processes serve a page older than a
+ * write they were told about).  A slot is filled once, under the lock, its
+ * hash published last (release); readers find it by its hash (acquire).
+ * What a model reports is its slot's count plus the overflow counter, both
+ * only increasing: a bump that finds no slot (table full, name too long,
+ * or the lock not had to insert one) raises the overflow counter, which
+ * changes every model's generation (more misses, never a stale answer).
+ * A new slot starts at 0, so a model reports the same before and after it
+ * gets one.
+ */
 static struct gen *
-gen_slot(struct shmcache *c, const char *model, bool insert)
+gen_find(struct shmcache *c, const char *model, size_t len, uint64_t h)
 {
-	size_t len = strlen(model);
-	uint64_t h;
-
-	if (len >= SHMCACHE_MODEL_MAX)
-		return NULL;
-	h = shmtab_hash(c->tab, model, len);
 	for (unsigned i = 0; i < SHMCACHE_GEN_SLOTS; i++) {
 		struct gen *g = &c->gens[(h + i) % SHMCACHE_GEN_SLOTS];
+		uint64_t gh = __atomic_load_n(&g->hash, __ATOMIC_ACQUIRE);
 
-		if (g->hash == h && strncmp(g->model, model, SHMCACHE_MODEL_MAX) == 0)
+		if (gh == 0)
+			return NULL;
+		if (gh == h && strncmp(g->model, model, SHMCACHE_MODEL_MAX) == 0 && g->model[len] == '\0')
 			return g;
-		if (g->hash == 0) {
-			if (!insert)
-				return NULL;
-			memset(g->model, 0, sizeof(g->model));
-			memcpy(g->model, model, len);
-			/* Above what the model reported while absent (the overflow counter). */
-			g->gen = c->ctl->overflow_gen;
-			g->hash = h;
-			return g;
-		}
+	}
+	return NULL;
+}
+
+/* Under the lock: a free slot for model, or NULL when the table is full. */
+static struct gen *
+gen_insert(struct shmcache *c, const char *model, size_t len, uint64_t h)
+{
+	struct gen *g = gen_find(c, model, len, h);
+
+	if (g != NULL)
+		return g;
+	for (unsigned i = 0; i < SHMCACHE_GEN_SLOTS; i++) {
+		g = &c->gens[(h + i) % SHMCACHE_GEN_SLOTS];
+		if (__atomic_load_n(&g->hash, __ATOMIC_ACQUIRE) != 0)
+			continue;
+		memset(g->model, 0, sizeof(g->model));
+		memcpy(g->model, model, len);
+		__atomic_store_n(&g->gen, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&g->hash, h, __ATOMIC_RELEASE);
+		return g;
 	}
 	return NULL;
 }
@@ -373,30 +409,38 @@ gen_slot(struct shmcache *c, const char *model, bool insert)
 enum shmcache_result
 shmcache_gens_get(struct shmcache *c, const char *const *models, size_t n, uint64_t *gens)
 {
-	if (!shmtab_lock(c->tab))
-		return SHMCACHE_LOCKED;
+	if (!shmtab_is_shared(c->tab))
+		return SHMCACHE_LOCKED;   /* a private table would not see the other processes' writes */
 	for (size_t i = 0; i < n; i++) {
-		const struct gen *g = gen_slot(c, models[i], false);
+		size_t len = strlen(models[i]);
+		const struct gen *g = len < SHMCACHE_MODEL_MAX ? gen_find(c, models[i], len, shmtab_hash(c->tab, models[i], len)) : NULL;
 
-		gens[i] = g != NULL ? g->gen : c->ctl->overflow_gen;
+		/* The overflow counter is read after the slot: both only grow, so the sum never goes back. */
+		gens[i] = (g != NULL ? __atomic_load_n(&g->gen, __ATOMIC_ACQUIRE) : 0) +
+		          __atomic_load_n(&c->ctl->overflow_gen, __ATOMIC_ACQUIRE);
 	}
-	shmtab_unlock(c->tab);
 	return SHMCACHE_OK;
 }
 
 enum shmcache_result
 shmcache_gen_bump(struct shmcache *c, const char *model)
 {
-	struct gen *g;
+	size_t len = strlen(model);
+	uint64_t h;
+	struct gen *g = NULL;
 
-	if (!shmtab_lock(c->tab))
-		return SHMCACHE_LOCKED;
-	g = gen_slot(c, model, true);
+	if (len < SHMCACHE_MODEL_MAX) {
+		h = shmtab_hash(c->tab, model, len);
+		g = gen_find(c, model, len, h);
+		if (g == NULL && shmtab_lock(c->tab)) {
+			g = gen_insert(c, model, len, h);
+			shmtab_unlock(c->tab);
+		}
+	}
 	if (g != NULL)
-		g->gen++;
+		__atomic_fetch_add(&g->gen, 1, __ATOMIC_ACQ_REL);
 	else
-		c->ctl->overflow_gen++;
-	shmtab_unlock(c->tab);
+		__atomic_fetch_add(&c->ctl->overflow_gen, 1, __ATOMIC_ACQ_REL);
 	return SHMCACHE_OK;
 }
 

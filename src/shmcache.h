@@ -20,7 +20,7 @@
  *	mapped MAP_SHARED by every process of the host, made and checked by
  *	shmtab.c as the throttle's is (0600, O_NOFOLLOW, owner and mode checked,
  *	a header with magic, version and size; OFD lock plus a thread mutex;
- *	a private table with one warning when the file cannot be used).  Its
+ *	one warning when the file cannot be used).  Its
  *	64-byte slots hold, in this order:
  *
  *	  control     one slot: the log's head and tail, counters;
@@ -52,6 +52,20 @@
  *	counter, which every model not in the table reports: a bump of any of
  *	them changes all of them (more misses, never a stale answer).
  *
+ * PRIVATE FALLBACK
+ *	Where shmtab falls back to private memory, the cache is off in that
+ *	process (every call answers SHMCACHE_LOCKED, and state.h's callers
+ *	skip the cache): a cache of its own would not see the other
+ *	processes' writes, and would serve pages older than them.  The open
+ *	is retried for about a second first (processes started together race
+ *	to make the file).
+ *
+ * LOCKING
+ *	The arena and the index are read and written under the file lock; a
+ *	lock not had within 50 ms skips the cache for that call.  The
+ *	generations are lock-free (atomic operations on the mapping), so that
+ *	a bump is never lost to a busy lock.
+ *
  * SAFETY
  *	Every position, length and magic read from the file is checked before
  *	use; a control block or record that does not add up empties the arena
@@ -71,7 +85,8 @@ struct shmcache;
 /*
  * Opens (creating it with about max_bytes, clamped to the bounds above)
  * the cache file at path.  Never NULL: see shmtab_open; *err says whether
- * the shared file is in use.  Free with shmcache_close.
+ * the shared file is in use (when it is not, every call below but
+ * shmcache_gen_bump answers SHMCACHE_LOCKED).  Free with shmcache_close.
  */
 struct shmcache *shmcache_open(const char *path, size_t max_bytes, enum shmtab_err *err);
 void shmcache_close(struct shmcache *c);
@@ -92,7 +107,7 @@ enum shmcache_result shmcache_get(struct shmcache *c, const void *key, size_t kl
 enum shmcache_result shmcache_put(struct shmcache *c, const void *key, size_t klen, const void *val,
                                   size_t vlen, int64_t expires_us, int64_t now_us);
 
-/* gens[i] = the generation of models[i] (0 if never bumped). */
+/* gens[i] = the generation of models[i] (0 if never bumped).  Lock-free. */
 enum shmcache_result shmcache_gens_get(struct shmcache *c, const char *const *models, size_t n, uint64_t *gens);
 enum shmcache_result shmcache_gen_bump(struct shmcache *c, const char *model);
 

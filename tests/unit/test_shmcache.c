@@ -263,8 +263,9 @@ Test(shmcache, a_truncated_or_garbage_file_is_refused)
 	c = shmcache_open(shm_path, SHMCACHE_MIN_BYTES, &err);
 	cr_assert_eq(err, SHMTAB_E_FORMAT);
 	cr_assert_not(shmcache_is_shared(c));
-	/* The private fallback still works. */
-	cr_assert_eq(put_str(c, "k", "v", 100 * SEC, 0), SHMCACHE_OK);
+	/* No private cache: it would not see the other processes' writes. */
+	cr_assert_eq(put_str(c, "k", "v", 100 * SEC, 0), SHMCACHE_LOCKED);
+	cr_assert_null(get_str(c, "k", 1));
 	shmcache_close(c);
 
 	memset(junk, 0xa5, sizeof junk);
@@ -315,19 +316,29 @@ Test(shmcache, a_corrupt_arena_is_emptied_not_followed)
 	shmcache_close(c2);
 }
 
-Test(shmcache, a_hung_lock_holder_makes_the_cache_skip)
+Test(shmcache, a_hung_lock_holder_makes_the_cache_skip_but_loses_no_bump)
 {
 	struct shmcache *c = open_ok(SHMCACHE_MIN_BYTES);
-	const char *m[] = { "x.y" };
-	uint64_t g;
+	const char *m[] = { "x.y", "known.model" };
+	uint64_t g[2], before[2];
 	struct buf b;
 	pid_t holder;
 
 	buf_init(&b, 1024);
+	cr_assert_eq(shmcache_gen_bump(c, "known.model"), SHMCACHE_OK);
+	cr_assert_eq(shmcache_gens_get(c, m, 2, before), SHMCACHE_OK);
 	holder = shm_fixture_hold_lock();
 	cr_assert_eq(shmcache_get(c, "k", 1, 0, &b), SHMCACHE_LOCKED);
-	cr_assert_eq(shmcache_gens_get(c, m, 1, &g), SHMCACHE_LOCKED);
 	cr_assert_eq(put_str(c, "k", "v", 100 * SEC, 0), SHMCACHE_LOCKED);
+	/* Bumps need no lock: a known model's own count; a new one (no slot without the lock) the overflow. */
+	cr_assert_eq(shmcache_gen_bump(c, "known.model"), SHMCACHE_OK);
+	cr_assert_eq(shmcache_gens_get(c, m, 2, g), SHMCACHE_OK);
+	cr_assert_eq(g[0], before[0]);
+	cr_assert_eq(g[1], before[1] + 1);
+	cr_assert_eq(shmcache_gen_bump(c, "x.y"), SHMCACHE_OK);
+	cr_assert_eq(shmcache_gens_get(c, m, 2, g), SHMCACHE_OK);
+	cr_assert_gt(g[0], before[0]);
+	cr_assert_gt(g[1], before[1] + 1);
 	shm_fixture_release(holder);
 	cr_assert_eq(put_str(c, "k", "v", 100 * SEC, 0), SHMCACHE_OK);
 	buf_free(&b);
