@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "app.h"
+#include "cache.h"
 #include "odoo.h"
 #include "util.h"
 
@@ -35,6 +36,9 @@ ctx_odoo(struct ctx *c)
 			log_error("cannot initialise the HTTP client (libcurl)");
 			abort();
 		}
+		/* Every write through this client invalidates the cached answers that show its model. */
+		if (c->w->app->state != NULL)
+			odoo_on_write(c->w->odoo, cache_note_write, c->w->app->state);
 	}
 	return c->w->odoo;
 }

@@ -28,7 +28,7 @@ struct worker {
 	struct schema_scopes *user_schemas; /* per user (AUTH_MODE=user), made on first use */
 	char               **langs;   /* Odoo's installed language codes (lang.h), asked on first need */
 	size_t               n_langs;
-	int64_t              langs_at; /* when asked (now_mono_us), 0: not yet */
+	int64_t              langs_at; /* when asked (now_mono_us); 0: not yet; -1: Odoo refused one */
 	struct auth_memo    *auth_memo;   /* auth.c: the last token verified, made on first use */
 };
 

@@ -235,6 +235,13 @@ langs_key(const struct ctx *c, char *key, size_t cap)
 	         c->cfg->odoo_db != NULL ? c->cfg->odoo_db : "");
 }
 
+/* Whether the list is shared between processes: as the other lookups, unless the cache is off (CACHE_TTL=0). */
+static bool
+langs_shared(const struct ctx *c)
+{
+	return c->cfg->cache_ttl > 0 && c->cfg->cache_ttl_lookups > 0;
+}
+
 /* The installed languages as another process of the host stored them (state.h); false when not there. */
 static bool
 shared_langs_get(struct ctx *c)
@@ -245,7 +252,7 @@ shared_langs_get(struct ctx *c)
 	struct buf b;
 	bool ok = false;
 
-	if (st == NULL)
+	if (st == NULL || !langs_shared(c))
 		return false;
 	langs_key(c, key, sizeof(key));
 	buf_init(&b, 4096);
@@ -275,14 +282,14 @@ shared_langs_put(struct ctx *c)
 	char key[1024];
 	struct buf b;
 
-	if (st == NULL)
+	if (st == NULL || !langs_shared(c))
 		return;
 	langs_key(c, key, sizeof(key));
 	buf_init(&b, 4096);
 	for (size_t i = 0; i < w->n_langs; i++)
 		if (!buf_puts(&b, i ? " " : "") || !buf_puts(&b, w->langs[i]))
 			break;
-	(void)state_cache_put(st, key, strlen(key), b.data != NULL ? b.data : "", b.len, LANGS_TTL_US / 1000000);
+	(void)state_cache_put(st, key, strlen(key), b.data != NULL ? b.data : "", b.len, c->cfg->cache_ttl_lookups);
 	buf_free(&b);
 }
 
@@ -300,12 +307,15 @@ installed_langs(struct ctx *c, const struct odoo_cred *as)
 	json_object *args, *kwargs, *out = NULL;
 	int64_t now = now_mono_us();
 
-	if (w->langs_at != 0 && now - w->langs_at < LANGS_TTL_US)
+	bool refused = w->langs_at < 0;
+
+	if (w->langs_at > 0 && now - w->langs_at < LANGS_TTL_US)
 		return;
 	auth_worker_langs_free(w);
 	w->langs_at = now;
-	/* Another process of the host (CGI: every request is one) may have asked already. */
-	if (shared_langs_get(c))
+	/* Another process of the host (CGI: every request is one) may have asked already; after a
+	 * refusal the shared list is as stale as ours was, and Odoo's answer replaces it. */
+	if (!refused && shared_langs_get(c))
 		return;
 	memset(&err, 0, sizeof(err));
 	args = json_object_new_array();
@@ -392,8 +402,17 @@ lang_refused(struct ctx *c, json_object *kwargs, const struct odoo_error *err)
 		return false;
 	log_warn("odoo: Odoo refused the context lang %s (%s); asking for its languages again", c->odoo_lang,
 	         err->message);
+	/* The host's other processes (CGI: the next requests) stop passing it at once. */
+	for (size_t i = 0; i < c->w->n_langs; i++)
+		if (c->w->langs[i] == c->odoo_lang) {
+			free(c->w->langs[i]);
+			c->w->langs[i] = c->w->langs[--c->w->n_langs];
+			break;
+		}
+	shared_langs_put(c);
 	c->odoo_lang = NULL;
 	auth_worker_langs_free(c->w);
+	c->w->langs_at = -1;   /* this process asks Odoo itself next time */
 	if (kwargs != NULL && json_object_object_get_ex(kwargs, "context", &ctx))
 		json_object_object_del(ctx, "lang");
 	return true;

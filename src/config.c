@@ -69,6 +69,11 @@ static const struct setting settings[] = {
 	{ "METRICS_ALLOW",           K_NETS,    "127.0.0.0/8, ::1", 0, 0, OFF(metrics_allow) },
 	/* Optional: empty admits no one by token (METRICS_ALLOW only). */
 	{ "METRICS_TOKEN",           K_SECRET,  "", 16, 0, OFF(metrics_token) },
+	/* The response cache (cache.c): 0 turns it off. */
+	{ "CACHE_TTL",               K_LONG,    "5", 0, 86400, OFF(cache_ttl) },
+	{ "CACHE_TTL_LOOKUPS",       K_LONG,    "300", 0, 86400, OFF(cache_ttl_lookups) },
+	{ "CACHE_MAX_BYTES",         K_SIZE,    "67108864", 1048576, 17179869184LL, OFF(cache_max_bytes) },
+	{ "CACHE_FILE",              K_PATH,    "", 0, 0, OFF(cache_file) },
 };
 
 #define MAX_LINE 8192
@@ -595,6 +600,10 @@ config_load(struct config *cfg, const char *file, char **envp, struct config_err
 	if (cfg->metrics_file[0] == '\0') {
 		free(cfg->metrics_file);
 		cfg->metrics_file = xasprintf("/dev/shm/odoo-bridge-%lu.metrics", (unsigned long)geteuid());
+	}
+	if (cfg->cache_file[0] == '\0') {
+		free(cfg->cache_file);
+		cfg->cache_file = xasprintf("/dev/shm/odoo-bridge-%lu.cache", (unsigned long)geteuid());
 	}
 	ok = true;
 out:

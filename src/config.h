@@ -57,6 +57,10 @@ struct config {
 	char   *metrics_file;      /* METRICS_FILE: the counters /metrics shows, shared by the processes */
 	struct netlist metrics_allow; /* METRICS_ALLOW: client networks that may read /metrics */
 	char   *metrics_token;     /* METRICS_TOKEN (secret, optional): a bearer token that may read /metrics */
+	long    cache_ttl;         /* CACHE_TTL seconds a cached answer lives (0: no cache) */
+	long    cache_ttl_lookups; /* CACHE_TTL_LOOKUPS seconds, for categories and countries */
+	size_t  cache_max_bytes;   /* CACHE_MAX_BYTES of the shared cache file */
+	char   *cache_file;        /* CACHE_FILE: the shared cache arena and generations */
 	char   *config_file;       /* the file read, or NULL */
 };
 

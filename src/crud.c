@@ -9,6 +9,7 @@
 
 #include "auth.h"
 #include "bulk.h"
+#include "cache.h"
 #include "crud.h"
 #include "odoo_answer.h"
 #include "query.h"
@@ -38,12 +39,12 @@ schemas_of(struct ctx *c)
 	return schema_scopes_get(c->w->user_schemas, c->user.uid);
 }
 
-/* The schema cache's way to Odoo: fields_get is a read. */
+/* The schema cache's way to Odoo: fields_get is a read, kept in the response cache (CACHE_TTL_LOOKUPS). */
 static enum odoo_err
 schema_fetch(void *ud, const char *model, const char *method, json_object *args, json_object *kwargs,
              json_object **out, struct odoo_error *err)
 {
-	return call(ud, model, method, args, kwargs, true, out, err);
+	return cache_schema_fetch(ud, model, method, args, kwargs, out, err);
 }
 
 /* Whether a list read answered a list (*out an array, or the records converted in f); else ODOO_E_BAD_RESPONSE. */

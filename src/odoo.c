@@ -471,12 +471,53 @@ refused(const struct odoo_error *err)
 	return err->code == ODOO_E_LOGIN && (err->fault_code == 3 || err->fault_code == 401);
 }
 
+/*
+ * Methods that change nothing.  A method missing here only costs a needless
+ * invalidation; one listed wrongly would serve stale answers, so the list
+ * stays short and exact.
+ */
+bool
+odoo_method_reads(const char *method)
+{
+	static const char *const reads[] = {
+		"search_read", "web_search_read", "read", "web_read", "search", "search_count",
+		"fields_get", "name_search", "name_get", "read_group", "web_read_group",
+		"check_access_rights", "check_access_rule", "has_access", "default_get",
+		"context_get", "get_views", "load_views",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(reads); i++)
+		if (strcmp(method, reads[i]) == 0)
+			return true;
+	return false;
+}
+
+void
+odoo_on_write(struct odoo *o, odoo_write_fn fn, void *ud)
+{
+	o->on_write = fn;
+	o->on_write_ud = ud;
+}
+
+/* The one place every call passes: a write, whatever became of it, is announced after it. */
+static enum odoo_err
+call_announced(struct odoo *o, const struct odoo_cred *as, const char *model, const char *method,
+               json_object *args, json_object *kwargs, bool idempotent, struct odoo_fast *f,
+               json_object **out, struct odoo_error *err)
+{
+	enum odoo_err rc = call_kw(o, as, model, method, args, kwargs, idempotent, f, out, err);
+
+	if (o->on_write != NULL && !odoo_method_reads(method))
+		o->on_write(o->on_write_ud, model, method);
+	return rc;
+}
+
 enum odoo_err
 odoo_call(struct odoo *o, const struct odoo_cred *as, const char *model, const char *method,
           json_object *args, json_object *kwargs, bool idempotent,
           json_object **out, struct odoo_error *err)
 {
-	return call_kw(o, as, model, method, args, kwargs, idempotent, NULL, out, err);
+	return call_announced(o, as, model, method, args, kwargs, idempotent, NULL, out, err);
 }
 
 enum odoo_err
@@ -488,7 +529,7 @@ odoo_call_fast(struct odoo *o, const struct odoo_cred *as, const char *model, co
 	f->length = 0;
 	f->count = 0;
 	buf_init(&f->json, 64u * 1024 * 1024);
-	return call_kw(o, as, model, method, args, kwargs, true, f, out, err);
+	return call_announced(o, as, model, method, args, kwargs, true, f, out, err);
 }
 
 static enum odoo_err

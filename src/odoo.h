@@ -218,6 +218,24 @@ enum odoo_err odoo_call_fast(struct odoo *o, const struct odoo_cred *as,
                              json_object **out, struct odoo_error *err);
 
 /*
+ * Whether method only reads (search_read, read, fields_get...: a fixed list
+ * in odoo.c).  Every other method is taken as a write: create, write,
+ * unlink, action_confirm, and any method a caller may add.
+ */
+bool odoo_method_reads(const char *method);
+
+/*
+ * Called after every odoo_call / odoo_call_fast whose method is not a read
+ * (odoo_method_reads), whatever its outcome (a timeout may have written;
+ * a refused call costs a needless invalidation, never a stale read), with
+ * the model the call was made on.  The response cache (cache.c) bumps the
+ * model's generation here, so that every write path is covered in this one
+ * place.  fn NULL removes the hook.  odoo.c knows nothing of the cache.
+ */
+typedef void (*odoo_write_fn)(void *ud, const char *model, const char *method);
+void odoo_on_write(struct odoo *o, odoo_write_fn fn, void *ud);
+
+/*
  * The service account's uid (logging in if needed); 0 on failure, with err
  * saying why: ODOO_E_LOGIN when Odoo refused it (logged as an error:
  * ODOO_USERNAME/ODOO_PASSWORD/ODOO_API_KEY or ODOO_DB are wrong), or the

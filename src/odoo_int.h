@@ -56,6 +56,8 @@ struct odoo {
 	const char *call_secret;   /* the secret of the call under way, for redaction */
 	struct http *http;
 	struct odoo_stats stats;
+	odoo_write_fn on_write;    /* odoo_on_write: called after each non-read call */
+	void   *on_write_ud;
 };
 
 /* ---- odoo_fault.c: errors, shared by the interface and the backends ---- */

@@ -6,6 +6,7 @@
 #include "auth.h"
 #include "batch.h"
 #include "bulk.h"
+#include "cache.h"
 #include "crud.h"
 #include "health.h"
 #include "metrics.h"
@@ -56,11 +57,12 @@ const struct route app_routes[] = {
 	{ "/metrics", false, { { "GET", metrics_handler } }, NULL },
 	{ "/api/v1/me", true, { { "GET", auth_me } }, NULL },
 	{ "/api/v1/batch", true, { { "POST", batch_handler } }, NULL },
-	/* PATCH, PUT and DELETE of the collection take ?id=1&id=2 (bulk.c); POST takes an array too. */
-	{ "/api/v1/:res", true, { { "GET", crud_list }, { "POST", crud_create }, { "PATCH", bulk_update },
+	/* PATCH, PUT and DELETE of the collection take ?id=1&id=2 (bulk.c); POST takes an array too.
+	 * GETs go through the response cache (cache.c). */
+	{ "/api/v1/:res", true, { { "GET", cache_list }, { "POST", crud_create }, { "PATCH", bulk_update },
 		{ "PUT", bulk_update }, { "DELETE", bulk_delete } }, resource_method_ok },
 	{ "/api/v1/:res/:id", true, {
-		{ "GET", crud_get }, { "PUT", crud_update }, { "PATCH", crud_update },
+		{ "GET", cache_get }, { "PUT", crud_update }, { "PATCH", crud_update },
 		{ "DELETE", crud_delete }, { "POST", sales_bulk_action } }, record_method_ok },
 	{ "/api/v1/:res/:id/:action", true, { { "POST", sales_action } }, NULL },
 };

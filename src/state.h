@@ -50,7 +50,13 @@
 struct config;
 struct state;
 
-/* Opens the engines the configuration asks for.  Never returns NULL (shm falls back to private tables). */
+/*
+ * Opens the engines the configuration asks for.  Never returns NULL: a
+ * throttle or revocation file that cannot be shared falls back to a private
+ * table (one warning); a cache file that cannot be shared turns the cache
+ * off in that process (STATE_DOWN), since a private cache would never see
+ * the other processes' writes.
+ */
 struct state *state_open(const struct config *cfg);
 void state_close(struct state *s);
 

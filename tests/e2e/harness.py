@@ -142,11 +142,26 @@ class Sim:
         return self.control("stats/reset")
 
     def reset(self):
+        """Restores the demo data.  That is a change made behind the bridges'
+        backs, as restoring Odoo's database would be: the response caches of
+        the bridges this run made are emptied with it (their files removed;
+        a bridge process that holds one keeps its own copy, so long-running
+        bridges are made per test), so that no test reads an answer cached
+        by an earlier one."""
+        for path in list(CACHE_FILES):
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
         return self.control("reset")
 
     def close(self):
         stop(self.proc)
         self.log.close()
+
+
+# Every CACHE_FILE a bridge_env named (Sim.reset empties them).
+CACHE_FILES = set()
 
 
 def bridge_env(sim_url, tmpdir, **extra):
@@ -161,6 +176,7 @@ def bridge_env(sim_url, tmpdir, **extra):
         "REVOKE_FILE": os.path.join(tmpdir, "revoked"),
         # Each test's own counters, not the host's default under /dev/shm.
         "METRICS_FILE": os.path.join(tmpdir, "metrics"),
+        "CACHE_FILE": os.path.join(tmpdir, "cache"),
         "CORS_ORIGINS": "http://localhost:5173",
         "LOG_LEVEL": "info",
         "ODOO_PROTOCOL": PROTOCOL,
@@ -173,6 +189,7 @@ def bridge_env(sim_url, tmpdir, **extra):
         if k in os.environ:
             env[k] = os.environ[k]
     env.update({k: str(v) for k, v in extra.items()})
+    CACHE_FILES.add(env["CACHE_FILE"])
     return env
 
 

@@ -1952,3 +1952,59 @@ Test(faults, method_unsupported_on_both_protocols)
 	odoo_classify_status(422, "odoo.exceptions.UserError", "Invalid \"order\" specified", &err);
 	cr_assert_not(odoo_err_unsupported(&err, "web_search_read"));
 }
+
+/* What the write hook saw (odoo_on_write). */
+struct writes_seen {
+	int  n;
+	char last[128];
+};
+
+static void
+note_write(void *ud, const char *model, const char *method)
+{
+	struct writes_seen *w = ud;
+
+	w->n++;
+	snprintf(w->last, sizeof w->last, "%s.%s", model, method);
+}
+
+Test(transport, write_hook_after_every_non_read_call_whatever_its_outcome)
+{
+	static const struct step script[] = {
+		{ A_REPLY, "authenticate_ok.response.xml" },
+		{ A_REPLY, "create_partner_no_name.response.xml" },     /* a refused create: still a write */
+		{ A_REPLY, "search_read_bad_domain_operator.response.xml" },
+		{ A_REPLY, "write_nonexistent_id.response.xml" },
+	};
+	struct writes_seen w = { 0, "" };
+	struct server s;
+	struct odoo *o;
+	struct odoo_error err;
+	json_object *out = NULL;
+
+	server_start(&s, script, ARRAY_SIZE(script));
+	o = client(s.port, "", 2000, 1 << 20);
+	odoo_on_write(o, note_write, &w);
+	cr_assert_eq(odoo_call(o, NULL, "res.partner", "create", args0(), NULL, false, &out, &err), ODOO_E_USER);
+	cr_assert_eq(w.n, 1);
+	cr_assert_str_eq(w.last, "res.partner.create");
+	cr_assert_neq(odoo_call(o, NULL, "res.partner", "search_read", args0(), NULL, true, &out, &err), ODOO_OK);
+	cr_assert_eq(w.n, 1, "a read is no write");
+	cr_assert_eq(odoo_call(o, NULL, "res.partner", "write", args0(), NULL, false, &out, &err), ODOO_E_MISSING);
+	cr_assert_eq(w.n, 2);
+	cr_assert_str_eq(w.last, "res.partner.write");
+	odoo_free(o);
+	server_stop(&s);
+}
+
+Test(transport, method_reads_list)
+{
+	static const char *const reads[] = { "search_read", "web_search_read", "read", "search_count", "fields_get" };
+	static const char *const writes[] = { "create", "write", "unlink", "action_confirm", "action_cancel",
+	                                      "action_draft", "copy", "toggle_active", "" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(reads); i++)
+		cr_expect(odoo_method_reads(reads[i]), "%s", reads[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(writes); i++)
+		cr_expect_not(odoo_method_reads(writes[i]), "%s", writes[i]);
+}
