@@ -10,8 +10,9 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "redis_url.h"
 
-enum kind { K_STR, K_LONG, K_SIZE, K_URL, K_SECRET, K_ORIGINS, K_LEVEL, K_PATH, K_AUTHMODE, K_XMLIDS, K_PROTOCOL, K_ONOFF };
+enum kind { K_STR, K_LONG, K_SIZE, K_URL, K_SECRET, K_ORIGINS, K_LEVEL, K_PATH, K_AUTHMODE, K_XMLIDS, K_PROTOCOL, K_ONOFF, K_REDIS };
 
 /*
  * The settings: one row each.  Behaviour is data (CONVENTIONS.md): adding a
@@ -58,6 +59,10 @@ static const struct setting settings[] = {
 	{ "LOGIN_WINDOW",            K_LONG,    "300", 1, 86400, OFF(login_window) },
 	{ "THROTTLE_FILE",           K_PATH,    "", 0, 0, OFF(throttle_file) },
 	{ "REVOKE_FILE",             K_PATH,    "", 0, 0, OFF(revoke_file) },
+	/* Shared state across hosts (state.h): empty keeps it on this host. */
+	{ "REDIS_URL",               K_REDIS,   "", 0, 0, OFF(redis_url) },
+	{ "REDIS_PREFIX",            K_STR,     "odoo-bridge:", 1, 0, OFF(redis_prefix) },
+	{ "REDIS_TIMEOUT_MS",        K_LONG,    "200", 10, 10000, OFF(redis_timeout_ms) },
 };
 
 #define MAX_LINE 8192
@@ -282,7 +287,8 @@ load_file(const char *path, struct raw *r, struct config_error *err)
 		goto out;
 	}
 	for (i = 0; i < ARRAY_SIZE(settings); i++)
-		if (settings[i].kind == K_SECRET && r->src[i] == 'f')
+		if (r->src[i] == 'f' && (settings[i].kind == K_SECRET ||
+		    (settings[i].kind == K_REDIS && strchr(r->val[i], '@') != NULL)))   /* a password in the URL */
 			has_secret = true;
 	/* A secret others can read is no longer a secret. */
 	if (has_secret && (problem = secret_file_problem(&st)) != NULL) {
@@ -420,6 +426,29 @@ set_xmlids(struct config *cfg, const struct setting *s, const char *v, struct co
 	return true;
 }
 
+/* REDIS_URL: empty (not set) or a URL of redis_url.h; the message never repeats it (it may hold a password). */
+static bool
+set_redis_url(struct config *cfg, const struct setting *s, const char *v, struct config_error *err)
+{
+	*(char **)((char *)cfg + s->off) = xstrdup(v);
+	if (*v == '\0')
+		return true;
+#ifndef HAVE_HIREDIS
+	seterr(err, "%s: this odoo-bridge was built without Redis support (configure --without-redis)", s->name);
+	return false;
+#else
+	struct redis_url u;
+	const char *why;
+
+	if (!redis_url_parse(v, &u, &why)) {
+		seterr(err, "%s: %s", s->name, why);
+		return false;
+	}
+	redis_url_free(&u);
+	return true;
+#endif
+}
+
 static bool
 apply(struct config *cfg, const struct setting *s, const char *v, struct config_error *err)
 {
@@ -506,6 +535,8 @@ apply(struct config *cfg, const struct setting *s, const char *v, struct config_
 		}
 		seterr(err, "%s: '%s' is not one of on, off", s->name, v);
 		return false;
+	case K_REDIS:
+		return set_redis_url(cfg, s, v, err);
 	case K_PROTOCOL: {
 		static const char *const names[] = {
 			[ODOO_PROTO_AUTO] = "auto", [ODOO_PROTO_XMLRPC] = "xmlrpc", [ODOO_PROTO_JSON2] = "json2",
@@ -581,9 +612,9 @@ config_free(struct config *cfg)
 		return;
 	for (i = 0; i < ARRAY_SIZE(settings); i++) {
 		const struct setting *s = &settings[i];
-		if (s->kind == K_STR || s->kind == K_SECRET || s->kind == K_URL || s->kind == K_PATH) {
+		if (s->kind == K_STR || s->kind == K_SECRET || s->kind == K_URL || s->kind == K_PATH || s->kind == K_REDIS) {
 			char **p = (char **)((char *)cfg + s->off);
-			if (*p && s->kind == K_SECRET)
+			if (*p && (s->kind == K_SECRET || s->kind == K_REDIS))
 				explicit_bzero(*p, strlen(*p));
 			free(*p);
 			*p = NULL;

@@ -49,6 +49,9 @@ struct config {
 	long    login_window;      /* LOGIN_WINDOW seconds */
 	char   *throttle_file;     /* THROTTLE_FILE: shared counter table */
 	char   *revoke_file;       /* REVOKE_FILE: shared list of revoked tokens */
+	char   *redis_url;         /* REDIS_URL (may hold a password): "" keeps the state on this host */
+	char   *redis_prefix;      /* REDIS_PREFIX: of every key, so that deployments can share a Redis */
+	long    redis_timeout_ms;  /* REDIS_TIMEOUT_MS: connect and command timeout, 10..10000 */
 	char   *config_file;       /* the file read, or NULL */
 };
 
