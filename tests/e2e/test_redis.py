@@ -11,6 +11,7 @@ import time
 import pytest
 
 import harness
+import servers
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -36,6 +37,9 @@ def hosts(clean_sim, env, workdir, redis):
     yield bridges
     for b in bridges:
         b.stop()
+        with open(b.log_path) as f:
+            bad = [line for line in f if servers.CRASH_PATTERNS.search(line)]
+        assert not bad, bad
 
 
 def login(bridge, user="admin", password="admin"):
@@ -120,6 +124,11 @@ def test_killing_redis_mid_run_costs_no_request(hosts, redis):
             seen.append(("missing", r.status))
             assert r.status == 404, r.raw
     assert all(s < 500 for _, s in seen), seen
+    # One warning per process for the whole outage, not one per request.
+    for h in (a, b):
+        with open(h.log_path) as f:
+            warnings = [line for line in f if "[warn]" in line and "Redis at" in line]
+        assert len(warnings) == 1, warnings
 
 
 def test_health_has_no_redis_without_redis_url(clean_sim, env, workdir):
