@@ -251,6 +251,12 @@ connect_conn(struct redis *r, struct rconn *k)
 	char why[256];
 
 	drop(k);
+	/*
+	 * A host name is resolved here, by getaddrinfo, which the timeout does
+	 * not bound: give REDIS_URL an address where DNS may be slow.  hiredis
+	 * writes with write(2): the process must ignore SIGPIPE (main.c does),
+	 * or a Redis that dies mid-command kills it.
+	 */
 	if (r->url.is_unix)
 		c = redisConnectUnixWithTimeout(r->url.path, r->timeout);
 	else
