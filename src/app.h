@@ -26,6 +26,9 @@ struct worker {
 	struct odoo         *odoo;    /* created lazily: CGI start-up stays cheap */
 	struct schema_cache *schemas;     /* the service account's (AUTH_MODE=service) */
 	struct schema_scopes *user_schemas; /* per user (AUTH_MODE=user), made on first use */
+	char               **langs;   /* Odoo's installed language codes (lang.h), asked on first need */
+	size_t               n_langs;
+	int64_t              langs_at; /* when asked (now_mono_us), 0: not yet */
 };
 
 /* The identity a valid token carries. */
@@ -47,6 +50,8 @@ struct ctx {
 	struct request  *req;
 	struct response *res;
 	struct identity  user;
+	bool             lang_known;  /* odoo_lang is decided (auth.c) */
+	const char      *odoo_lang;   /* the context lang of the request's Odoo calls, or NULL */
 };
 
 /* Returns the worker's Odoo client, creating it on first use (app.c). */

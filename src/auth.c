@@ -10,6 +10,7 @@
 #include "auth.h"
 #include "odoo.h"
 #include "odoo_answer.h"
+#include "lang.h"
 #include "state.h"
 #include "token.h"
 #include "util.h"
@@ -209,16 +210,212 @@ request_cred(struct ctx *c, const char *model, const char *method, struct odoo_c
 	return true;
 }
 
+/* ------------------------------------------------ the context lang (lang.h) */
+
+/* How long a worker trusts its list of Odoo's installed languages. */
+#define LANGS_TTL_US (300LL * 1000000)
+
+void
+auth_worker_langs_free(struct worker *w)
+{
+	for (size_t i = 0; i < w->n_langs; i++)
+		free(w->langs[i]);
+	free(w->langs);
+	w->langs = NULL;
+	w->n_langs = 0;
+	w->langs_at = 0;
+}
+
+/* The key of the installed languages in the shared state: per Odoo database. */
+static void
+langs_key(const struct ctx *c, char *key, size_t cap)
+{
+	snprintf(key, cap, "odoo-langs\n%s\n%s", c->cfg->odoo_url != NULL ? c->cfg->odoo_url : "",
+	         c->cfg->odoo_db != NULL ? c->cfg->odoo_db : "");
+}
+
+/* The installed languages as another process of the host stored them (state.h); false when not there. */
+static bool
+shared_langs_get(struct ctx *c)
+{
+	struct worker *w = c->w;
+	struct state *st = w->app != NULL ? w->app->state : NULL;
+	char key[1024];
+	struct buf b;
+	bool ok = false;
+
+	if (st == NULL)
+		return false;
+	langs_key(c, key, sizeof(key));
+	buf_init(&b, 4096);
+	if (state_cache_get(st, key, strlen(key), &b) == STATE_OK) {
+		size_t n = 1;
+
+		for (size_t i = 0; i < b.len; i++)
+			n += b.data[i] == ' ';
+		w->langs = xcalloc(n + 1, sizeof(*w->langs));
+		/* buf keeps its data NUL-terminated; an empty value (no language) has none. */
+		for (char *save = NULL, *tok = b.len ? strtok_r(b.data, " ", &save) : NULL; tok != NULL;
+		     tok = strtok_r(NULL, " ", &save))
+			if (lang_code_valid(tok) && w->n_langs < n)
+				w->langs[w->n_langs++] = xstrdup(tok);
+		ok = true;
+	}
+	buf_free(&b);
+	return ok;
+}
+
+/* Shares the worker's list with the host's other processes for LANGS_TTL_US. */
+static void
+shared_langs_put(struct ctx *c)
+{
+	struct worker *w = c->w;
+	struct state *st = w->app != NULL ? w->app->state : NULL;
+	char key[1024];
+	struct buf b;
+
+	if (st == NULL)
+		return;
+	langs_key(c, key, sizeof(key));
+	buf_init(&b, 4096);
+	for (size_t i = 0; i < w->n_langs; i++)
+		if (!buf_puts(&b, i ? " " : "") || !buf_puts(&b, w->langs[i]))
+			break;
+	(void)state_cache_put(st, key, strlen(key), b.data != NULL ? b.data : "", b.len, LANGS_TTL_US / 1000000);
+	buf_free(&b);
+}
+
+/*
+ * Odoo's installed languages (res.lang's active records, readable by every
+ * user), asked as the request's user at most once per LANGS_TTL_US per
+ * worker.  When Odoo cannot say, the worker passes no lang until it asks
+ * again: the request goes on in Odoo's default language.
+ */
+static void
+installed_langs(struct ctx *c, const struct odoo_cred *as)
+{
+	struct worker *w = c->w;
+	struct odoo_error err;
+	json_object *args, *kwargs, *out = NULL;
+	int64_t now = now_mono_us();
+
+	if (w->langs_at != 0 && now - w->langs_at < LANGS_TTL_US)
+		return;
+	auth_worker_langs_free(w);
+	w->langs_at = now;
+	/* Another process of the host (CGI: every request is one) may have asked already. */
+	if (shared_langs_get(c))
+		return;
+	memset(&err, 0, sizeof(err));
+	args = json_object_new_array();
+	json_object_array_add(args, json_object_new_array());
+	kwargs = json_object_new_object();
+	json_object_object_add(kwargs, "fields", json_tokener_parse("[\"code\"]"));
+	if (odoo_call(ctx_odoo(c), as, "res.lang", "search_read", args, kwargs, true, &out, &err) != ODOO_OK ||
+	    !json_object_is_type(out, json_type_array)) {
+		log_warn("odoo: cannot list the installed languages (%s); passing no context lang for %d s",
+		         err.message[0] ? err.message : "not a list", (int)(LANGS_TTL_US / 1000000));
+	} else {
+		size_t n = json_object_array_length(out);
+
+		w->langs = xcalloc(n + 1, sizeof(*w->langs));
+		for (size_t i = 0; i < n; i++) {
+			json_object *code;
+
+			if (json_object_object_get_ex(json_object_array_get_idx(out, i), "code", &code) &&
+			    json_object_is_type(code, json_type_string) && lang_code_valid(json_object_get_string(code)))
+				w->langs[w->n_langs++] = xstrdup(json_object_get_string(code));
+		}
+		shared_langs_put(c);
+	}
+	json_object_put(out);
+	json_object_put(args);
+	json_object_put(kwargs);
+}
+
+/* The request's context lang (ODOO_LANG, lang.h), decided once per request; NULL for none. */
+static const char *
+request_lang(struct ctx *c, const struct odoo_cred *as)
+{
+	const char *mode = c->cfg->odoo_lang;
+
+	if (c->lang_known)
+		return c->odoo_lang;
+	c->lang_known = true;
+	c->odoo_lang = NULL;
+	if (mode == NULL || strcmp(mode, "off") == 0)
+		return NULL;
+	if (strcmp(mode, "auto") != 0)
+		return c->odoo_lang = mode;
+	installed_langs(c, as);
+	c->odoo_lang = lang_pick(c->req->lang, request_env(c->req, "HTTP_ACCEPT_LANGUAGE"),
+	                         c->w->langs, c->w->n_langs);
+	return c->odoo_lang;
+}
+
+/*
+ * kwargs with context.lang set to lang (unless the caller set one): the
+ * same object, or a new one in *owned when kwargs is NULL.
+ */
+static json_object *
+with_lang(json_object *kwargs, const char *lang, json_object **owned)
+{
+	json_object *ctx;
+
+	*owned = NULL;
+	if (lang == NULL)
+		return kwargs;
+	if (kwargs == NULL)
+		kwargs = *owned = json_object_new_object();
+	if (!json_object_object_get_ex(kwargs, "context", &ctx) || !json_object_is_type(ctx, json_type_object)) {
+		ctx = json_object_new_object();
+		json_object_object_add(kwargs, "context", ctx);
+	}
+	if (!json_object_object_get_ex(ctx, "lang", NULL))
+		json_object_object_add(ctx, "lang", json_object_new_string(lang));
+	return kwargs;
+}
+
+/*
+ * Odoo refusing the lang: it was uninstalled since the worker asked.  The
+ * list is asked again on the next request; this call is made again
+ * without one, so that the request is not refused for it.
+ */
+static bool
+lang_refused(struct ctx *c, json_object *kwargs, const struct odoo_error *err)
+{
+	json_object *ctx;
+
+	if (c->odoo_lang == NULL || err->code != ODOO_E_USER ||
+	    strncmp(err->message, "Invalid language code", 21) != 0)
+		return false;
+	log_warn("odoo: Odoo refused the context lang %s (%s); asking for its languages again", c->odoo_lang,
+	         err->message);
+	c->odoo_lang = NULL;
+	auth_worker_langs_free(c->w);
+	if (kwargs != NULL && json_object_object_get_ex(kwargs, "context", &ctx))
+		json_object_object_del(ctx, "lang");
+	return true;
+}
+
 enum odoo_err
 auth_call(struct ctx *c, const char *model, const char *method, json_object *args, json_object *kwargs,
           bool idempotent, json_object **out, struct odoo_error *err)
 {
 	struct odoo_cred buf;
 	const struct odoo_cred *as;
+	json_object *owned;
+	enum odoo_err e;
 
 	if (!request_cred(c, model, method, &buf, &as, out, err))
 		return err->code;
-	return odoo_call(ctx_odoo(c), as, model, method, args, kwargs, idempotent, out, err);
+	kwargs = with_lang(kwargs, request_lang(c, as), &owned);
+	e = odoo_call(ctx_odoo(c), as, model, method, args, kwargs, idempotent, out, err);
+	/* A refused lang is refused before Odoo does anything: asking again is safe, even for a create. */
+	if (e != ODOO_OK && lang_refused(c, kwargs, err))
+		e = odoo_call(ctx_odoo(c), as, model, method, args, kwargs, idempotent, out, err);
+	json_object_put(owned);
+	return e;
 }
 
 enum odoo_err
@@ -227,12 +424,19 @@ auth_call_fast(struct ctx *c, const char *model, const char *method, json_object
 {
 	struct odoo_cred buf;
 	const struct odoo_cred *as;
+	json_object *owned;
+	enum odoo_err e;
 
 	f->done = false;
 	buf_init(&f->json, 0);
 	if (!request_cred(c, model, method, &buf, &as, out, err))
 		return err->code;
-	return odoo_call_fast(ctx_odoo(c), as, model, method, args, kwargs, f, out, err);
+	kwargs = with_lang(kwargs, request_lang(c, as), &owned);
+	e = odoo_call_fast(ctx_odoo(c), as, model, method, args, kwargs, f, out, err);
+	if (e != ODOO_OK && lang_refused(c, kwargs, err))
+		e = odoo_call_fast(ctx_odoo(c), as, model, method, args, kwargs, f, out, err);
+	json_object_put(owned);
+	return e;
 }
 
 /*

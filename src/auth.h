@@ -62,6 +62,9 @@ bool auth_app_init(struct app *app);
  * from the token in AUTH_MODE=user, as the service account in
  * AUTH_MODE=service.  Arguments and result as odoo_call.
  */
+/* Frees the worker's list of Odoo's installed languages (the context lang of auth_call, lang.h). */
+void auth_worker_langs_free(struct worker *w);
+
 enum odoo_err auth_call(struct ctx *c, const char *model, const char *method, json_object *args,
                         json_object *kwargs, bool idempotent, json_object **out, struct odoo_error *err);
 

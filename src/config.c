@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "lang.h"
 #include "redis_url.h"
 
 enum kind { K_STR, K_LONG, K_SIZE, K_URL, K_SECRET, K_ORIGINS, K_LEVEL, K_PATH, K_AUTHMODE, K_XMLIDS, K_PROTOCOL, K_ONOFF, K_REDIS };
@@ -57,6 +58,7 @@ static const struct setting settings[] = {
 	{ "LOGIN_MAX_FAILURES_ADDR", K_LONG,    "20", 1, 64, OFF(login_max_failures_addr) },
 	{ "LOGIN_MAX_FAILURES_LOGIN", K_LONG,   "50", 1, 64, OFF(login_max_failures_login) },
 	{ "LOGIN_WINDOW",            K_LONG,    "300", 1, 86400, OFF(login_window) },
+	{ "ODOO_LANG",               K_STR,     "auto", 1, 0, OFF(odoo_lang) },
 	{ "THROTTLE_FILE",           K_PATH,    "", 0, 0, OFF(throttle_file) },
 	{ "REVOKE_FILE",             K_PATH,    "", 0, 0, OFF(revoke_file) },
 	/* Shared state across hosts (state.h): empty keeps it on this host. */
@@ -587,6 +589,12 @@ config_load(struct config *cfg, const char *file, char **envp, struct config_err
 		}
 		if (!apply(cfg, s, v, err))
 			goto out;
+	}
+	if (strcmp(cfg->odoo_lang, "auto") != 0 && strcmp(cfg->odoo_lang, "off") != 0 &&
+	    !lang_code_valid(cfg->odoo_lang)) {
+		seterr(err, "ODOO_LANG must be auto, off or an Odoo language code such as es_ES, not \"%s\"",
+		       cfg->odoo_lang);
+		goto out;
 	}
 	if (cfg->throttle_file[0] == '\0') {
 		free(cfg->throttle_file);

@@ -24,6 +24,7 @@ struct config {
 	char   *odoo_db;           /* ODOO_DB */
 	char   *odoo_username;     /* ODOO_USERNAME */
 	char   *odoo_password;     /* ODOO_PASSWORD (secret; may be an API key) */
+	char   *odoo_lang;         /* ODOO_LANG: auto, off, or an Odoo language code (lang.h) */
 	char   *odoo_api_key;      /* ODOO_API_KEY (secret, optional): the service account's key for JSON-2 */
 	enum odoo_protocol odoo_protocol; /* ODOO_PROTOCOL: auto | xmlrpc | json2 */
 	bool    odoo_fast_path;    /* ODOO_FAST_PATH: on | off (one-pass XML-RPC list answers) */

@@ -28,6 +28,7 @@ worker_free(struct worker *w)
 	schema_cache_free(w->schemas);
 	schema_scopes_free(w->user_schemas);
 	w->user_schemas = NULL;
+	auth_worker_langs_free(w);
 	w->odoo = NULL;
 	w->schemas = NULL;
 }
