@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -95,6 +96,9 @@ spawn(void)
 	cr_assert(server >= 0);
 	if (server == 0) {
 		char log[300];
+		/* Dies with the test process, even one that crashes before its teardown. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+			_exit(126);
 		snprintf(log, sizeof(log), "%s/redis.log", redis_dir);
 		if (freopen(log, "a", stdout) == NULL || dup2(fileno(stdout), 2) < 0)
 			_exit(126);
