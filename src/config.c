@@ -11,8 +11,10 @@
 
 #include "config.h"
 #include "lang.h"
+#include "redis_url.h"
 
-enum kind { K_STR, K_LONG, K_SIZE, K_URL, K_SECRET, K_ORIGINS, K_LEVEL, K_PATH, K_AUTHMODE, K_XMLIDS, K_PROTOCOL, K_ONOFF, K_NETS };
+enum kind { K_STR, K_LONG, K_SIZE, K_URL, K_SECRET, K_ORIGINS, K_LEVEL, K_PATH, K_AUTHMODE, K_XMLIDS, K_PROTOCOL, K_ONOFF, K_NETS,
+            K_REDIS };
 
 /*
  * The settings: one row each.  Behaviour is data (CONVENTIONS.md): adding a
@@ -74,6 +76,10 @@ static const struct setting settings[] = {
 	{ "CACHE_TTL_LOOKUPS",       K_LONG,    "300", 0, 86400, OFF(cache_ttl_lookups) },
 	{ "CACHE_MAX_BYTES",         K_SIZE,    "67108864", 1048576, 17179869184LL, OFF(cache_max_bytes) },
 	{ "CACHE_FILE",              K_PATH,    "", 0, 0, OFF(cache_file) },
+	/* Shared state across hosts (state.h): empty keeps it on this host. */
+	{ "REDIS_URL",               K_REDIS,   "", 0, 0, OFF(redis_url) },
+	{ "REDIS_PREFIX",            K_STR,     "odoo-bridge:", 1, 0, OFF(redis_prefix) },
+	{ "REDIS_TIMEOUT_MS",        K_LONG,    "200", 10, 10000, OFF(redis_timeout_ms) },
 };
 
 #define MAX_LINE 8192
@@ -298,7 +304,8 @@ load_file(const char *path, struct raw *r, struct config_error *err)
 		goto out;
 	}
 	for (i = 0; i < ARRAY_SIZE(settings); i++)
-		if (settings[i].kind == K_SECRET && r->src[i] == 'f')
+		if (r->src[i] == 'f' && (settings[i].kind == K_SECRET ||
+		    (settings[i].kind == K_REDIS && strchr(r->val[i], '@') != NULL)))   /* a password in the URL */
 			has_secret = true;
 	/* A secret others can read is no longer a secret. */
 	if (has_secret && (problem = secret_file_problem(&st)) != NULL) {
@@ -436,6 +443,29 @@ set_xmlids(struct config *cfg, const struct setting *s, const char *v, struct co
 	return true;
 }
 
+/* REDIS_URL: empty (not set) or a URL of redis_url.h; the message never repeats it (it may hold a password). */
+static bool
+set_redis_url(struct config *cfg, const struct setting *s, const char *v, struct config_error *err)
+{
+	*(char **)((char *)cfg + s->off) = xstrdup(v);
+	if (*v == '\0')
+		return true;
+#ifndef HAVE_HIREDIS
+	seterr(err, "%s: this odoo-bridge was built without Redis support (configure --without-redis)", s->name);
+	return false;
+#else
+	struct redis_url u;
+	const char *why;
+
+	if (!redis_url_parse(v, &u, &why)) {
+		seterr(err, "%s: %s", s->name, why);
+		return false;
+	}
+	redis_url_free(&u);
+	return true;
+#endif
+}
+
 static bool
 apply(struct config *cfg, const struct setting *s, const char *v, struct config_error *err)
 {
@@ -531,6 +561,8 @@ apply(struct config *cfg, const struct setting *s, const char *v, struct config_
 		}
 		return true;
 	}
+	case K_REDIS:
+		return set_redis_url(cfg, s, v, err);
 	case K_PROTOCOL: {
 		static const char *const names[] = {
 			[ODOO_PROTO_AUTO] = "auto", [ODOO_PROTO_XMLRPC] = "xmlrpc", [ODOO_PROTO_JSON2] = "json2",
@@ -620,9 +652,9 @@ config_free(struct config *cfg)
 		return;
 	for (i = 0; i < ARRAY_SIZE(settings); i++) {
 		const struct setting *s = &settings[i];
-		if (s->kind == K_STR || s->kind == K_SECRET || s->kind == K_URL || s->kind == K_PATH) {
+		if (s->kind == K_STR || s->kind == K_SECRET || s->kind == K_URL || s->kind == K_PATH || s->kind == K_REDIS) {
 			char **p = (char **)((char *)cfg + s->off);
-			if (*p && s->kind == K_SECRET)
+			if (*p && (s->kind == K_SECRET || s->kind == K_REDIS))
 				explicit_bzero(*p, strlen(*p));
 			free(*p);
 			*p = NULL;

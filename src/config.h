@@ -61,6 +61,9 @@ struct config {
 	long    cache_ttl_lookups; /* CACHE_TTL_LOOKUPS seconds, for categories and countries */
 	size_t  cache_max_bytes;   /* CACHE_MAX_BYTES of the shared cache file */
 	char   *cache_file;        /* CACHE_FILE: the shared cache arena and generations */
+	char   *redis_url;         /* REDIS_URL (may hold a password): "" keeps the state on this host */
+	char   *redis_prefix;      /* REDIS_PREFIX: of every key, so that deployments can share a Redis */
+	long    redis_timeout_ms;  /* REDIS_TIMEOUT_MS: connect and command timeout, 10..10000 */
 	char   *config_file;       /* the file read, or NULL */
 };
 

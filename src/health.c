@@ -5,6 +5,7 @@
 
 #include "health.h"
 #include "odoo.h"
+#include "state.h"
 
 void
 health_handler(struct ctx *c)
@@ -16,6 +17,7 @@ health_handler(struct ctx *c)
 	long latency = 0;
 	enum odoo_err rc;
 	bool login_ok = false;
+	const char *redis;
 
 	memset(&err, 0, sizeof err);
 	rc = odoo_version(o, &ver, &latency, &err);
@@ -34,6 +36,9 @@ health_handler(struct ctx *c)
 	body = json_object_new_object();
 	json_object_object_add(body, "status", json_object_new_string(rc == ODOO_OK && login_ok ? "ok" : "unavailable"));
 	json_object_object_add(body, "odoo", odoo);
+	/* With REDIS_URL: whether the state shared by the hosts is reachable; down costs no request (state.h). */
+	if ((redis = state_redis_status(c->w->app->state)) != NULL)
+		json_object_object_add(body, "redis", json_object_new_string(redis));
 
 	if (rc != ODOO_OK)
 		log_warn("health: Odoo %s: %s", odoo_strerror(rc), err.message);

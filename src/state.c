@@ -1,4 +1,6 @@
 /* state.c: the shared-state policy: which engine answers, and what an engine that is down costs (state.h). */
+#include "autoconfig.h"   /* HAVE_HIREDIS */
+
 #include "config.h"
 #include "state_int.h"
 

@@ -100,7 +100,10 @@ enum state_result state_cache_put(struct state *s, const void *key, size_t klen,
  * Generations: one counter per Odoo model, bumped by every write through
  * the bridge (on every process, and with Redis on every host), never
  * decreasing.  state_gens_get fills gens[i] for models[i]; STATE_DOWN when
- * they cannot be read (skip the cache).  A model never bumped is 0.
+ * they cannot be read (skip the cache).  Only equality counts: a model
+ * never bumped is 0 in shared memory, and with Redis the time of its first
+ * reading (state_redis.c: so that a generation evicted by Redis's
+ * maxmemory comes back larger, never smaller).
  */
 enum state_result state_gens_get(struct state *s, const char *const *models, size_t n, uint64_t *gens);
 void state_gen_bump(struct state *s, const char *model);

@@ -19,7 +19,7 @@
 /* Logins are hashed up to this length; the longest key is "pair:" + login + "\n" + address. */
 #define MAX_LOGIN     255
 #define MAX_ADDR      64
-#define MAX_KEY       (6 + MAX_LOGIN + 1 + MAX_ADDR)
+_Static_assert(THROTTLE_KEY_MAX >= 6 + MAX_LOGIN + 1 + MAX_ADDR, "THROTTLE_KEY_MAX holds the longest key");
 /* At most this many live known-good marks in the neighbourhood of a new one. */
 #define GOOD_MAX      (PROBE / 2)
 
@@ -109,37 +109,48 @@ canonical_addr(const char *addr, char *out, size_t outlen)
 	snprintf(out, outlen, "%s", addr);
 }
 
-/* The parts of a key: which counter, and for what. */
-enum key_kind { KEY_PAIR, KEY_ADDR, KEY_LOGIN, KEY_GOOD };
-
 /*
- * The slot key of "pair:<login>\n<address>", "addr:<address>",
- * "login:<login>" or "good:<login>\n<address>", the login lower-cased (ASCII)
- * and cut at MAX_LOGIN bytes (a longer login shares its counters with its
- * prefix), the address canonical; never 0.  The newline cannot occur in
- * an address, so no two (login, address) pairs share a key.
+ * The text of "pair:<login>\n<address>", "addr:<address>", "login:<login>"
+ * or "good:<login>\n<address>", the login lower-cased (ASCII) and cut at
+ * MAX_LOGIN bytes (a longer login shares its counters with its prefix), the
+ * address canonical.  The newline cannot occur in an address, so no two
+ * (login, address) pairs share a key.
  */
-static uint64_t
-key_of(const struct throttle *t, enum key_kind kind, const char *login, const char *addr)
+size_t
+throttle_key_text(enum throttle_key kind, const char *login, const char *addr, char out[THROTTLE_KEY_MAX])
 {
 	static const char *const prefix[] = {
-		[KEY_PAIR] = "pair:", [KEY_ADDR] = "addr:", [KEY_LOGIN] = "login:", [KEY_GOOD] = "good:",
+		[THROTTLE_KEY_PAIR] = "pair:", [THROTTLE_KEY_ADDR] = "addr:",
+		[THROTTLE_KEY_LOGIN] = "login:", [THROTTLE_KEY_GOOD] = "good:",
 	};
-	char buf[MAX_KEY];
 	size_t n = strlen(prefix[kind]), len;
 
-	memcpy(buf, prefix[kind], n);
-	if (kind != KEY_ADDR) {
+	if (login == NULL)
+		login = "";
+	if (addr == NULL)
+		addr = "";
+	memcpy(out, prefix[kind], n);
+	if (kind != THROTTLE_KEY_ADDR) {
 		len = strnlen(login, MAX_LOGIN);
 		for (size_t i = 0; i < len; i++)
-			buf[n++] = (login[i] >= 'A' && login[i] <= 'Z') ? (char)(login[i] - 'A' + 'a') : login[i];
+			out[n++] = (login[i] >= 'A' && login[i] <= 'Z') ? (char)(login[i] - 'A' + 'a') : login[i];
 	}
-	if (kind == KEY_PAIR || kind == KEY_GOOD)
-		buf[n++] = '\n';
-	if (kind != KEY_LOGIN) {
-		canonical_addr(addr, buf + n, sizeof(buf) - n);
-		n += strlen(buf + n);
+	if (kind == THROTTLE_KEY_PAIR || kind == THROTTLE_KEY_GOOD)
+		out[n++] = '\n';
+	if (kind != THROTTLE_KEY_LOGIN) {
+		canonical_addr(addr, out + n, THROTTLE_KEY_MAX - n);
+		n += strlen(out + n);
 	}
+	return n;
+}
+
+/* The slot key of a key text: never 0. */
+static uint64_t
+key_of(const struct throttle *t, enum throttle_key kind, const char *login, const char *addr)
+{
+	char buf[THROTTLE_KEY_MAX];
+	size_t n = throttle_key_text(kind, login, addr, buf);
+
 	return shmtab_hash(t->tab, buf, n);
 }
 
@@ -311,7 +322,7 @@ key_wait(struct throttle *t, uint64_t key, int64_t now, long window, long max)
 static bool
 known_good(struct throttle *t, const char *login, const char *addr, int64_t now)
 {
-	struct slot *s = slot_find(t, key_of(t, KEY_GOOD, login, addr), false, true, now);
+	struct slot *s = slot_find(t, key_of(t, THROTTLE_KEY_GOOD, login, addr), false, true, now);
 
 	return s != NULL && s->n == 0 && slot_class(s, now) == CLASS_GOOD;
 }
@@ -332,13 +343,13 @@ throttle_check(struct throttle *t, const char *login, const char *addr, int64_t 
 	if (!shmtab_lock(t->tab))
 		return THROTTLE_ALLOW;   /* failing open: see throttle.h */
 	if (present(login)) {
-		wait = key_wait(t, key_of(t, KEY_PAIR, login, addr), now, window, clamp_limit(lim->per_pair));
-		w = key_wait(t, key_of(t, KEY_LOGIN, login, addr), now, window, clamp_limit(lim->per_login));
+		wait = key_wait(t, key_of(t, THROTTLE_KEY_PAIR, login, addr), now, window, clamp_limit(lim->per_pair));
+		w = key_wait(t, key_of(t, THROTTLE_KEY_LOGIN, login, addr), now, window, clamp_limit(lim->per_login));
 		if (w > wait && !known_good(t, login, addr, now))
 			wait = w;
 	}
 	if (present(addr)) {
-		w = key_wait(t, key_of(t, KEY_ADDR, login, addr), now, window, clamp_limit(lim->per_addr));
+		w = key_wait(t, key_of(t, THROTTLE_KEY_ADDR, login, addr), now, window, clamp_limit(lim->per_addr));
 		if (w > wait)
 			wait = w;
 	}
@@ -365,11 +376,11 @@ throttle_fail(struct throttle *t, const char *login, const char *addr, int64_t n
 	if (!shmtab_lock(t->tab))
 		return;
 	if (present(login)) {
-		count(t, key_of(t, KEY_PAIR, login, addr), now);
-		count(t, key_of(t, KEY_LOGIN, login, addr), now);
+		count(t, key_of(t, THROTTLE_KEY_PAIR, login, addr), now);
+		count(t, key_of(t, THROTTLE_KEY_LOGIN, login, addr), now);
 	}
 	if (present(addr))
-		count(t, key_of(t, KEY_ADDR, login, addr), now);
+		count(t, key_of(t, THROTTLE_KEY_ADDR, login, addr), now);
 	shmtab_unlock(t->tab);
 }
 
@@ -383,10 +394,10 @@ throttle_success(struct throttle *t, const char *login, const char *addr, int64_
 		addr = "";
 	if (!present(login) || !shmtab_lock(t->tab))
 		return;
-	s = slot_find(t, key_of(t, KEY_PAIR, login, addr), false, false, now);
+	s = slot_find(t, key_of(t, THROTTLE_KEY_PAIR, login, addr), false, false, now);
 	if (s != NULL)
 		memset(s, 0, sizeof(*s));
-	s = slot_find(t, key_of(t, KEY_GOOD, login, addr), true, true, now);
+	s = slot_find(t, key_of(t, THROTTLE_KEY_GOOD, login, addr), true, true, now);
 	if (s != NULL) {
 		s->n = 0;   /* already 0 unless the file was damaged */
 		s->head = 0;

@@ -144,4 +144,17 @@ void throttle_success(struct throttle *t, const char *login, const char *addr, i
 /* Unmaps and closes; accepts NULL. */
 void throttle_close(struct throttle *t);
 
+/* The four kinds of key above. */
+enum throttle_key { THROTTLE_KEY_PAIR, THROTTLE_KEY_ADDR, THROTTLE_KEY_LOGIN, THROTTLE_KEY_GOOD };
+#define THROTTLE_KEY_MAX 326   /* bytes of the longest key text: "pair:" + 255 + "\n" + 64, and a spare */
+
+/*
+ * Writes the key text of kind for (login, addr) into out, as the table
+ * hashes it (the login lower-cased and cut at 255 bytes, the address
+ * canonical; NULL counts as ""), and returns its length (not terminated).
+ * For another engine of the same rules (state_redis.c), which must count
+ * "Admin" and "admin", or ::ffff:192.0.2.1 and 192.0.2.1, as one.
+ */
+size_t throttle_key_text(enum throttle_key kind, const char *login, const char *addr, char out[THROTTLE_KEY_MAX]);
+
 #endif

@@ -178,6 +178,8 @@ check "the .deb holds the Apache examples" sh -c "grep -q ' .$EXAMPLES/apache/od
 check "the .deb holds the nginx example" has " \.$EXAMPLES/contrib/nginx-odoo-bridge.conf$"
 check "the .deb holds the systemd unit" has ' \./(usr/)?lib/systemd/system/odoo-bridge\.service$'
 check "the .deb holds $CONF, -rw-r----- root/www-data" has "^-rw-r----- root/www-data \.$CONF$"
+# hiredis is linked in (REDIS_URL): shlibs must have made it a dependency.
+check "the .deb depends on libhiredis" sh -c "dpkg-deb -f '$work/$deb' Depends | grep -q 'libhiredis'"
 check "$CONF is a conffile" sh -c "dpkg-deb -I '$work/$deb' conffiles | grep -qx '$CONF'"
 check "the packaged conffile holds no secret" sh -c \
 	"! dpkg-deb --fsys-tarfile '$work/$deb' | tar -xOf - .$CONF | grep -Eq '^[[:space:]]*(export[[:space:]]+)?(JWT_SECRET|ODOO_PASSWORD)[[:space:]]*='"

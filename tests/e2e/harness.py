@@ -317,3 +317,55 @@ def tmpdir(prefix="ob-e2e-"):
 
 def random_id():
     return secrets.token_hex(6)
+
+
+REDIS_SERVER = os.environ.get("REDIS_SERVER", "")
+if REDIS_SERVER in ("", "no"):
+    REDIS_SERVER = "/usr/bin/redis-server"
+
+
+class Redis:
+    """A redis-server of the test's own, without persistence, on host:port
+    (a free loopback port by default).  prefix is put in front of its
+    command and of redis-cli's (e.g. ["ip", "netns", "exec", NS])."""
+
+    def __init__(self, tmpdir, host="127.0.0.1", port=None, prefix=()):
+        if not os.path.exists(REDIS_SERVER):
+            import pytest
+            pytest.skip("redis-server is not installed (apt-get install redis-server)")
+        self.tmpdir, self.host, self.prefix = tmpdir, host, list(prefix)
+        self.port = port or free_port()
+        self.url = "redis://%s:%d" % (host, self.port)
+        self.proc = None
+        self.start()
+
+    def start(self):
+        log = open(os.path.join(self.tmpdir, "redis.log"), "a")
+        self.proc = subprocess.Popen(
+            self.prefix + [REDIS_SERVER, "--bind", self.host, "--port", str(self.port), "--save", "",
+                           "--appendonly", "no", "--protected-mode", "no", "--dir", self.tmpdir,
+                           "--daemonize", "no"],
+            stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        wait_for(self.answers, what="redis-server on %s:%d" % (self.host, self.port))
+
+    def cli(self, *args):
+        p = subprocess.run(self.prefix + ["redis-cli", "-h", self.host, "-p", str(self.port), *args],
+                           capture_output=True, timeout=10)
+        return p.stdout.decode().strip()
+
+    def answers(self):
+        if self.proc.poll() is not None:
+            raise RuntimeError("redis-server exited: see %s/redis.log" % self.tmpdir)
+        if not self.prefix:
+            return port_open(self.port, self.host)
+        return self.cli("PING") == "PONG"
+
+    def kill(self):
+        """As a crash would end it: SIGKILL, by pid."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def close(self):
+        self.kill()

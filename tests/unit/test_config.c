@@ -440,3 +440,76 @@ Test(config, metrics_settings)
 		config_free(&cfg);
 	}
 }
+
+Test(config, redis_settings)
+{
+	char *env[] = { "ODOO_PASSWORD=admin", SECRET, "REDIS_URL=redis://:pw@10.0.0.5:6380/2",
+	                "REDIS_PREFIX=site-a:", "REDIS_TIMEOUT_MS=50", NULL };
+	char *defaults[] = { "ODOO_PASSWORD=admin", SECRET, NULL };
+	struct config cfg;
+	struct config_error err;
+
+	cr_assert(config_load(&cfg, NULL, defaults, &err), "%s", err.msg);
+	cr_assert_str_eq(cfg.redis_url, "", "no REDIS_URL: the state stays on this host");
+	cr_assert_str_eq(cfg.redis_prefix, "odoo-bridge:");
+	cr_assert_eq(cfg.redis_timeout_ms, 200);
+	config_free(&cfg);
+#ifdef HAVE_HIREDIS
+	cr_assert(config_load(&cfg, NULL, env, &err), "%s", err.msg);
+	cr_assert_str_eq(cfg.redis_url, "redis://:pw@10.0.0.5:6380/2");
+	cr_assert_str_eq(cfg.redis_prefix, "site-a:");
+	cr_assert_eq(cfg.redis_timeout_ms, 50);
+#else
+	cr_assert_not(config_load(&cfg, NULL, env, &err));
+	cr_assert(strstr(err.msg, "without Redis support") != NULL, "%s", err.msg);
+#endif
+	config_free(&cfg);
+}
+
+Test(config, redis_url_refused_without_repeating_it)
+{
+	static const char *const bad[] = {
+		"REDIS_URL=rediss://:hunter2@10.0.0.5",
+		"REDIS_URL=http://:hunter2@10.0.0.5",
+		"REDIS_URL=redis://:hunter2@10.0.0.5:99999",
+	};
+	struct config cfg;
+	struct config_error err;
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *env[] = { "ODOO_PASSWORD=admin", SECRET, (char *)bad[i], NULL };
+
+		cr_assert_not(config_load(&cfg, NULL, env, &err), "%s accepted", bad[i]);
+		cr_assert(strncmp(err.msg, "REDIS_URL: ", 11) == 0, "%s", err.msg);
+		cr_assert_null(strstr(err.msg, "hunter2"), "the password in the message: %s", err.msg);
+		config_free(&cfg);
+	}
+	{
+		char *env[] = { "ODOO_PASSWORD=admin", SECRET, "REDIS_TIMEOUT_MS=5", NULL };
+		cr_assert_not(config_load(&cfg, NULL, env, &err));
+		cr_assert(strstr(err.msg, "REDIS_TIMEOUT_MS") != NULL, "%s", err.msg);
+		config_free(&cfg);
+	}
+}
+
+#ifdef HAVE_HIREDIS
+/* A REDIS_URL with a password makes the file hold a secret; one without does not. */
+Test(config, redis_password_in_a_file_is_a_secret)
+{
+	char *env[] = { "ODOO_PASSWORD=admin", SECRET, NULL };
+	struct config cfg;
+	struct config_error err;
+	char *path = write_file("REDIS_URL=redis://:pw@10.0.0.5\n", 0644);
+
+	cr_assert_not(config_load(&cfg, path, env, &err));
+	cr_assert(strstr(err.msg, REFUSED) != NULL, "%s", err.msg);
+	config_free(&cfg);
+	unlink(path);
+	free(path);
+	path = write_file("REDIS_URL=redis://10.0.0.5\n", 0644);
+	cr_assert(config_load(&cfg, path, env, &err), "%s", err.msg);
+	config_free(&cfg);
+	unlink(path);
+	free(path);
+}
+#endif
