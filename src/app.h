@@ -12,6 +12,7 @@ struct schema_cache;
 struct throttle;
 struct revoke;
 struct schema_scopes;
+struct openapi_cache;
 
 /* Made once at start-up; read-only afterwards (shared by all threads). */
 struct app {
@@ -28,6 +29,7 @@ struct worker {
 	struct odoo         *odoo;    /* created lazily: CGI start-up stays cheap */
 	struct schema_cache *schemas;     /* the service account's (AUTH_MODE=service) */
 	struct schema_scopes *user_schemas; /* per user (AUTH_MODE=user), made on first use */
+	struct openapi_cache *openapi;    /* /openapi.json, built on first use (openapi.c) */
 };
 
 /* The identity a valid token carries. */

@@ -58,6 +58,9 @@ static const struct setting settings[] = {
 	{ "LOGIN_WINDOW",            K_LONG,    "300", 1, 86400, OFF(login_window) },
 	{ "THROTTLE_FILE",           K_PATH,    "", 0, 0, OFF(throttle_file) },
 	{ "REVOKE_FILE",             K_PATH,    "", 0, 0, OFF(revoke_file) },
+	{ "DOCS",                    K_ONOFF,   "on", 0, 0, OFF(docs) },
+	/* The CDN FastAPI's get_swagger_ui_html loads Swagger UI from (fastapi/openapi/docs.py). */
+	{ "DOCS_ASSETS_URL",         K_URL,     "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5", 0, 0, OFF(docs_assets_url) },
 };
 
 #define MAX_LINE 8192

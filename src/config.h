@@ -49,6 +49,8 @@ struct config {
 	long    login_window;      /* LOGIN_WINDOW seconds */
 	char   *throttle_file;     /* THROTTLE_FILE: shared counter table */
 	char   *revoke_file;       /* REVOKE_FILE: shared list of revoked tokens */
+	bool    docs;              /* DOCS: on | off (GET /openapi.json and /docs) */
+	char   *docs_assets_url;   /* DOCS_ASSETS_URL: where /docs loads swagger-ui-dist from */
 	char   *config_file;       /* the file read, or NULL */
 };
 

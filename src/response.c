@@ -70,6 +70,10 @@ response_free(struct response *res)
 	res->n_headers = 0;
 	json_object_put(res->body);
 	res->body = NULL;
+	free(res->text);
+	free(res->text_type);
+	res->text = res->text_type = NULL;
+	res->text_len = 0;
 }
 
 static bool
@@ -112,8 +116,23 @@ void
 response_json(struct response *res, int status, json_object *body)
 {
 	json_object_put(res->body);
+	free(res->text);
+	free(res->text_type);
+	res->text = res->text_type = NULL;
+	res->text_len = 0;
 	res->status = status;
 	res->body = body;
+}
+
+void
+response_text(struct response *res, int status, const char *content_type, const char *text, size_t len)
+{
+	response_json(res, status, NULL);
+	res->text = xmalloc(len + 1);
+	memcpy(res->text, text, len);
+	res->text[len] = '\0';
+	res->text_len = len;
+	res->text_type = xstrdup(content_type);
 }
 
 json_object *
@@ -219,11 +238,21 @@ response_serialize(const struct response *res, const char *request_id, bool head
 		body = json_object_to_json_string_ext(res->body,
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 		body_len = strlen(body);
+	} else if (res->text != NULL && status != 204 && status != 304) {
+		body = res->text;
+		body_len = res->text_len;
 	}
 	/* RFC 3875 6.3.3: the Status header carries the code to the server. */
 	snprintf(line, sizeof line, "Status: %d %s\r\n", status, http_reason(status));
 	buf_puts(&b, line);
-	if (body != NULL) {
+	if (body != NULL && body == res->text) {
+		/* A text body goes out as it is, without the newline JSON bodies get. */
+		buf_puts(&b, "Content-Type: ");
+		buf_puts(&b, res->text_type);
+		buf_puts(&b, "\r\n");
+		snprintf(line, sizeof line, "Content-Length: %zu\r\n", body_len);
+		buf_puts(&b, line);
+	} else if (body != NULL) {
 		buf_puts(&b, "Content-Type: application/json; charset=utf-8\r\n");
 		snprintf(line, sizeof line, "Content-Length: %zu\r\n", body_len + 1);
 		buf_puts(&b, line);
@@ -243,7 +272,8 @@ response_serialize(const struct response *res, const char *request_id, bool head
 	buf_puts(&b, "\r\n");
 	if (body != NULL && !head_only) {
 		buf_append(&b, body, body_len);
-		buf_puts(&b, "\n");
+		if (body != res->text)
+			buf_puts(&b, "\n");
 	}
 	*len = b.len;
 	return b.data;

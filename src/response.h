@@ -56,6 +56,9 @@ struct response {
 	struct header headers[MAX_HEADERS];
 	size_t        n_headers;
 	json_object  *body;       /* owned; NULL for no body */
+	char         *text;       /* owned: a body that is not JSON (response_text), or NULL */
+	size_t        text_len;
+	char         *text_type;  /* owned: its Content-Type */
 	bool          written;
 };
 
@@ -80,6 +83,13 @@ const char *response_get_header(const struct response *res, const char *name);
 json_object *json_raw(const char *text, size_t len);
 
 void response_json(struct response *res, int status, json_object *body);
+
+/*
+ * Sets the status and a body that is not JSON (the /docs page): len bytes
+ * of text, sent as they are with Content-Type content_type.  Both are
+ * copied; a JSON body set before is dropped, and response_json drops this.
+ */
+void response_text(struct response *res, int status, const char *content_type, const char *text, size_t len);
 
 /*
  * The error envelope {"detail", "message", "statusCode"[, "errors"]}.

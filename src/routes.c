@@ -6,6 +6,7 @@
 #include "auth.h"
 #include "crud.h"
 #include "health.h"
+#include "openapi.h"
 #include "resource.h"
 #include "sales.h"
 #include "server.h"
@@ -29,6 +30,9 @@ const struct route app_routes[] = {
 	/* auth_logout checks the token itself: /token's POST needs none. */
 	{ "/token/revoke", false, { { "POST", auth_logout } }, NULL },
 	{ "/health", false, { { "GET", health_handler } }, NULL },
+	/* The API's documentation, public as FastAPI's (DOCS=off answers 404). */
+	{ "/openapi.json", false, { { "GET", openapi_handler } }, NULL },
+	{ "/docs", false, { { "GET", docs_handler } }, NULL },
 	{ "/api/v1/me", true, { { "GET", auth_me } }, NULL },
 	{ "/api/v1/:res", true, { { "GET", crud_list }, { "POST", crud_create } }, resource_method_ok },
 	{ "/api/v1/:res/:id", true, {

@@ -3,6 +3,7 @@
 #define OB_SALES_H
 
 #include "app.h"
+#include "resource.h"
 
 /*
  * POST /api/v1/:res/:id/:action (route_params 0, 1, 2).  Runs the Odoo
@@ -13,5 +14,11 @@
  * confirmed order, which Odoo 18 silently ignores).
  */
 void sales_action(struct ctx *c);
+
+/*
+ * The i-th workflow action of res (e.g. "confirm" for sales), or NULL past
+ * the last; *state is the state the record reaches.  For the documentation.
+ */
+const char *sales_action_name(const struct resource *res, size_t i, const char **state);
 
 #endif

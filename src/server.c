@@ -7,6 +7,7 @@
 
 #include "auth.h"
 #include "odoo.h"
+#include "openapi.h"
 #include "resource.h"
 #include "server.h"
 #include "token.h"
@@ -28,6 +29,8 @@ worker_free(struct worker *w)
 	schema_cache_free(w->schemas);
 	schema_scopes_free(w->user_schemas);
 	w->user_schemas = NULL;
+	openapi_cache_free(w->openapi);
+	w->openapi = NULL;
 	w->odoo = NULL;
 	w->schemas = NULL;
 }
