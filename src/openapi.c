@@ -571,7 +571,8 @@ list_params(const struct config *cfg, const struct rschema *s)
 	json_object_array_add(ps, param("_sort", "query", type1("string"), d));
 	free(d);
 	o = type1("string");
-	set_str(o, "pattern", "^(?i:asc|desc)(,(?i:asc|desc))*$");
+	/* ECMA-262, as JSON Schema patterns are: no inline flags. */
+	set_str(o, "pattern", "^([Aa][Ss][Cc]|[Dd][Ee][Ss][Cc])(,([Aa][Ss][Cc]|[Dd][Ee][Ss][Cc]))*$");
 	json_object_array_add(ps, param("_order", "query", o, "asc or desc for each _sort field, comma-separated"));
 	d = xasprintf("The original API's sort: a,-b (- for descending), fields among: %s; not with _sort", names);
 	json_object_array_add(ps, param("sort", "query", type1("string"), d));
