@@ -738,7 +738,7 @@ request_body(const struct doc_route *r, const struct resource *res)
 static json_object *
 responses(const struct doc_route *r, const struct resource *res, const char *action_state)
 {
-	json_object *rs = json_object_new_object(), *resp, *idonly, *props;
+	json_object *rs = json_object_new_object(), *resp, *idonly, *props, *any;
 	char *rec = res != NULL ? comp_name(res, "") : NULL, *page, *d;
 
 	switch (r->kind) {
@@ -769,10 +769,11 @@ responses(const struct doc_route *r, const struct resource *res, const char *act
 		props = json_object_new_object();
 		set(props, "id", type1("integer"));
 		idonly = closed_object(props, str_list((const char *const[]){ "id" }, 1));
+		any = json_object_new_array();
+		json_object_array_add(any, ref("schemas", rec));
+		json_object_array_add(any, idonly);
 		resp = json_object_new_object();
-		set(resp, "anyOf", json_object_new_array());
-		json_object_array_add(json_object_object_get(resp, "anyOf"), ref("schemas", rec));
-		json_object_array_add(json_object_object_get(resp, "anyOf"), idonly);
+		set(resp, "anyOf", any);
 		resp = response("Created: the record as Odoo read it back", resp);
 		add_header(resp, "Location", "The record's URL", type1("string"));
 		add_status(rs, 201, resp);

@@ -145,7 +145,8 @@ Test(openapi, paths_per_resource_and_route)
 	cr_expect_not_null(AT(doc, "paths", "/api/v1/me", "get"));
 	cr_expect_null(AT(doc, "paths", "/docs"), "FastAPI leaves its docs out of the document too");
 	cr_expect_null(AT(doc, "paths", "/openapi.json"));
-	cr_expect_str_eq(json_object_get_string(AT(doc, "servers")), "[ { \"url\": \"\\/\" } ]");
+	cr_expect_eq(json_object_array_length(AT(doc, "servers")), 1);
+	cr_expect_str_eq(json_object_get_string(json_object_object_get(json_object_array_get_idx(AT(doc, "servers"), 0), "url")), "/");
 	json_object_put(doc);
 }
 
