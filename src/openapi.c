@@ -245,6 +245,45 @@ odoo_extensions(json_object *o, const struct xfield *f)
 		set(o, "x-odoo-required", json_object_new_boolean(1));
 }
 
+/*
+ * The schema of a value of a field that is not relational: nullable, since
+ * Odoo's False for an empty field is the API's null (value.c).
+ */
+static json_object *
+scalar_schema(const struct xfield *f, const char *datetime_note)
+{
+	json_object *o;
+
+	switch (f->type) {
+	case FT_BOOLEAN:
+		return type_or_null("boolean");
+	case FT_INTEGER:
+		return type_or_null("integer");
+	case FT_FLOAT:
+	case FT_MONETARY:
+		return type_or_null("number");
+	case FT_DATE:
+		o = type_or_null("string");
+		set_str(o, "format", "date");
+		return o;
+	case FT_DATETIME:
+		o = type_or_null("string");
+		set_str(o, "format", "date-time");
+		set_str(o, "description", datetime_note);
+		return o;
+	case FT_SELECTION:
+		o = type_or_null("string");
+		set(o, "enum", selection_enum(f, true));
+		return o;
+	case FT_HTML:
+		o = type_or_null("string");
+		set_str(o, "contentMediaType", "text/html");
+		return o;
+	default:   /* char, text */
+		return type_or_null("string");
+	}
+}
+
 /* The schema of f's value in an answer (value.c, value_from_odoo). */
 static json_object *
 field_out(const struct xfield *f)
@@ -257,45 +296,17 @@ field_out(const struct xfield *f)
 		set(o, "readOnly", json_object_new_boolean(1));
 		return o;
 	}
-	switch (f->type) {
-	case FT_BOOLEAN:
-		o = type1("boolean");
-		break;
-	case FT_INTEGER:
-		o = strcmp(f->name, "id") == 0 ? type1("integer") : type_or_null("integer");
-		break;
-	case FT_FLOAT:
-	case FT_MONETARY:
-		o = type_or_null("number");
-		break;
-	case FT_DATE:
-		o = type_or_null("string");
-		set_str(o, "format", "date");
-		break;
-	case FT_DATETIME:
-		o = type_or_null("string");
-		set_str(o, "format", "date-time");
-		set_str(o, "description", "UTC, RFC 3339");
-		break;
-	case FT_SELECTION:
-		o = type_or_null("string");
-		set(o, "enum", selection_enum(f, true));
-		break;
-	case FT_MANY2ONE:
+	if (f->type == FT_BOOLEAN) {
+		o = type1("boolean");   /* booleans stay booleans */
+	} else if (f->type == FT_INTEGER && strcmp(f->name, "id") == 0) {
+		o = type1("integer");
+	} else if (f->type == FT_MANY2ONE) {
 		o = one_of(ref("schemas", "Many2one"), type1("null"));
-		break;
-	case FT_ONE2MANY:
-	case FT_MANY2MANY:
+	} else if (f->type == FT_ONE2MANY || f->type == FT_MANY2MANY) {
 		o = array_of(type1("integer"));
 		set_str(o, "description", "ids");
-		break;
-	case FT_HTML:
-		o = type_or_null("string");
-		set_str(o, "contentMediaType", "text/html");
-		break;
-	default:   /* char, text */
-		o = type_or_null("string");
-		break;
+	} else {
+		o = scalar_schema(f, "UTC, RFC 3339");
 	}
 	if (f->flags & RF_RO)
 		set(o, "readOnly", json_object_new_boolean(1));
@@ -320,31 +331,7 @@ field_in(const struct xfield *f)
 {
 	json_object *o, *l, *idobj, *props;
 
-	switch (f->type) {
-	case FT_BOOLEAN:
-		o = type_or_null("boolean");
-		break;
-	case FT_INTEGER:
-		o = type_or_null("integer");
-		break;
-	case FT_FLOAT:
-	case FT_MONETARY:
-		o = type_or_null("number");
-		break;
-	case FT_DATE:
-		o = type_or_null("string");
-		set_str(o, "format", "date");
-		break;
-	case FT_DATETIME:
-		o = type_or_null("string");
-		set_str(o, "format", "date-time");
-		set_str(o, "description", "RFC 3339, any offset");
-		break;
-	case FT_SELECTION:
-		o = type_or_null("string");
-		set(o, "enum", selection_enum(f, true));
-		break;
-	case FT_MANY2ONE:
+	if (f->type == FT_MANY2ONE) {
 		/* An id, or what the API answered ({"id", "name"}: the name is ignored). */
 		props = json_object_new_object();
 		set(props, "id", id_schema());
@@ -359,16 +346,12 @@ field_in(const struct xfield *f)
 		json_object_array_add(l, idobj);
 		json_object_array_add(l, type1("null"));
 		set(o, "oneOf", l);
-		break;
-	case FT_ONE2MANY:
-	case FT_MANY2MANY:
+	} else if (f->type == FT_ONE2MANY || f->type == FT_MANY2MANY) {
 		o = type_or_null("array");
 		set(o, "items", id_schema());
 		set_str(o, "description", "the full list of ids (replaces the current one)");
-		break;
-	default:
-		o = type_or_null("string");
-		break;
+	} else {
+		o = scalar_schema(f, "RFC 3339, any offset");
 	}
 	odoo_extensions(o, f);
 	return o;
