@@ -9,16 +9,14 @@
 
 struct odoo;
 struct schema_cache;
-struct throttle;
-struct revoke;
+struct state;
 struct schema_scopes;
 struct openapi_cache;
 
 /* Made once at start-up; read-only afterwards (shared by all threads). */
 struct app {
 	struct config   cfg;
-	struct throttle *throttle;    /* login failure counters, shared between processes */
-	struct revoke   *revoke;      /* revoked tokens (logout), shared between processes */
+	struct state    *state;       /* throttle, revoked tokens, cache: shared between processes (state.h) */
 	struct cred_key  cred_key;    /* seals users' credentials in tokens (auth_app_init) */
 	bool             cred_key_ready;
 };
@@ -29,6 +27,9 @@ struct worker {
 	struct odoo         *odoo;    /* created lazily: CGI start-up stays cheap */
 	struct schema_cache *schemas;     /* the service account's (AUTH_MODE=service) */
 	struct schema_scopes *user_schemas; /* per user (AUTH_MODE=user), made on first use */
+	char               **langs;   /* Odoo's installed language codes (lang.h), asked on first need */
+	size_t               n_langs;
+	int64_t              langs_at; /* when asked (now_mono_us), 0: not yet */
 	struct openapi_cache *openapi;    /* /openapi.json, built on first use (openapi.c) */
 };
 
@@ -51,6 +52,8 @@ struct ctx {
 	struct request  *req;
 	struct response *res;
 	struct identity  user;
+	bool             lang_known;  /* odoo_lang is decided (auth.c) */
+	const char      *odoo_lang;   /* the context lang of the request's Odoo calls, or NULL */
 };
 
 /* Returns the worker's Odoo client, creating it on first use (app.c). */

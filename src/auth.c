@@ -8,10 +8,11 @@
 #include <json-c/json.h>
 
 #include "auth.h"
+#include "metrics.h"
 #include "odoo.h"
 #include "odoo_answer.h"
-#include "revoke.h"
-#include "throttle.h"
+#include "lang.h"
+#include "state.h"
 #include "token.h"
 #include "util.h"
 
@@ -210,16 +211,212 @@ request_cred(struct ctx *c, const char *model, const char *method, struct odoo_c
 	return true;
 }
 
+/* ------------------------------------------------ the context lang (lang.h) */
+
+/* How long a worker trusts its list of Odoo's installed languages. */
+#define LANGS_TTL_US (300LL * 1000000)
+
+void
+auth_worker_langs_free(struct worker *w)
+{
+	for (size_t i = 0; i < w->n_langs; i++)
+		free(w->langs[i]);
+	free(w->langs);
+	w->langs = NULL;
+	w->n_langs = 0;
+	w->langs_at = 0;
+}
+
+/* The key of the installed languages in the shared state: per Odoo database. */
+static void
+langs_key(const struct ctx *c, char *key, size_t cap)
+{
+	snprintf(key, cap, "odoo-langs\n%s\n%s", c->cfg->odoo_url != NULL ? c->cfg->odoo_url : "",
+	         c->cfg->odoo_db != NULL ? c->cfg->odoo_db : "");
+}
+
+/* The installed languages as another process of the host stored them (state.h); false when not there. */
+static bool
+shared_langs_get(struct ctx *c)
+{
+	struct worker *w = c->w;
+	struct state *st = w->app != NULL ? w->app->state : NULL;
+	char key[1024];
+	struct buf b;
+	bool ok = false;
+
+	if (st == NULL)
+		return false;
+	langs_key(c, key, sizeof(key));
+	buf_init(&b, 4096);
+	if (state_cache_get(st, key, strlen(key), &b) == STATE_OK) {
+		size_t n = 1;
+
+		for (size_t i = 0; i < b.len; i++)
+			n += b.data[i] == ' ';
+		w->langs = xcalloc(n + 1, sizeof(*w->langs));
+		/* buf keeps its data NUL-terminated; an empty value (no language) has none. */
+		for (char *save = NULL, *tok = b.len ? strtok_r(b.data, " ", &save) : NULL; tok != NULL;
+		     tok = strtok_r(NULL, " ", &save))
+			if (lang_code_valid(tok) && w->n_langs < n)
+				w->langs[w->n_langs++] = xstrdup(tok);
+		ok = true;
+	}
+	buf_free(&b);
+	return ok;
+}
+
+/* Shares the worker's list with the host's other processes for LANGS_TTL_US. */
+static void
+shared_langs_put(struct ctx *c)
+{
+	struct worker *w = c->w;
+	struct state *st = w->app != NULL ? w->app->state : NULL;
+	char key[1024];
+	struct buf b;
+
+	if (st == NULL)
+		return;
+	langs_key(c, key, sizeof(key));
+	buf_init(&b, 4096);
+	for (size_t i = 0; i < w->n_langs; i++)
+		if (!buf_puts(&b, i ? " " : "") || !buf_puts(&b, w->langs[i]))
+			break;
+	(void)state_cache_put(st, key, strlen(key), b.data != NULL ? b.data : "", b.len, LANGS_TTL_US / 1000000);
+	buf_free(&b);
+}
+
+/*
+ * Odoo's installed languages (res.lang's active records, readable by every
+ * user), asked as the request's user at most once per LANGS_TTL_US per
+ * worker.  When Odoo cannot say, the worker passes no lang until it asks
+ * again: the request goes on in Odoo's default language.
+ */
+static void
+installed_langs(struct ctx *c, const struct odoo_cred *as)
+{
+	struct worker *w = c->w;
+	struct odoo_error err;
+	json_object *args, *kwargs, *out = NULL;
+	int64_t now = now_mono_us();
+
+	if (w->langs_at != 0 && now - w->langs_at < LANGS_TTL_US)
+		return;
+	auth_worker_langs_free(w);
+	w->langs_at = now;
+	/* Another process of the host (CGI: every request is one) may have asked already. */
+	if (shared_langs_get(c))
+		return;
+	memset(&err, 0, sizeof(err));
+	args = json_object_new_array();
+	json_object_array_add(args, json_object_new_array());
+	kwargs = json_object_new_object();
+	json_object_object_add(kwargs, "fields", json_tokener_parse("[\"code\"]"));
+	if (odoo_call(ctx_odoo(c), as, "res.lang", "search_read", args, kwargs, true, &out, &err) != ODOO_OK ||
+	    !json_object_is_type(out, json_type_array)) {
+		log_warn("odoo: cannot list the installed languages (%s); passing no context lang for %d s",
+		         err.message[0] ? err.message : "not a list", (int)(LANGS_TTL_US / 1000000));
+	} else {
+		size_t n = json_object_array_length(out);
+
+		w->langs = xcalloc(n + 1, sizeof(*w->langs));
+		for (size_t i = 0; i < n; i++) {
+			json_object *code;
+
+			if (json_object_object_get_ex(json_object_array_get_idx(out, i), "code", &code) &&
+			    json_object_is_type(code, json_type_string) && lang_code_valid(json_object_get_string(code)))
+				w->langs[w->n_langs++] = xstrdup(json_object_get_string(code));
+		}
+		shared_langs_put(c);
+	}
+	json_object_put(out);
+	json_object_put(args);
+	json_object_put(kwargs);
+}
+
+/* The request's context lang (ODOO_LANG, lang.h), decided once per request; NULL for none. */
+static const char *
+request_lang(struct ctx *c, const struct odoo_cred *as)
+{
+	const char *mode = c->cfg->odoo_lang;
+
+	if (c->lang_known)
+		return c->odoo_lang;
+	c->lang_known = true;
+	c->odoo_lang = NULL;
+	if (mode == NULL || strcmp(mode, "off") == 0)
+		return NULL;
+	if (strcmp(mode, "auto") != 0)
+		return c->odoo_lang = mode;
+	installed_langs(c, as);
+	c->odoo_lang = lang_pick(c->req->lang, request_env(c->req, "HTTP_ACCEPT_LANGUAGE"),
+	                         c->w->langs, c->w->n_langs);
+	return c->odoo_lang;
+}
+
+/*
+ * kwargs with context.lang set to lang (unless the caller set one): the
+ * same object, or a new one in *owned when kwargs is NULL.
+ */
+static json_object *
+with_lang(json_object *kwargs, const char *lang, json_object **owned)
+{
+	json_object *ctx;
+
+	*owned = NULL;
+	if (lang == NULL)
+		return kwargs;
+	if (kwargs == NULL)
+		kwargs = *owned = json_object_new_object();
+	if (!json_object_object_get_ex(kwargs, "context", &ctx) || !json_object_is_type(ctx, json_type_object)) {
+		ctx = json_object_new_object();
+		json_object_object_add(kwargs, "context", ctx);
+	}
+	if (!json_object_object_get_ex(ctx, "lang", NULL))
+		json_object_object_add(ctx, "lang", json_object_new_string(lang));
+	return kwargs;
+}
+
+/*
+ * Odoo refusing the lang: it was uninstalled since the worker asked.  The
+ * list is asked again on the next request; this call is made again
+ * without one, so that the request is not refused for it.
+ */
+static bool
+lang_refused(struct ctx *c, json_object *kwargs, const struct odoo_error *err)
+{
+	json_object *ctx;
+
+	if (c->odoo_lang == NULL || err->code != ODOO_E_USER ||
+	    strncmp(err->message, "Invalid language code", 21) != 0)
+		return false;
+	log_warn("odoo: Odoo refused the context lang %s (%s); asking for its languages again", c->odoo_lang,
+	         err->message);
+	c->odoo_lang = NULL;
+	auth_worker_langs_free(c->w);
+	if (kwargs != NULL && json_object_object_get_ex(kwargs, "context", &ctx))
+		json_object_object_del(ctx, "lang");
+	return true;
+}
+
 enum odoo_err
 auth_call(struct ctx *c, const char *model, const char *method, json_object *args, json_object *kwargs,
           bool idempotent, json_object **out, struct odoo_error *err)
 {
 	struct odoo_cred buf;
 	const struct odoo_cred *as;
+	json_object *owned;
+	enum odoo_err e;
 
 	if (!request_cred(c, model, method, &buf, &as, out, err))
 		return err->code;
-	return odoo_call(ctx_odoo(c), as, model, method, args, kwargs, idempotent, out, err);
+	kwargs = with_lang(kwargs, request_lang(c, as), &owned);
+	e = odoo_call(ctx_odoo(c), as, model, method, args, kwargs, idempotent, out, err);
+	/* A refused lang is refused before Odoo does anything: asking again is safe, even for a create. */
+	if (e != ODOO_OK && lang_refused(c, kwargs, err))
+		e = odoo_call(ctx_odoo(c), as, model, method, args, kwargs, idempotent, out, err);
+	json_object_put(owned);
+	return e;
 }
 
 enum odoo_err
@@ -228,12 +425,19 @@ auth_call_fast(struct ctx *c, const char *model, const char *method, json_object
 {
 	struct odoo_cred buf;
 	const struct odoo_cred *as;
+	json_object *owned;
+	enum odoo_err e;
 
 	f->done = false;
 	buf_init(&f->json, 0);
 	if (!request_cred(c, model, method, &buf, &as, out, err))
 		return err->code;
-	return odoo_call_fast(ctx_odoo(c), as, model, method, args, kwargs, f, out, err);
+	kwargs = with_lang(kwargs, request_lang(c, as), &owned);
+	e = odoo_call_fast(ctx_odoo(c), as, model, method, args, kwargs, f, out, err);
+	if (e != ODOO_OK && lang_refused(c, kwargs, err))
+		e = odoo_call_fast(ctx_odoo(c), as, model, method, args, kwargs, f, out, err);
+	json_object_put(owned);
+	return e;
 }
 
 /*
@@ -324,7 +528,7 @@ void
 auth_token(struct ctx *c)
 {
 	const struct config *cfg = c->cfg;
-	struct throttle *th = c->w->app->throttle;
+	struct state *st = c->w->app->state;
 	const char *addr = c->req->remote_addr != NULL ? c->req->remote_addr : "";
 	struct login_form f;
 	struct odoo_error err;
@@ -341,12 +545,13 @@ auth_token(struct ctx *c)
 	if (!read_login_form(c, &f))
 		goto out;
 	/* The throttle comes first: a blocked login costs Odoo nothing. */
-	if (th != NULL && throttle_check(th, f.username, addr, now, &(const struct throttle_limits){
+	if (st != NULL && state_throttle_check(st, f.username, addr, now, &(const struct throttle_limits){
 	                                 .per_pair = cfg->login_max_failures,
 	                                 .per_addr = cfg->login_max_failures_addr,
 	                                 .per_login = cfg->login_max_failures_login,
 	                                 .window = cfg->login_window }, &retry) == THROTTLE_BLOCK) {
 		log_warn("login throttled: login=%s addr=%s retry_after=%ld", f.username, addr, retry);
+		metrics_login(METRICS_LOGIN_THROTTLED);
 		response_error(c->res, c->req->lang, 429, MSG_TOO_MANY_LOGINS, NULL);
 		add_header_long(c->res, "Retry-After", retry);
 		goto out;
@@ -356,28 +561,32 @@ auth_token(struct ctx *c)
 	if (rc != ODOO_OK) {
 		/* Odoo's trouble is not the user's failure: the throttle does not count it. */
 		log_warn("login error: login=%s addr=%s", f.username, addr);
+		metrics_login(METRICS_LOGIN_ERROR);
 		odoo_answer_error(c, &err, "common.authenticate");
 		goto out;
 	}
 	if (uid <= 0) {
-		if (th != NULL)
-			throttle_fail(th, f.username, addr, now);
+		if (st != NULL)
+			state_throttle_fail(st, f.username, addr, now);
 		log_info("login failed: login=%s addr=%s", f.username, addr);
+		metrics_login(METRICS_LOGIN_FAILED);
 		response_error(c->res, c->req->lang, 401, MSG_BAD_LOGIN, NULL);
 		response_add_header(c->res, "WWW-Authenticate", "Bearer");
 		goto out;
 	}
 	rc = admit(c, uid, f.password, api_key, &refusal, &err);
 	if (rc != ODOO_OK) {
+		metrics_login(METRICS_LOGIN_ERROR);
 		odoo_answer_error(c, &err, "res.users.has_group");
 		goto out;
 	}
 	/* The password was right: the address is a known one for this login, refused or not. */
-	if (th != NULL)
-		throttle_success(th, f.username, addr, now);
+	if (st != NULL)
+		state_throttle_success(st, f.username, addr, now);
 	if (refusal != 0) {
 		log_warn("login refused: login=%s uid=%ld addr=%s: %s", f.username, uid, addr,
 		         refusal == MSG_LOGIN_NOT_INTERNAL ? "not an internal user" : "in none of LOGIN_GROUPS");
+		metrics_login(METRICS_LOGIN_REFUSED);
 		response_error(c->res, c->req->lang, 403, refusal, NULL);
 		goto out;
 	}
@@ -400,6 +609,7 @@ auth_token(struct ctx *c)
 	}
 	log_info("login ok: login=%s uid=%ld addr=%s mode=%s", f.username, uid, addr,
 	         cfg->auth_mode == AUTH_USER ? "user" : "service");
+	metrics_login(METRICS_LOGIN_OK);
 	body = json_object_new_object();
 	json_object_object_add(body, "access_token", json_object_new_string(token));
 	json_object_object_add(body, "token_type", json_object_new_string("bearer"));
@@ -413,15 +623,9 @@ out:
 	form_free(&f);
 }
 
-/*
- * The token of an "Authorization: Bearer <token>" value (RFC 7235:
- * scheme case-insensitive, then one or more spaces), trailing spaces
- * trimmed, into out[outlen].  Returns false when the value does not carry
- * bearer credentials at all; a token longer than out is cut to a string
- * token_verify refuses as too long.
- */
-static bool
-bearer_token(const char *h, char *out, size_t outlen)
+/* auth.h */
+bool
+auth_bearer_token(const char *h, char *out, size_t outlen)
 {
 	size_t n;
 
@@ -454,7 +658,7 @@ auth_require(struct ctx *c)
 	enum token_err e;
 
 	memset(&c->user, 0, sizeof(c->user));
-	if (h == NULL || !bearer_token(h, token, sizeof(token))) {
+	if (h == NULL || !auth_bearer_token(h, token, sizeof(token))) {
 		log_info("no bearer credentials: addr=%s", addr);
 		response_error(c->res, c->req->lang, 401, MSG_NOT_AUTHENTICATED, NULL);
 		response_add_header(c->res, "WWW-Authenticate", "Bearer");
@@ -471,8 +675,8 @@ auth_require(struct ctx *c)
 	}
 	if (e == TOKEN_OK) {
 		/* Logged out?  A list that cannot be read now is a 503, never a pass (revoke.h). */
-		enum revoke_state rs = c->w->app->revoke != NULL
-		                       ? revoke_lookup(c->w->app->revoke, c->user.jti, now_unix()) : REVOKE_ABSENT;
+		enum revoke_state rs = c->w->app->state != NULL
+		                       ? state_revoke_lookup(c->w->app->state, c->user.jti, now_unix()) : REVOKE_ABSENT;
 		if (rs == REVOKE_UNKNOWN) {
 			identity_wipe(&c->user);
 			log_warn("token check: the revocation list is busy; answering 503: addr=%s", addr);
@@ -499,17 +703,18 @@ auth_require(struct ctx *c)
 void
 auth_logout(struct ctx *c)
 {
-	struct revoke *rv = c->w->app->revoke;
+	struct state *st = c->w->app->state;
 
 	if (!auth_require(c))
 		return;
-	if (rv == NULL || !revoke_add(rv, c->user.jti, c->user.exp, now_unix())) {
+	if (st == NULL || !state_revoke_add(st, c->user.jti, c->user.exp, now_unix())) {
 		log_error("logout: cannot record the revocation of login=%s's token", c->user.sub);
 		response_error(c->res, c->req->lang, 503, MSG_REVOKE_UNAVAILABLE, NULL);
 		response_add_header(c->res, "Retry-After", "1");
 		return;
 	}
 	log_info("logout: login=%s uid=%ld: token revoked until it expires", c->user.sub, c->user.uid);
+	metrics_token_revoked();
 	/* RFC 7009 answers a revocation 200 with no body; 204 says the same plainly. */
 	c->res->status = 204;
 }

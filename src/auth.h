@@ -43,6 +43,15 @@ void auth_me(struct ctx *c);
 bool auth_require(struct ctx *c);
 
 /*
+ * The token of an "Authorization: Bearer <token>" value (RFC 7235:
+ * scheme case-insensitive, then one or more spaces), trailing spaces
+ * trimmed, into out[outlen].  Returns false when the value does not carry
+ * bearer credentials at all; a token longer than out is cut to a string
+ * token_verify refuses as too long.
+ */
+bool auth_bearer_token(const char *h, char *out, size_t outlen);
+
+/*
  * DELETE /token and POST /token/revoke: logout.  The request's bearer
  * token (checked as auth_require does) goes on the host's revocation list
  * until its exp; every later use answers 401.  204 on success; 503 when the
@@ -62,6 +71,9 @@ bool auth_app_init(struct app *app);
  * from the token in AUTH_MODE=user, as the service account in
  * AUTH_MODE=service.  Arguments and result as odoo_call.
  */
+/* Frees the worker's list of Odoo's installed languages (the context lang of auth_call, lang.h). */
+void auth_worker_langs_free(struct worker *w);
+
 enum odoo_err auth_call(struct ctx *c, const char *model, const char *method, json_object *args,
                         json_object *kwargs, bool idempotent, json_object **out, struct odoo_error *err);
 

@@ -10,8 +10,9 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "lang.h"
 
-enum kind { K_STR, K_LONG, K_SIZE, K_URL, K_SECRET, K_ORIGINS, K_LEVEL, K_PATH, K_AUTHMODE, K_XMLIDS, K_PROTOCOL, K_ONOFF };
+enum kind { K_STR, K_LONG, K_SIZE, K_URL, K_SECRET, K_ORIGINS, K_LEVEL, K_PATH, K_AUTHMODE, K_XMLIDS, K_PROTOCOL, K_ONOFF, K_NETS };
 
 /*
  * The settings: one row each.  Behaviour is data (CONVENTIONS.md): adding a
@@ -56,8 +57,13 @@ static const struct setting settings[] = {
 	{ "LOGIN_MAX_FAILURES_ADDR", K_LONG,    "20", 1, 64, OFF(login_max_failures_addr) },
 	{ "LOGIN_MAX_FAILURES_LOGIN", K_LONG,   "50", 1, 64, OFF(login_max_failures_login) },
 	{ "LOGIN_WINDOW",            K_LONG,    "300", 1, 86400, OFF(login_window) },
+	{ "ODOO_LANG",               K_STR,     "auto", 1, 0, OFF(odoo_lang) },
 	{ "THROTTLE_FILE",           K_PATH,    "", 0, 0, OFF(throttle_file) },
 	{ "REVOKE_FILE",             K_PATH,    "", 0, 0, OFF(revoke_file) },
+	{ "METRICS_FILE",            K_PATH,    "", 0, 0, OFF(metrics_file) },
+	{ "METRICS_ALLOW",           K_NETS,    "127.0.0.0/8, ::1", 0, 0, OFF(metrics_allow) },
+	/* Optional: empty admits no one by token (METRICS_ALLOW only). */
+	{ "METRICS_TOKEN",           K_SECRET,  "", 16, 0, OFF(metrics_token) },
 	{ "DOCS",                    K_ONOFF,   "on", 0, 0, OFF(docs) },
 	/* The CDN FastAPI's get_swagger_ui_html loads Swagger UI from (fastapi/openapi/docs.py). */
 	{ "DOCS_ASSETS_URL",         K_URL,     "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5", 0, 0, OFF(docs_assets_url) },
@@ -509,6 +515,15 @@ apply(struct config *cfg, const struct setting *s, const char *v, struct config_
 		}
 		seterr(err, "%s: '%s' is not one of on, off", s->name, v);
 		return false;
+	case K_NETS: {
+		char bad[80];
+
+		if (!netlist_parse(v, (struct netlist *)(base + s->off), bad, sizeof bad)) {
+			seterr(err, "%s: '%s' is not an IP address or network (address/prefix)", s->name, bad);
+			return false;
+		}
+		return true;
+	}
 	case K_PROTOCOL: {
 		static const char *const names[] = {
 			[ODOO_PROTO_AUTO] = "auto", [ODOO_PROTO_XMLRPC] = "xmlrpc", [ODOO_PROTO_JSON2] = "json2",
@@ -560,6 +575,12 @@ config_load(struct config *cfg, const char *file, char **envp, struct config_err
 		if (!apply(cfg, s, v, err))
 			goto out;
 	}
+	if (strcmp(cfg->odoo_lang, "auto") != 0 && strcmp(cfg->odoo_lang, "off") != 0 &&
+	    !lang_code_valid(cfg->odoo_lang)) {
+		seterr(err, "ODOO_LANG must be auto, off or an Odoo language code such as es_ES, not \"%s\"",
+		       cfg->odoo_lang);
+		goto out;
+	}
 	if (cfg->throttle_file[0] == '\0') {
 		free(cfg->throttle_file);
 		/* One table per user per host: all the processes a web server spawns share it. */
@@ -568,6 +589,10 @@ config_load(struct config *cfg, const char *file, char **envp, struct config_err
 	if (cfg->revoke_file[0] == '\0') {
 		free(cfg->revoke_file);
 		cfg->revoke_file = xasprintf("/dev/shm/odoo-bridge-%lu.revoked", (unsigned long)geteuid());
+	}
+	if (cfg->metrics_file[0] == '\0') {
+		free(cfg->metrics_file);
+		cfg->metrics_file = xasprintf("/dev/shm/odoo-bridge-%lu.metrics", (unsigned long)geteuid());
 	}
 	ok = true;
 out:
@@ -602,6 +627,7 @@ config_free(struct config *cfg)
 	cfg->cors_origins = NULL;
 	free(cfg->config_file);
 	cfg->config_file = NULL;
+	netlist_free(&cfg->metrics_allow);
 }
 
 bool

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netaddr.h"
 #include "odoo.h"
 #include "util.h"
 
@@ -24,6 +25,7 @@ struct config {
 	char   *odoo_db;           /* ODOO_DB */
 	char   *odoo_username;     /* ODOO_USERNAME */
 	char   *odoo_password;     /* ODOO_PASSWORD (secret; may be an API key) */
+	char   *odoo_lang;         /* ODOO_LANG: auto, off, or an Odoo language code (lang.h) */
 	char   *odoo_api_key;      /* ODOO_API_KEY (secret, optional): the service account's key for JSON-2 */
 	enum odoo_protocol odoo_protocol; /* ODOO_PROTOCOL: auto | xmlrpc | json2 */
 	bool    odoo_fast_path;    /* ODOO_FAST_PATH: on | off (one-pass XML-RPC list answers) */
@@ -49,6 +51,9 @@ struct config {
 	long    login_window;      /* LOGIN_WINDOW seconds */
 	char   *throttle_file;     /* THROTTLE_FILE: shared counter table */
 	char   *revoke_file;       /* REVOKE_FILE: shared list of revoked tokens */
+	char   *metrics_file;      /* METRICS_FILE: the counters /metrics shows, shared by the processes */
+	struct netlist metrics_allow; /* METRICS_ALLOW: client networks that may read /metrics */
+	char   *metrics_token;     /* METRICS_TOKEN (secret, optional): a bearer token that may read /metrics */
 	bool    docs;              /* DOCS: on | off (GET /openapi.json and /docs) */
 	char   *docs_assets_url;   /* DOCS_ASSETS_URL: where /docs loads swagger-ui-dist from */
 	char   *config_file;       /* the file read, or NULL */

@@ -695,6 +695,83 @@ culprit_in(const struct rschema *s, const char *related_model, const char *const
 	return NULL;
 }
 
+/* The exposed field of s whose Odoo name is odoo, or NULL. */
+static const struct xfield *
+field_by_odoo_name(const struct rschema *s, const char *odoo)
+{
+	if (s == NULL)
+		return NULL;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->f[i].odoo != NULL && strcmp(s->f[i].odoo, odoo) == 0)
+			return &s->f[i];
+	return NULL;
+}
+
+/* Answers 422 with errors.key = the reason of e (Odoo refused the write over that field). */
+static void
+answer_field_refused(struct ctx *c, const struct target *t, const char *key, enum verr e, const struct odoo_error *err)
+{
+	json_object *errors = json_object_new_object();
+
+	log_info("%s on %s: Odoo: %s", t->id ? "write" : "create", t->res->model, err->message);
+	errors_add_verr(errors, key, e, NULL, c->req->lang);
+	response_error(c->res, c->req->lang, 422, MSG_VALIDATION, errors);
+}
+
+/*
+ * Odoo's refusal of a NULL in a NOT NULL column names the field on its
+ * last line, as Odoo 18 and 19 word it (odoo/sql_db.py's
+ * _get_not_null_message, captured: create_sale_order_missing_partner):
+ *
+ *   Model: Sales Order (sale.order)
+ *   Field: Customer (partner_id)
+ *
+ * The label before the parentheses is translated; the technical name is
+ * not.  When that field is one the API exposes (on the record or on its
+ * lines), answers 422 with errors.<field> = required and returns true, so
+ * that a form marks the field; otherwise Odoo's message stands.
+ */
+static bool
+answer_field_not_set(struct ctx *c, const struct target *t, const struct odoo_error *err)
+{
+	char model[128], name[128], key[192];
+	const char *p = strstr(err->message, "\nModel: "), *q;
+	const struct xfield *f;
+
+	const char *open = NULL;
+
+	if (err->code != ODOO_E_USER || p == NULL || (q = strstr(p, "\nField: ")) == NULL)
+		return false;
+	/* The last parenthesis of each line: a translated label may hold some too. */
+	for (const char *r = p + 1; r < q; r++)
+		if (*r == '(')
+			open = r;
+	if (open == NULL || sscanf(open, "(%127[a-z0-9_.])", model) != 1)
+		return false;
+	open = NULL;
+	for (const char *r = q + 1; *r != '\0' && *r != '\n'; r++)
+		if (*r == '(')
+			open = r;
+	if (open == NULL || sscanf(open, "(%127[a-z0-9_])", name) != 1)
+		return false;
+	/*
+	 * The model named is the record's, one it inherits fields from (a
+	 * product's name is product.template's: "Model: Product
+	 * (product.template)"), or its lines'.
+	 */
+	if (t->res->lines != NULL && t->ls != NULL && strcmp(model, t->ls->res->model) == 0) {
+		if ((f = field_by_odoo_name(t->ls, name)) == NULL)
+			return false;
+		snprintf(key, sizeof(key), "%s.%s", t->res->lines->key, f->name);
+	} else if ((f = field_by_odoo_name(t->s, name)) != NULL) {
+		snprintf(key, sizeof(key), "%s", f->name);
+	} else {
+		return false;
+	}
+	answer_field_refused(c, t, key, VE_REQUIRED, err);
+	return true;
+}
+
 /*
  * Whether err is Odoo refusing a write because a many2one or a line points
  * at no record, rather than the target record missing: then answers 422
@@ -708,7 +785,6 @@ answer_related_missing(struct ctx *c, const struct target *t, const struct odoo_
 	const char *p;
 	long long id = 0;
 	const struct xfield *f;
-	json_object *errors;
 
 	if (err->code == ODOO_E_MISSING && (p = strstr(err->message, "(Record: ")) != NULL) {
 		if (sscanf(p, "(Record: %127[a-z0-9_.](%lld", model, &id) < 1)
@@ -733,11 +809,90 @@ answer_related_missing(struct ctx *c, const struct target *t, const struct odoo_
 		return false;   /* a constraint of no field the API writes: Odoo's message stands */
 	else
 		snprintf(key, sizeof(key), "%s", t->res->lines != NULL ? t->res->lines->key : "id");
-	log_info("%s on %s: Odoo: %s", t->id ? "write" : "create", t->res->model, err->message);
-	errors = json_object_new_object();
-	errors_add_verr(errors, key, VE_NO_RELATED, NULL, c->req->lang);
-	response_error(c->res, c->req->lang, 422, MSG_VALIDATION, errors);
+	answer_field_refused(c, t, key, VE_NO_RELATED, err);
 	return true;
+}
+
+/* Odoo's refusal of a write, answered on the field it names where it names one the API exposes. */
+static void
+answer_write_refused(struct ctx *c, const struct target *t, const struct odoo_error *err, const char *what)
+{
+	if (!answer_related_missing(c, t, err) && !answer_field_not_set(c, t, err))
+		odoo_answer_error(c, err, what);
+}
+
+/* Whether v is no value: absent (NULL) or Odoo's False (what body_to_vals makes of null). */
+static bool
+no_value(json_object *v)
+{
+	return v == NULL || (json_object_is_type(v, json_type_boolean) && !json_object_get_boolean(v));
+}
+
+/*
+ * Required fields (fields_get's "required") that vals leaves without a
+ * value, checked before Odoo is called so that the answer names them: 400
+ * with errors.<field>, as any other invalid value, rather than Odoo's
+ * NOT NULL message.  On create a field that Odoo fills by default (a
+ * product's category, a sale's date) is not missing: default_get, as the
+ * calling user, says which fields have one; it is asked only when some
+ * field is absent.  On update only a required field set to null is.
+ * Booleans are never missing (false is a value).  The lines' fields are
+ * left to Odoo, which computes a line's description and price from its
+ * product (fields_get says "required" but not "computed"); its refusal is
+ * still answered on the field (answer_field_not_set).  Returns false when
+ * it answered.
+ */
+static bool
+check_required(struct ctx *c, const struct target *t, json_object *vals, bool create)
+{
+	json_object *missing = json_object_new_array(), *errors = NULL, *defaults = NULL, *v, *args;
+	struct odoo_error err;
+	bool ok = true;
+
+	for (size_t i = 0; i < t->s->n; i++) {
+		const struct xfield *f = &t->s->f[i];
+		bool present;
+
+		if (!f->required || f->type == FT_BOOLEAN || f->odoo == NULL || !xfield_writable(f))
+			continue;
+		v = NULL;
+		present = json_object_object_get_ex(vals, f->odoo, &v);
+		if (create ? no_value(v) : (present && no_value(v)))
+			json_object_array_add(missing, json_object_new_string(f->odoo));
+	}
+	if (json_object_array_length(missing) == 0)
+		goto out;
+	memset(&err, 0, sizeof(err));
+	if (create) {
+		args = array1(json_object_get(missing));
+		if (call(c, t->res->model, "default_get", args, NULL, true, &defaults, &err) != ODOO_OK ||
+		    !json_object_is_type(defaults, json_type_object)) {
+			/* Not worth refusing the write over: Odoo checks again, and its refusal is answered on the field. */
+			log_warn("default_get on %s: %s; leaving the required fields to Odoo", t->res->model,
+			         err.message[0] ? err.message : "not an object");
+			json_object_put(args);
+			goto out;
+		}
+		json_object_put(args);
+	}
+	for (size_t i = 0; i < json_object_array_length(missing); i++) {
+		const char *name = json_object_get_string(json_object_array_get_idx(missing, i));
+		const struct xfield *f = field_by_odoo_name(t->s, name);
+
+		if (defaults != NULL && json_object_object_get_ex(defaults, name, &v) && !no_value(v))
+			continue;
+		if (errors == NULL)
+			errors = json_object_new_object();
+		errors_add_verr(errors, f->name, VE_REQUIRED, NULL, c->req->lang);
+	}
+	if (errors != NULL) {
+		response_error(c->res, c->req->lang, 400, MSG_VALIDATION, errors);
+		ok = false;
+	}
+out:
+	json_object_put(defaults);
+	json_object_put(missing);
+	return ok;
 }
 
 void
@@ -752,14 +907,14 @@ crud_create(struct ctx *c)
 	memset(&err, 0, sizeof(err));
 	if (!crud_resolve(c, false, true, &t) || (body = read_body(c)) == NULL)
 		return;
-	if (!crud_load_schema(c, &t, true) || (vals = body_vals(c, &t, body, true, NULL)) == NULL)
+	if (!crud_load_schema(c, &t, true) || (vals = body_vals(c, &t, body, true, NULL)) == NULL ||
+	    !check_required(c, &t, vals, true))
 		goto out;
 	args = array1(json_object_get(vals));
 	/* Not idempotent: a create that timed out is reported, never repeated. */
 	if (call(c, t.res->model, "create", args, NULL, false, &out, &err) != ODOO_OK) {
 		crud_log_write(c, "create", t.res, 0, odoo_strerror(err.code));
-		if (!answer_related_missing(c, &t, &err))
-			odoo_answer_error(c, &err, "create");
+		answer_write_refused(c, &t, &err, "create");
 		goto out;
 	}
 	if (!json_to_id(out, &t.id)) {
@@ -798,15 +953,14 @@ crud_update(struct ctx *c)
 	/* The record must exist inside the base domain; its lines are what the body's list replaces. */
 	if (!crud_find(c, &t, &cur, &cur_lines))
 		goto out;
-	if ((vals = body_vals(c, &t, body, false, cur_lines)) == NULL)
+	if ((vals = body_vals(c, &t, body, false, cur_lines)) == NULL || !check_required(c, &t, vals, false))
 		goto out;
 	if (json_object_object_length(vals) > 0) {
 		/* The order and its lines in one write: a refusal leaves nothing half-done. */
 		args = id_args(t.id, vals);
 		if (call(c, t.res->model, "write", args, NULL, false, &out, &err) != ODOO_OK) {
 			crud_log_write(c, "update", t.res, t.id, odoo_strerror(err.code));
-			if (!answer_related_missing(c, &t, &err))
-				odoo_answer_error(c, &err, "write");
+			answer_write_refused(c, &t, &err, "write");
 			goto out;
 		}
 		crud_log_write(c, "update", t.res, t.id, "updated");

@@ -42,7 +42,8 @@ static const struct signature signatures[] = {
 	{ "fields_get",      true,  { "allfields", "attributes" } },
 	{ "create",          true,  { "vals_list" } },
 	{ "context_get",     true,  { NULL } },
-	{ "default_get",     true,  { "fields_list" } },
+	/* Odoo 18+ orm/models.py: def default_get(self, fields: Sequence[str]) (fields_list before). */
+	{ "default_get",     true,  { "fields" } },
 	{ "read",            false, { "fields", "load" } },
 	{ "write",           false, { "vals" } },
 	{ "has_group",       false, { "group_ext_id" } },

@@ -15,9 +15,9 @@
 
 #include "odoo.h"
 #include "auth.h"
+#include "metrics.h"
 #include "server.h"
-#include "revoke.h"
-#include "throttle.h"
+#include "state.h"
 
 extern char **environ;
 
@@ -344,12 +344,12 @@ main(int argc, char **argv)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);   /* a client that went away is not fatal */
 
-	/* Never NULL: on failure it logs once and falls back to a private table. */
-	g_app.throttle = throttle_open(g_app.cfg.throttle_file, NULL);
-	g_app.revoke = revoke_open(g_app.cfg.revoke_file, NULL);
+	/* Never NULL: a table that cannot be shared logs once and falls back to a private one. */
+	g_app.state = state_open(&g_app.cfg);
+	metrics_open(g_app.cfg.metrics_file, NULL);
 	if (!auth_app_init(&g_app) && g_app.cfg.auth_mode == AUTH_USER) {
-		throttle_close(g_app.throttle);
-		revoke_close(g_app.revoke);
+		state_close(g_app.state);
+		metrics_close();
 		config_free(&g_app.cfg);
 		return 1;
 	}
@@ -374,8 +374,8 @@ main(int argc, char **argv)
 			rc = 0;
 		}
 	}
-	throttle_close(g_app.throttle);
-	revoke_close(g_app.revoke);
+	state_close(g_app.state);
+	metrics_close();
 	config_free(&g_app.cfg);
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metrics.h"
 #include "odoo_int.h"
 #include "util.h"
 #include "xmlrpc.h"
@@ -113,6 +114,8 @@ run(struct odoo *o, const struct odoo_backend *be, struct call *k, bool idempote
 		int64_t t0 = now_mono_us(), us;
 
 		odoo_clear_err(err);
+		if (attempt > 1)
+			metrics_odoo_retry();
 		log_debug("odoo: %s over %s (attempt %d)", k->what, be->name, attempt);
 		o->call_secret = k->secret;
 		switch (k->op) {
@@ -137,6 +140,10 @@ run(struct odoo *o, const struct odoo_backend *be, struct call *k, bool idempote
 				o->stats.max_us = us;
 			if (rc != ODOO_OK)
 				o->stats.failures++;
+			/* The service calls have no model: they are Odoo's "common" service's. */
+			metrics_odoo_call(k->op == OP_CALL ? k->model : "common",
+			                  k->op == OP_CALL ? k->method : k->op == OP_AUTH ? "authenticate" : "version",
+			                  rc, us);
 			if (k->op == OP_CALL && k->fast != NULL && k->fast->done) {
 				o->stats.fast++;
 				log_debug("odoo: %s: converted in one pass (%zu bytes of JSON)", k->what, k->fast->json.len);
@@ -185,8 +192,11 @@ ask_version(struct odoo *o, const struct odoo_backend *be, struct odoo_version *
 {
 	struct call k = { .op = OP_VERSION, .what = be == &odoo_json2 ? "json.version" : "common.version",
 	                  .version = v };
+	enum odoo_err rc = run(o, be, &k, true, err);
 
-	return run(o, be, &k, true, err);
+	if (rc == ODOO_OK && v->text[0] != '\0')
+		metrics_odoo_info(NULL, v->text);
+	return rc;
 }
 
 /*
@@ -217,13 +227,11 @@ server_version(struct odoo *o, struct odoo_version *v, struct odoo_error *err)
  * (ODOO_API_KEY, else ODOO_PASSWORD when JSON-2 accepts it as one).
  */
 static enum odoo_err
-resolve(struct odoo *o, struct odoo_error *err)
+choose_backend(struct odoo *o, struct odoo_error *err)
 {
 	struct odoo_version v;
 	enum odoo_err rc;
 
-	if (o->be != NULL)
-		return ODOO_OK;
 	if (o->wanted == ODOO_PROTO_XMLRPC) {
 		o->be = &odoo_xmlrpc;
 		o->be_secret = o->password;
@@ -274,6 +282,20 @@ resolve(struct odoo *o, struct odoo_error *err)
 	         o->be->name, v.major >= 19 && o->be == &odoo_xmlrpc
 	         ? " (deprecated on this Odoo: set ODOO_API_KEY for JSON-2)" : "");
 	return ODOO_OK;
+}
+
+/* The service account's backend, chosen once per client (and shown by /metrics' build_info). */
+static enum odoo_err
+resolve(struct odoo *o, struct odoo_error *err)
+{
+	enum odoo_err rc;
+
+	if (o->be != NULL)
+		return ODOO_OK;
+	rc = choose_backend(o, err);
+	if (rc == ODOO_OK)
+		metrics_odoo_info(o->be->name, NULL);
+	return rc;
 }
 
 /* ------------------------------------------------------------ public API */
@@ -525,6 +547,7 @@ call_kw(struct odoo *o, const struct odoo_cred *as, const char *model, const cha
 			return ODOO_E_LOGIN;
 		}
 		relogged = true;
+		metrics_odoo_relogin();
 		log_warn("odoo: %s: Odoo refused the service account; logging in again", what);
 	}
 }

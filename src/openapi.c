@@ -67,6 +67,8 @@ static const struct doc_route {
 	  "Workflow action" },
 	{ "/openapi.json", "GET", OPK_HIDDEN, 0, NULL },
 	{ "/docs", "GET", OPK_HIDDEN, 0, NULL },
+	/* Not public (METRICS_ALLOW, METRICS_TOKEN), and not JSON: left out as a Prometheus exporter's is. */
+	{ "/metrics", "GET", OPK_HIDDEN, 0, NULL },
 };
 
 bool

@@ -40,6 +40,7 @@ static const char *const messages[MSG__COUNT][2] = {
 	[MSG_ODOO_BAD_ANSWER]    = { "Odoo devolvió una respuesta no válida", "Odoo returned an invalid response" },
 	[MSG_ODOO_UNAVAILABLE]   = { "Odoo no está disponible", "Odoo is unavailable" },
 	[MSG_ODOO_TIMEOUT]       = { "Odoo no respondió a tiempo", "Odoo did not answer in time" },
+	[MSG_METRICS_DENIED]     = { "No tiene permiso para ver las métricas", "Not allowed to read the metrics" },
 };
 
 const char *
@@ -73,7 +74,6 @@ response_free(struct response *res)
 	free(res->text);
 	free(res->text_type);
 	res->text = res->text_type = NULL;
-	res->text_len = 0;
 }
 
 static bool
@@ -117,9 +117,7 @@ response_json(struct response *res, int status, json_object *body)
 {
 	json_object_put(res->body);
 	free(res->text);
-	free(res->text_type);
-	res->text = res->text_type = NULL;
-	res->text_len = 0;
+	res->text = NULL;
 	res->status = status;
 	res->body = body;
 }
@@ -127,12 +125,16 @@ response_json(struct response *res, int status, json_object *body)
 void
 response_text(struct response *res, int status, const char *content_type, const char *text, size_t len)
 {
-	response_json(res, status, NULL);
+	json_object_put(res->body);
+	res->body = NULL;
+	free(res->text);
+	free(res->text_type);
 	res->text = xmalloc(len + 1);
 	memcpy(res->text, text, len);
 	res->text[len] = '\0';
 	res->text_len = len;
 	res->text_type = xstrdup(content_type);
+	res->status = status;
 }
 
 json_object *
@@ -234,23 +236,21 @@ response_serialize(const struct response *res, const char *request_id, bool head
 	char line[128];
 
 	buf_init(&b, SIZE_MAX / 2);
-	if (res->body != NULL && status != 204 && status != 304) {
+	if (res->text != NULL && status != 204 && status != 304) {
+		body = res->text;
+		body_len = res->text_len;
+	} else if (res->body != NULL && status != 204 && status != 304) {
 		body = json_object_to_json_string_ext(res->body,
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 		body_len = strlen(body);
-	} else if (res->text != NULL && status != 204 && status != 304) {
-		body = res->text;
-		body_len = res->text_len;
 	}
 	/* RFC 3875 6.3.3: the Status header carries the code to the server. */
 	snprintf(line, sizeof line, "Status: %d %s\r\n", status, http_reason(status));
 	buf_puts(&b, line);
-	if (body != NULL && body == res->text) {
-		/* A text body goes out as it is, without the newline JSON bodies get. */
+	if (body != NULL && res->text != NULL) {
 		buf_puts(&b, "Content-Type: ");
 		buf_puts(&b, res->text_type);
-		buf_puts(&b, "\r\n");
-		snprintf(line, sizeof line, "Content-Length: %zu\r\n", body_len);
+		snprintf(line, sizeof line, "\r\nContent-Length: %zu\r\n", body_len);
 		buf_puts(&b, line);
 	} else if (body != NULL) {
 		buf_puts(&b, "Content-Type: application/json; charset=utf-8\r\n");
@@ -272,7 +272,7 @@ response_serialize(const struct response *res, const char *request_id, bool head
 	buf_puts(&b, "\r\n");
 	if (body != NULL && !head_only) {
 		buf_append(&b, body, body_len);
-		if (body != res->text)
+		if (res->text == NULL)
 			buf_puts(&b, "\n");
 	}
 	*len = b.len;

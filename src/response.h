@@ -37,6 +37,7 @@ enum msg {
 	MSG_ODOO_BAD_ANSWER,     /* 502 */
 	MSG_ODOO_UNAVAILABLE,    /* 503 */
 	MSG_ODOO_TIMEOUT,        /* 504 */
+	MSG_METRICS_DENIED,      /* 403 at /metrics: not in METRICS_ALLOW, no METRICS_TOKEN */
 	MSG__COUNT
 };
 
@@ -58,7 +59,7 @@ struct response {
 	json_object  *body;       /* owned; NULL for no body */
 	char         *text;       /* owned: a body that is not JSON (response_text), or NULL */
 	size_t        text_len;
-	char         *text_type;  /* owned: its Content-Type */
+	char         *text_type;  /* its Content-Type */
 	bool          written;
 };
 
@@ -85,9 +86,9 @@ json_object *json_raw(const char *text, size_t len);
 void response_json(struct response *res, int status, json_object *body);
 
 /*
- * Sets the status and a body that is not JSON (the /docs page): len bytes
- * of text, sent as they are with Content-Type content_type.  Both are
- * copied; a JSON body set before is dropped, and response_json drops this.
+ * Sets the status and a body that is not JSON (e.g. Prometheus's text
+ * format): len bytes of text, copied, sent as they are with content_type
+ * (a literal, not from outside).  Replaces a JSON body set before.
  */
 void response_text(struct response *res, int status, const char *content_type, const char *text, size_t len);
 

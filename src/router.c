@@ -139,3 +139,40 @@ router_match(const struct route *table, size_t n, const char *method, const char
 	}
 	m->status = ROUTE_METHOD_NOT_ALLOWED;
 }
+
+void
+router_label(const struct route *r, const char *const *params,
+             bool (*literal)(const char *name, const char *value), char *out, size_t outlen)
+{
+	const char *p = r->pattern;
+	size_t used = 0, ncap = 0;
+
+	out[0] = '\0';
+	if (strcmp(p, "/") == 0) {
+		snprintf(out, outlen, "/");
+		return;
+	}
+	while (*p == '/' && used < outlen) {
+		const char *e = strchr(p + 1, '/');
+		int len = (int)(e ? (size_t)(e - p - 1) : strlen(p + 1));
+		int n;
+
+		if (p[1] == ':') {
+			const char *v = ncap < MAX_ROUTE_PARAMS ? params[ncap] : NULL;
+			char name[32];
+
+			snprintf(name, sizeof name, "%.*s", len - 1, p + 2);
+			ncap++;
+			if (v != NULL && literal != NULL && literal(name, v))
+				n = snprintf(out + used, outlen - used, "/%s", v);
+			else
+				n = snprintf(out + used, outlen - used, "/{%s}", name);
+		} else {
+			n = snprintf(out + used, outlen - used, "/%.*s", len, p + 1);
+		}
+		if (n < 0)
+			break;
+		used += (size_t)n;
+		p += len + 1;
+	}
+}

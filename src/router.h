@@ -52,4 +52,14 @@ struct route_match {
 void router_match(const struct route *table, size_t n, const char *method, const char *path,
                   struct request *req, struct route_match *m);
 
+/*
+ * The matched route r as a bounded label (for metrics): its pattern with
+ * each ":name" capture written "{name}", or the captured value itself
+ * where literal(name, value) says the value is one of a bounded set (a
+ * known resource).  "/api/v1/:res/:id" with res=products gives
+ * "/api/v1/products/{id}".  Cut to outlen - 1 bytes.
+ */
+void router_label(const struct route *r, const char *const *params,
+                  bool (*literal)(const char *name, const char *value), char *out, size_t outlen);
+
 #endif

@@ -6,6 +6,7 @@
 #include "auth.h"
 #include "crud.h"
 #include "health.h"
+#include "metrics.h"
 #include "openapi.h"
 #include "resource.h"
 #include "sales.h"
@@ -21,6 +22,12 @@ resource_method_ok(const char *const *params, const char *method)
 	return r == NULL || !r->read_only || strcmp(method, "GET") == 0;
 }
 
+bool
+app_route_literal(const char *name, const char *value)
+{
+	return strcmp(name, "res") == 0 && resource_find(value) != NULL;
+}
+
 /*
  * Order matters: the first pattern that matches a path decides its route,
  * so literal paths come before the ":res" captures they would also match.
@@ -30,6 +37,8 @@ const struct route app_routes[] = {
 	/* auth_logout checks the token itself: /token's POST needs none. */
 	{ "/token/revoke", false, { { "POST", auth_logout } }, NULL },
 	{ "/health", false, { { "GET", health_handler } }, NULL },
+	/* Not public: metrics_handler admits METRICS_ALLOW and METRICS_TOKEN only. */
+	{ "/metrics", false, { { "GET", metrics_handler } }, NULL },
 	/* The API's documentation, public as FastAPI's (DOCS=off answers 404). */
 	{ "/openapi.json", false, { { "GET", openapi_handler } }, NULL },
 	{ "/docs", false, { { "GET", docs_handler } }, NULL },

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "metrics.h"
 #include "odoo.h"
 #include "openapi.h"
 #include "resource.h"
@@ -29,6 +30,7 @@ worker_free(struct worker *w)
 	schema_cache_free(w->schemas);
 	schema_scopes_free(w->user_schemas);
 	w->user_schemas = NULL;
+	auth_worker_langs_free(w);
 	openapi_cache_free(w->openapi);
 	w->openapi = NULL;
 	w->odoo = NULL;
@@ -123,6 +125,13 @@ server_handle(struct worker *w, char **envp, const struct io_ops *io)
 	free(out);
 
 	us = now_mono_us() - req.start_us;
+	{
+		char route[METRICS_LABEL_MAX];
+
+		if (m.route != NULL)
+			router_label(m.route, req.route_params, app_route_literal, route, sizeof route);
+		metrics_http(m.route != NULL ? route : NULL, req.method, status, us);
+	}
 	/* The access line: never the query string nor the Authorization header. */
 	log_info("%s %s %d %lld.%03lldms%s%s", req.method, req.path, status,
 	    (long long)(us / 1000), (long long)(us % 1000),

@@ -19,6 +19,9 @@ struct io_ops {
 extern const struct route app_routes[];
 extern const size_t app_routes_count;
 
+/* For router_label: which captures of app_routes are bounded labels (a known resource's name). */
+bool app_route_literal(const char *name, const char *value);
+
 /*
  * Handles one request: parses it from envp, routes it, authenticates,
  * runs the handler, applies CORS, writes the CGI response through io and

@@ -35,8 +35,10 @@
  *              with Redis down the host's own list answers (a token
  *              revoked on another host during the outage is accepted
  *              here until Redis is back or the token expires);
- *   cache      skipped: state_cache_get says STATE_DOWN, puts are
- *              dropped, generations are bumped on the host's table;
+ *   cache      skipped: state_cache_get and state_gens_get say
+ *              STATE_DOWN, puts are dropped; a generation bump made
+ *              during the outage is lost to the other hosts, whose
+ *              entries then live at most their TTL;
  *
  * a warning is logged at most once a minute, and a reconnection is tried
  * at most once a second, so that a dead Redis costs one connect timeout

@@ -34,6 +34,7 @@ static const char *const verr_texts[VE__COUNT][2] = {
 	[VE_LINE_UNKNOWN]   = { "La línea no pertenece a este registro", "The line does not belong to this record" },
 	[VE_LINE_DUPLICATE] = { "Línea repetida", "Line given twice" },
 	[VE_NO_RELATED]     = { "El registro relacionado no existe", "The related record does not exist" },
+	[VE_REQUIRED]       = { "Campo obligatorio", "Field required" },
 };
 
 const char *

@@ -30,6 +30,7 @@ enum verr {
 	VE_LINE_UNKNOWN,     /* a line id that is not one of this record's lines */
 	VE_LINE_DUPLICATE,   /* the same line id twice */
 	VE_NO_RELATED,       /* a many2one or line points at a record that does not exist (Odoo said so) */
+	VE_REQUIRED,         /* a required field without a value (and without a default in Odoo, on create) */
 	VE__COUNT
 };
 

@@ -285,6 +285,11 @@ check "POST /token with a wrong password is 401 (got $code)" test "$code" = 401
 uid=$(id -u www-data)
 check "the bridge, as www-data, keeps its counters in /dev/shm/odoo-bridge-$uid.throttle" \
 	test -f "/dev/shm/odoo-bridge-$uid.throttle"
+code=$(curl -s -o "$work/metrics.txt" -w '%{http_code}' --max-time 10 "$base/metrics")
+check "GET /metrics from loopback is 200 (got $code)" test "$code" = 200
+check "/metrics counted the failed login" grep -q '^odoo_bridge_logins_total{result="failed"} [1-9]' "$work/metrics.txt"
+check "and keeps its figures in /dev/shm/odoo-bridge-$uid.metrics" test -f "/dev/shm/odoo-bridge-$uid.metrics"
+check "the Grafana dashboard is installed uncompressed" test -f "$EXAMPLES/contrib/grafana-odoo-bridge.json"
 if [ "$nfail" -gt 0 ]; then
 	tail -n 20 "$work/lighttpd-error.log"
 fi
@@ -311,6 +316,7 @@ if $APT purge odoo-bridge >"$work/purge.log" 2>&1; then ok "apt-get purge odoo-b
 check "purge: /etc/odoo-bridge is gone, with the generated secret" test ! -e /etc/odoo-bridge
 check "purge: the throttle file is gone" test ! -e "/dev/shm/odoo-bridge-$uid.throttle"
 check "purge: the revocation list is gone" test ! -e "/dev/shm/odoo-bridge-$uid.revoked"
+check "purge: the metrics file is gone" test ! -e "/dev/shm/odoo-bridge-$uid.metrics"
 check "purge: /run/odoo-bridge is gone" test ! -e /run/odoo-bridge
 st=$(dpkg-query -W -f='${db:Status-Status}' odoo-bridge 2>/dev/null) || st=not-installed
 check "purge: dpkg knows the package no more (status $st)" test "$st" = not-installed

@@ -8,7 +8,7 @@ rules as tests/refine/lib/contract.mjs:
 - a path it does not list answers 404, a method it does not list 405 with
   Allow, both with the Error shape; OPTIONS answers 204; HEAD is GET
   without a body; /docs and /openapi.json are served but not listed (as
-  FastAPI's).
+  FastAPI's), nor is /metrics (Prometheus text, not public).
 
 harness.py calls check() for every answer that carries X-Request-Id (every
 answer of the bridge has one; the web server's own, e.g. a 404 for a path it
@@ -19,7 +19,7 @@ import re
 
 import jsonschema
 
-UNDOCUMENTED = ("/docs", "/openapi.json")
+UNDOCUMENTED = ("/docs", "/openapi.json", "/metrics")
 
 
 def _template_re(template):

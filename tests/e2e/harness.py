@@ -175,6 +175,8 @@ def bridge_env(sim_url, tmpdir, **extra):
         "JWT_SECRET": JWT_SECRET,
         "THROTTLE_FILE": os.path.join(tmpdir, "throttle"),
         "REVOKE_FILE": os.path.join(tmpdir, "revoked"),
+        # Each test's own counters, not the host's default under /dev/shm.
+        "METRICS_FILE": os.path.join(tmpdir, "metrics"),
         "CORS_ORIGINS": "http://localhost:5173",
         "LOG_LEVEL": "info",
         "ODOO_PROTOCOL": PROTOCOL,

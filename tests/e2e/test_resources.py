@@ -696,6 +696,16 @@ def test_json_content_type_with_charset_is_accepted(clean_sim, api):
     ok(r, 201)
 
 
+def test_required_fields_are_named_and_odoos_defaults_apply(clean_sim, api, odoo):
+    n = odoo.count("products")
+    d = error(api("POST", "products", body={"list_price": 3}), 400)
+    assert d["errors"] == {"name": ["Campo obligatorio"]}, d
+    assert odoo.count("products") == n
+    # categ_id, type and uom_id are required too, but Odoo has defaults for them.
+    p = ok(api("POST", "products", body={"name": "Defaults"}), 201)
+    assert p["categ_id"] is not None and p["uom_id"] is not None and p["type"], p
+
+
 def test_odoo_refusals_are_422_with_odoos_message(clean_sim, api, odoo):
     # A partner that a sale order references cannot be deleted (sale_order_partner_id_fkey).
     partner = odoo("sale.order", "read", [1], fields=["partner_id"])[0]["partner_id"][0]

@@ -243,8 +243,16 @@ def test_a_line_of_another_order_is_refused(clean_sim, api, odoo):
 
 def test_odoo_refusals_on_create(clean_sim, api, odoo):
     n = odoo.count("sales")
-    d = error(api("POST", "sales", body={"client_order_ref": "no partner"}), 422)
-    assert "a mandatory field is not set" in d["detail"] and "partner_id" in d["detail"]
+    # A required field without a value and without a default in Odoo: 400 naming it, before any create.
+    d = error(api("POST", "sales", body={"client_order_ref": "no partner"}), 400)
+    assert d["errors"] == {"partner_id": ["Campo obligatorio"]}, d
+    d = error(api("POST", "sales", body={"partner_id": None}, headers={"Accept-Language": "en"}), 400)
+    assert d["errors"] == {"partner_id": ["Field required"]}, d
+    d = error(api("PATCH", "sales/1", body={"partner_id": None}), 400)
+    assert d["errors"] == {"partner_id": ["Campo obligatorio"]}, d
+    # A line whose product does not exist is the line's field, not a missing sale.
+    d = error(api("POST", "sales", body={"partner_id": 10, "lines": [{"product_id": 999999}]}), 422)
+    assert list(d["errors"]) == ["lines.product_id"], d
     d = error(api("POST", "sales", body={"partner_id": 10, "lines": [{"name": "no product"}]}), 422)
     assert "Missing required fields on accountable sale order line" in d["detail"]
     assert "Traceback" not in d["detail"]

@@ -192,8 +192,17 @@ def check_preflight(h):
     assert r.body == b""
 
 
+def check_metrics(h):
+    # The server hands the bridge the client's address (REMOTE_ADDR): loopback may read them.
+    h.request("GET", "/health")
+    r = anonymous(h).request("GET", "/metrics")
+    assert r.status == 200, (r.status, r.body)
+    assert r.getheader("Content-Type") == "text/plain; version=0.0.4; charset=utf-8"
+    assert b'odoo_bridge_http_requests_total{route="/health",method="GET",status="2xx"} ' in r.body, r.body
+
+
 CORE_CHECKS = [check_health, check_token_flow, check_list, check_customer_crud, check_no_token,
-               check_bad_token, check_not_found, check_body_over_max_body, check_preflight]
+               check_bad_token, check_not_found, check_body_over_max_body, check_preflight, check_metrics]
 
 
 # ---- the suite, once per server ----
@@ -243,6 +252,10 @@ def test_body_over_the_servers_limit_is_refused_early(deployment):
     assert "x-request-id" not in head.lower(), "the server, not the bridge, answers"
 
 
+def test_metrics_answer_loopback(http):
+    check_metrics(http)
+
+
 def test_cors_preflight(http):
     check_preflight(http)
 
@@ -260,7 +273,8 @@ def test_api_documentation_reaches_the_bridge(http):
     assert ('url: "%s/openapi.json"' % http.prefix).encode() in r.body
 
 
-@pytest.mark.parametrize("path", ["/apifoo", "/api.bak", "/apiv1/customers", "/tokens", "/token/x", "/healthz"])
+@pytest.mark.parametrize("path", ["/apifoo", "/api.bak", "/apiv1/customers", "/tokens", "/token/x", "/healthz",
+                                  "/metricsz", "/metrics/x"])
 def test_prefix_trap_is_not_served_by_the_bridge(http, path):
     r = http.request("GET", path)
     assert r.status == 404, (r.status, r.body)
@@ -288,6 +302,7 @@ def test_fcgid_recycles_processes_without_failing_requests(deployment, http):
     if deployment.kind != "apache-fcgid":
         pytest.skip("only mod_fcgid recycles processes (MaxRequestsPerProcess)")
     before = deployment.read_log().count("exit(lifetime expired)")
+    counted = metric(http, HEALTH_OK)
     failed = []
     for i in range(500):
         r = http.request("GET", "/health")
@@ -298,6 +313,21 @@ def test_fcgid_recycles_processes_without_failing_requests(deployment, http):
     # proves the test's MaxRequestsPerProcess reached mod_fcgid.
     harness.wait_for(lambda: deployment.read_log().count("exit(lifetime expired)") - before >= 20,
                      timeout=15, what="mod_fcgid to replace processes")
+    # /metrics counted every one of them, whichever process, gone or not, answered.
+    assert metric(http, HEALTH_OK) - counted == 500
+
+
+HEALTH_OK = 'odoo_bridge_http_requests_total{route="/health",method="GET",status="2xx"}'
+
+
+def metric(h, series):
+    """The value of one series in a /metrics scrape (0 when absent)."""
+    r = anonymous(h).request("GET", "/metrics")
+    assert r.status == 200, (r.status, r.body)
+    for line in r.body.decode().splitlines():
+        if line.startswith(series + " "):
+            return int(line.split()[-1])
+    return 0
 
 
 def test_apache_prefix_mount(deployment):

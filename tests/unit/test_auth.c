@@ -14,8 +14,7 @@
 #include "auth.h"
 #include "mock_odoo.h"
 #include "odoo.h"
-#include "revoke.h"
-#include "throttle.h"
+#include "state.h"
 #include "token.h"
 #include "util.h"
 
@@ -266,13 +265,13 @@ app_init(struct exchange *x, const char *db, int odoo_port, long timeout_ms)
 	cr_assert(auth_app_init(&x->app));
 	snprintf(tpath, sizeof(tpath), "%s/test_auth.%d.throttle", tmp != NULL && tmp[0] ? tmp : P_tmpdir, (int)getpid());
 	unlink(tpath);
-	x->app.throttle = throttle_open(tpath, NULL);
-	cr_assert(throttle_is_shared(x->app.throttle));
-	unlink(tpath);   /* the mapping stays; nothing is left behind */
 	snprintf(rpath, sizeof(rpath), "%s/test_auth.%d.revoked", tmp != NULL && tmp[0] ? tmp : P_tmpdir, (int)getpid());
 	unlink(rpath);
-	x->app.revoke = revoke_open_sized(rpath, 1024, NULL);
-	cr_assert(revoke_is_shared(x->app.revoke));
+	x->app.cfg.throttle_file = tpath;
+	x->app.cfg.revoke_file = rpath;
+	x->app.state = state_open(&x->app.cfg);
+	cr_assert(access(tpath, F_OK) == 0 && access(rpath, F_OK) == 0, "the shared tables were not made");
+	unlink(tpath);   /* the mappings stay; nothing is left behind */
 	unlink(rpath);
 	x->w.app = &x->app;
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d", odoo_port);
@@ -285,8 +284,7 @@ app_init(struct exchange *x, const char *db, int odoo_port, long timeout_ms)
 static void
 app_free(struct exchange *x)
 {
-	throttle_close(x->app.throttle);
-	revoke_close(x->app.revoke);
+	state_close(x->app.state);
 	odoo_free(client);
 	client = NULL;
 }
@@ -1054,8 +1052,8 @@ Test(auth, logout_without_a_list_is_503_not_a_pretence)
 	const char *del[] = { "REQUEST_METHOD=POST", "PATH_INFO=/token/revoke", h, NULL };
 
 	app_init(&x, "odoo_pelotazo", port, 5000);
-	revoke_close(x.app.revoke);
-	x.app.revoke = NULL;
+	state_close(x.app.state);
+	x.app.state = NULL;
 	run(&x, auth_logout, del, NULL);
 	assert_error(&x, 503, "No se puede comprobar ni cerrar la sesión en este momento; inténtelo de nuevo");
 	done(&x);

@@ -397,3 +397,46 @@ Test(config, odoo_fast_path)
 	cr_assert_not(cfg.odoo_fast_path);
 	config_free(&cfg);
 }
+
+Test(config, metrics_settings)
+{
+	char *defaults[] = { "ODOO_PASSWORD=admin", SECRET, NULL };
+	char *set[] = { "ODOO_PASSWORD=admin", SECRET, "METRICS_ALLOW= 192.0.2.0/24 , 2001:db8::1 ",
+	                "METRICS_TOKEN=0123456789abcdef", "METRICS_FILE=/tmp/x.metrics", NULL };
+	char *none[] = { "ODOO_PASSWORD=admin", SECRET, "METRICS_ALLOW=", NULL };
+	static const struct { const char *v, *msg; } bad[] = {
+		{ "METRICS_ALLOW=127.0.0.1/33", "METRICS_ALLOW: '127.0.0.1/33' is not an IP address or network (address/prefix)" },
+		{ "METRICS_ALLOW=localhost", "METRICS_ALLOW: 'localhost' is not an IP address or network (address/prefix)" },
+		{ "METRICS_TOKEN=short", "METRICS_TOKEN: must be at least 16 bytes long" },
+	};
+	struct config cfg;
+	struct config_error err;
+
+	cr_assert(config_load(&cfg, NULL, defaults, &err), "%s", err.msg);
+	cr_assert(strstr(cfg.metrics_file, "/dev/shm/odoo-bridge-") == cfg.metrics_file &&
+	          strstr(cfg.metrics_file, ".metrics") != NULL, "%s", cfg.metrics_file);
+	cr_assert_eq(cfg.metrics_allow.n, 2, "loopback, both families");
+	cr_assert(netlist_match(&cfg.metrics_allow, "127.0.0.1") && netlist_match(&cfg.metrics_allow, "::1"));
+	cr_assert_not(netlist_match(&cfg.metrics_allow, "192.0.2.1"));
+	cr_assert_str_eq(cfg.metrics_token, "", "no token by default");
+	config_free(&cfg);
+	cr_assert_eq(cfg.metrics_allow.n, 0);
+
+	cr_assert(config_load(&cfg, NULL, set, &err), "%s", err.msg);
+	cr_assert_str_eq(cfg.metrics_file, "/tmp/x.metrics");
+	cr_assert(netlist_match(&cfg.metrics_allow, "192.0.2.200") && netlist_match(&cfg.metrics_allow, "2001:db8::1"));
+	cr_assert_not(netlist_match(&cfg.metrics_allow, "127.0.0.1"), "the list replaces loopback");
+	cr_assert_str_eq(cfg.metrics_token, "0123456789abcdef");
+	config_free(&cfg);
+
+	cr_assert(config_load(&cfg, NULL, none, &err), "%s", err.msg);
+	cr_assert_eq(cfg.metrics_allow.n, 0, "empty: no address, METRICS_TOKEN only");
+	config_free(&cfg);
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *env[] = { "ODOO_PASSWORD=admin", SECRET, (char *)bad[i].v, NULL };
+		cr_assert_not(config_load(&cfg, NULL, env, &err), "%s accepted", bad[i].v);
+		cr_assert_str_eq(err.msg, bad[i].msg);
+		config_free(&cfg);
+	}
+}

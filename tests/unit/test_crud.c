@@ -667,9 +667,25 @@ record_of(const char *model, json_object *args)
 	return out;
 }
 
+static const char *partner_default;   /* default_get's partner_id, or NULL: none */
+
 static json_object *
 records(const char *model, const char *method, json_object *args, json_object *kwargs, struct fault *f)
 {
+	if (strcmp(method, "default_get") == 0) {
+		/* A sale's date has a default; its customer only when partner_default says so. */
+		json_object *d = json_object_new_object(), *names = json_object_array_get_idx(args, 0);
+
+		for (size_t i = 0; i < json_object_array_length(names); i++) {
+			const char *n = json_object_get_string(json_object_array_get_idx(names, i));
+
+			if (strcmp(n, "date_order") == 0)
+				json_object_object_add(d, n, json_object_new_string("2026-12-05 10:00:00"));
+			else if (strcmp(n, "partner_id") == 0 && partner_default != NULL)
+				json_object_object_add(d, n, json_object_new_int(atoi(partner_default)));
+		}
+		return d;
+	}
 	if (strcmp(method, "web_search_read") == 0)
 		return web_answer(record_of(model, args), kwargs, 1);
 	if (strcmp(method, "search_read") == 0)
@@ -794,6 +810,87 @@ Test(crud, create_refusals)
 	cr_assert_eq(json_object_array_length(calls), 0, "nothing reached Odoo: %s", json_object_to_json_string(calls));
 }
 
+/* ------------------------------------------------ required fields */
+
+/*
+ * As records, with a create that Odoo refuses with its NOT NULL message,
+ * word for word as captured (raw/create_sale_order_missing_partner).
+ */
+static json_object *
+not_null(const char *model, const char *method, json_object *args, json_object *kwargs, struct fault *f)
+{
+	if (strcmp(method, "create") == 0) {
+		f->code = 2;
+		snprintf(f->text, sizeof(f->text), "The operation cannot be completed:\n"
+		         "- Create/update: a mandatory field is not set.\n"
+		         "- Delete: another model requires the record being deleted. If possible, archive it instead.\n\n"
+		         "Model: Sales Order (sale.order)\nField: Customer (partner_id)\n");
+		return NULL;
+	}
+	return records(model, method, args, kwargs, f);
+}
+
+/* A sale without its customer: 400 naming the field, before any create (issue 19). */
+Test(crud, create_without_a_required_field_is_400_naming_it)
+{
+	struct exchange x;
+
+	responder = not_null;
+	partner_default = NULL;
+	run(&x, crud_create, "POST", "", "application/json", "{\"client_order_ref\": \"no partner\"}", "sales", NULL, NULL);
+	assert_error(&x, 400, "Datos inválidos");
+	assert_json(member(x.res.body, "errors"), "{\"partner_id\": [\"Campo obligatorio\"]}", "errors");
+	/* date_order has a default in Odoo: only the fields without one are missing. */
+	assert_json(member(call_at(0, "sale.order", "default_get"), "args"), "[[\"partner_id\", \"date_order\"]]",
+	            "default_get");
+	assert_calls("sale.order.default_get");
+	done(&x);
+	run(&x, crud_create, "POST", "", "application/json", "{\"partner_id\": null}", "sales", NULL, NULL);
+	assert_error(&x, 400, NULL);
+	assert_json(member(x.res.body, "errors"), "{\"partner_id\": [\"Campo obligatorio\"]}", "errors");
+	done(&x);
+}
+
+/* Every required field given: default_get is not asked. */
+Test(crud, create_with_the_required_fields_asks_no_defaults)
+{
+	struct exchange x;
+
+	responder = records;
+	run(&x, crud_create, "POST", "", "application/json",
+	    "{\"partner_id\": 10, \"date_order\": \"2026-12-05T10:00:00Z\"}", "sales", NULL, NULL);
+	cr_assert_eq(x.res.status, 201, "%s", json_object_to_json_string(x.res.body));
+	assert_calls("sale.order.create sale.order.web_search_read");
+	done(&x);
+}
+
+/* Odoo's NOT NULL refusal names the field: 422 with errors.<field>, so that a form marks it. */
+Test(crud, odoo_not_null_message_is_answered_on_the_field)
+{
+	struct exchange x;
+
+	responder = not_null;
+	partner_default = "3";   /* default_get lets it through; Odoo refuses at the INSERT */
+	run(&x, crud_create, "POST", "", "application/json", "{\"client_order_ref\": \"x\"}", "sales", NULL, NULL);
+	assert_error(&x, 422, "Datos inválidos");
+	assert_json(member(x.res.body, "errors"), "{\"partner_id\": [\"Campo obligatorio\"]}", "errors");
+	done(&x);
+	partner_default = NULL;
+}
+
+/* On update, a required field set to null is refused before any write; leaving it out is fine. */
+Test(crud, patch_required_field_to_null_is_400)
+{
+	struct exchange x;
+
+	responder = records;
+	run(&x, crud_update, "PATCH", "", "application/json", "{\"partner_id\": null}", "sales", "1", NULL);
+	assert_error(&x, 400, NULL);
+	assert_json(member(x.res.body, "errors"), "{\"partner_id\": [\"Campo obligatorio\"]}", "errors");
+	assert_calls("sale.order.web_search_read");
+	done(&x);
+}
+
 Test(crud, create_sale_with_lines_in_one_call)
 {
 	struct exchange x;
@@ -802,7 +899,9 @@ Test(crud, create_sale_with_lines_in_one_call)
 	run(&x, crud_create, "POST", "", "application/json",
 	    "{\"partner_id\": 10, \"lines\": [{\"product_id\": 32, \"product_uom_qty\": 2}]}", "sales", NULL, NULL);
 	cr_assert_eq(x.res.status, 201, "%s", json_object_to_json_string(x.res.body));
-	assert_json(member(call_at(0, "sale.order", "create"), "args"),
+	/* No date_order: Odoo is asked whether it has a default first (it has). */
+	call_at(0, "sale.order", "default_get");
+	assert_json(member(call_at(1, "sale.order", "create"), "args"),
 	            "[{\"partner_id\": 10, \"order_line\": [[0, 0, {\"product_id\": 32, \"product_uom_qty\": 2}]]}]",
 	            "create");
 	cr_assert_str_eq(response_get_header(&x.res, "Location"), "/bridge/api/v1/sales/15");

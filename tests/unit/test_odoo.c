@@ -17,6 +17,7 @@
 
 #include <xmlrpc-c/base.h>
 
+#include "metrics.h"
 #include "mock_odoo.h"
 #include "odoo.h"
 #include "xmlrpc.h"
@@ -1650,6 +1651,55 @@ ParameterizedTest(const struct scenario *c, transport, scenario)
 	cr_assert_eq(rc, c->want, "%s: got %s (%s)", c->name, odoo_strerror(rc), err.message);
 	cr_assert_eq(s.seen.authenticate, c->auth, "%s: %d authenticate calls", c->name, s.seen.authenticate);
 	cr_assert_eq(s.seen.execute_kw, c->exec, "%s: %d execute_kw calls", c->name, s.seen.execute_kw);
+}
+
+/*
+ * odoo.c counts every round trip for /metrics (metrics.h), in one place:
+ * the re-login and the retry of the scenarios above show up as such, and
+ * each round trip under its model, method and outcome.
+ */
+Test(transport, round_trips_retries_and_relogins_are_counted)
+{
+	static const struct step relogin[] = { AUTH_OK, DENIED, AUTH_OK, PRODUCTS };
+	static const struct step drop[] = { AUTH_OK, { A_DROP, "" }, PRODUCTS };
+	static const char *const want[] = {
+		"odoo_bridge_odoo_calls_total{model=\"common\",method=\"authenticate\",outcome=\"ok\"} 3",
+		"odoo_bridge_odoo_calls_total{model=\"product.product\",method=\"search_read\",outcome=\"login\"} 1",
+		"odoo_bridge_odoo_calls_total{model=\"product.product\",method=\"search_read\",outcome=\"ok\"} 2",
+		"odoo_bridge_odoo_calls_total{model=\"product.product\",method=\"search_read\",outcome=\"unreachable\"} 1",
+		"odoo_bridge_odoo_retries_total 1",
+		"odoo_bridge_odoo_relogins_total 1",
+		"odoo_bridge_build_info{version=\"" PACKAGE_VERSION "\",odoo_protocol=\"xmlrpc\",odoo_version=\"unknown\"} 1",
+	};
+	char dir[] = "/tmp/test_odoo_metrics.XXXXXX", path[64];
+	struct server s;
+	struct odoo *o;
+	struct odoo_error err;
+	json_object *out = NULL;
+	struct buf b;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/metrics", dir);
+	metrics_open(path, NULL);
+	for (int i = 0; i < 2; i++) {
+		if (i == 0)
+			server_start(&s, relogin, ARRAY_SIZE(relogin));
+		else
+			server_start(&s, drop, ARRAY_SIZE(drop));
+		o = client(s.port, "", 2000, 1 << 20);
+		cr_assert_eq(search_read(o, true, &out, &err), ODOO_OK, "%s", err.message);
+		json_object_put(out);
+		odoo_free(o);
+		server_stop(&s);
+	}
+	buf_init(&b, 1 << 20);
+	cr_assert(metrics_render(&b));
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		cr_assert_not_null(strstr(b.data, want[i]), "missing: %s\n%s", want[i], b.data);
+	buf_free(&b);
+	metrics_close();
+	unlink(path);
+	rmdir(dir);
 }
 
 Test(transport, user_login_checked)

@@ -271,3 +271,32 @@ Test(cors, preflight)
 	request_free(&req);
 	config_free(&cfg);
 }
+
+/* A body that is not JSON (GET /metrics): its own type, its exact length, nothing added. */
+Test(response, text_body)
+{
+	struct response res;
+	char *out;
+	size_t len;
+
+	response_init(&res);
+	response_json(&res, 200, json_object_new_object());
+	response_text(&res, 200, "text/plain; version=0.0.4; charset=utf-8", "a 1\nb 2\n", 8);
+	out = response_serialize(&res, "rid", false, &len);
+	cr_assert_not_null(strstr(out, "Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n"));
+	cr_assert_not_null(strstr(out, "Content-Length: 8\r\n"));
+	cr_assert_null(strstr(out, "application/json"));
+	cr_assert(len >= 12 && memcmp(out + len - 12, "\r\n\r\na 1\nb 2\n", 12) == 0, "%s", out);
+	free(out);
+	out = response_serialize(&res, "rid", true, &len);
+	cr_assert(len >= 4 && memcmp(out + len - 4, "\r\n\r\n", 4) == 0, "HEAD: no body");
+	free(out);
+	/* A JSON error afterwards replaces the text. */
+	response_error(&res, LANG_EN, 403, MSG_METRICS_DENIED, NULL);
+	out = response_serialize(&res, "rid", false, &len);
+	cr_assert_not_null(strstr(out, "application/json"));
+	cr_assert_not_null(strstr(out, "Not allowed to read the metrics"));
+	free(out);
+	response_free(&res);
+	response_free(&res);
+}

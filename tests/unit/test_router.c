@@ -158,3 +158,40 @@ Test(router, method_filter_narrows_allow_and_405)
 	cr_assert_str_eq(m.allow, "GET, PATCH, DELETE, HEAD, OPTIONS");
 	request_free(&req);
 }
+
+static bool
+known_resource(const char *name, const char *value)
+{
+	return strcmp(name, "res") == 0 && (strcmp(value, "products") == 0 || strcmp(value, "sales") == 0);
+}
+
+/* The label /metrics counts a request under: the template, with known resources only (never ids). */
+Test(router, label_is_the_template_with_known_resources)
+{
+	static const struct { const char *method, *path, *label; } rows[] = {
+		{ "POST", "/token", "/token" },
+		{ "GET", "/health", "/health" },
+		{ "GET", "/api/v1/me", "/api/v1/me" },
+		{ "GET", "/api/v1/products", "/api/v1/products" },
+		{ "GET", "/api/v1/products/42", "/api/v1/products/{id}" },
+		{ "DELETE", "/api/v1/products/42/", "/api/v1/products/{id}" },
+		{ "POST", "/api/v1/sales/7/confirm", "/api/v1/sales/{id}/{action}" },
+		{ "GET", "/api/v1/no-such-thing", "/api/v1/{res}" },
+		{ "GET", "/api/v1/x%22y/1", "/api/v1/{res}/{id}" },
+	};
+
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct request req;
+		struct route_match m;
+		char label[64];
+
+		memset(&req, 0, sizeof req);
+		router_match(table, sizeof table / sizeof table[0], rows[i].method, rows[i].path, &req, &m);
+		cr_assert_not_null(m.route, "%s matched nothing", rows[i].path);
+		router_label(m.route, req.route_params, known_resource, label, sizeof label);
+		cr_assert_str_eq(label, rows[i].label, "%s", rows[i].path);
+		router_label(m.route, req.route_params, NULL, label, 12);
+		cr_assert(strlen(label) <= 11, "cut to fit");
+		request_free(&req);
+	}
+}

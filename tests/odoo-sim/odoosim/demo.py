@@ -442,6 +442,7 @@ def build(registry):
     store = Store(registry.models)
     env = Env(registry, store, uid=1)
     _load_countries(env)
+    _load_langs(env)
     _load_uoms(env)
     _load_categories(env)
     _load_partners(env)
@@ -469,6 +470,21 @@ def _load_countries(env):
         countries._insert({"name": name, "code": code, "phone_code": phone,
                            "currency_id": currency}, rid=country_id(code),
                           stamps=_stamps("2026-11-26 20:24:31"))
+
+
+# A few of base/data/res_lang_data.xml's languages; en_US (id 1) alone is installed, as on the
+# captured server.
+LANGS = ((1, "English (US)", "en_US", "en", "en", True), (2, "Spanish / Español", "es_ES", "es", "es", False),
+         (3, "Spanish (MX) / Español (MX)", "es_MX", "es_MX", "es_MX", False),
+         (4, "French / Français", "fr_FR", "fr", "fr", False),
+         (5, "English (UK)", "en_GB", "en_GB", "en_GB", False))
+
+
+def _load_langs(env):
+    langs = env["res.lang"]
+    for rid, name, code, iso, url, active in LANGS:
+        langs._insert({"name": name, "code": code, "iso_code": iso, "url_code": url, "active": active},
+                      rid=rid, stamps=_stamps("2026-11-26 20:24:31"))
 
 
 def _load_uoms(env):

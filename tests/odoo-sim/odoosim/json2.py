@@ -19,7 +19,7 @@ import json
 import re
 from collections.abc import Mapping
 
-from . import errors
+from . import errors, models
 from .errors import AccessDenied, AccessError, MissingError, ServerError, UserError
 from .orm import BaseModel, Env, exc_name
 from .services import public_method
@@ -207,7 +207,7 @@ def is_json2_path(path):
 def handle(database, method, path, headers, body, on_call=None):
     """The Response to one HTTP request on /json/2/...
 
-    headers: (name, value) pairs; on_call(model, method) is told about each call
+    headers: (name, value) pairs; on_call(model, method, params) is told about each call
     that reaches a model (the simulator counts them)."""
     db = _header(headers, "X-Odoo-Database")
     if db is not None and db != database.name:
@@ -243,7 +243,7 @@ def _handle(database, method, path, headers, body, on_call):
             params = {}         # Odoo ignores a body that is not an object
     model_name, method_name = match.group(1), match.group(2)
     if on_call is not None:
-        on_call(model_name, method_name)
+        on_call(model_name, method_name, params)
     return Response(200, dumps(call(database, uid, model_name, method_name, params)),
                     nosniff=True)
 
@@ -283,7 +283,7 @@ def call(database, uid, model_name, method_name, params):
         snapshot = database.store.snapshot() if mutating else None
         try:
             lang = records.env.context.get("lang")
-            if lang and lang != "en_US":
+            if lang and lang not in models.installed_langs(records.env):
                 raise UserError("Invalid language code: %s" % lang)
             result = function(records, **params)
         except BaseException as exc:

@@ -72,6 +72,47 @@ class ResCountry(_Unique, BaseModel):
         self._check_unique(rid, row)
 
 
+class ResLang(BaseModel):
+    """res.lang: the languages Odoo knows; the active ones are installed.  As the captured
+    server, only en_US is installed; a test installs another by making it active, as
+    Odoo's Settings > Languages does (without loading translations: the simulator keeps
+    answering its messages in English)."""
+
+    _name = "res.lang"
+    _description = "Languages"
+    _order = "active desc,name"
+    _defaults = {"active": False, "direction": "ltr"}
+    # No capture holds res.lang's fields_get: these are odoo/addons/base/models/res_lang.py's
+    # (Odoo 17-19), reduced to the ones a client reads.
+    _schema_uncaptured = {
+        "id": {"type": "integer", "string": "ID", "readonly": True, "required": False,
+               "searchable": True, "sortable": True, "store": True},
+        "name": {"type": "char", "string": "Name", "readonly": False, "required": True,
+                 "searchable": True, "sortable": True, "store": True},
+        "code": {"type": "char", "string": "Locale Code", "readonly": False, "required": True,
+                 "searchable": True, "sortable": True, "store": True},
+        "iso_code": {"type": "char", "string": "ISO code", "readonly": False, "required": False,
+                     "searchable": True, "sortable": True, "store": True},
+        "url_code": {"type": "char", "string": "URL Code", "readonly": False, "required": True,
+                     "searchable": True, "sortable": True, "store": True},
+        "active": {"type": "boolean", "string": "Active", "readonly": False, "required": False,
+                   "searchable": True, "sortable": True, "store": True},
+        "direction": {"type": "selection", "string": "Direction", "readonly": False,
+                      "required": True, "searchable": True, "sortable": True, "store": True,
+                      "selection": [["ltr", "Left-to-Right"], ["rtl", "Right-to-Left"]]},
+        "display_name": {"type": "char", "string": "Display Name", "readonly": True,
+                         "required": False, "searchable": False, "sortable": False,
+                         "store": False},
+    }
+
+
+def installed_langs(env):
+    """The codes of the active languages: what Odoo accepts as a context lang (odoo/api.py
+    raises UserError "Invalid language code: %s" for any other)."""
+    table = env.store.tables.get("res.lang", {})
+    return {row.get("code") for row in table.values() if row.get("active")}
+
+
 class UomUom(BaseModel):
     """uom.uom: units of measure (their categories are not simulated)."""
 
@@ -603,6 +644,10 @@ class SaleOrderLine(BaseModel):
         products = self.env["product.product"]
         if type(product) is int and product in products._table:
             return products, product
+        if type(product) is int and product:
+            # As Odoo: the line's computes read the product first, which raises MissingError
+            # ("Record does not exist or has been deleted. (Record: product.product(999999,), ...)").
+            raise products._missing_error([product])
         return products, None
 
     def _default_name(self, vals):
@@ -715,5 +760,5 @@ class SaleOrderLine(BaseModel):
 
 
 # In the order unlink() looks for references (the first one found is reported).
-MODELS = (ResCountry, UomUom, ProductCategory, ProductTemplate, ProductProduct, ResPartner,
+MODELS = (ResCountry, ResLang, UomUom, ProductCategory, ProductTemplate, ProductProduct, ResPartner,
           ResUsers, SaleOrder, SaleOrderLine)

@@ -969,15 +969,21 @@ class BaseModel:
         return result
 
     @api_model
-    def default_get(self, fields_list):
-        """Default values of the given fields (those that have one)."""
+    def default_get(self, fields):
+        """Default values of the given fields (those that have one); Odoo 18+ names the parameter fields.
+        As Odoo's, it falls back on the _inherits parents' defaults for their fields (a product's
+        category, type and unit come from product.template's)."""
         result = {}
         keys = dict(self._default_names())
-        for fname in fields_list:
+        for fname in fields:
             if fname in keys:
                 value = self._default(keys[fname], {})
                 if value is not False:
                     result[fname] = value
+        rest = [f for f in fields if f not in result and f not in keys]
+        for parent in self._inherits:
+            if rest:
+                result.update(self.env[parent].default_get([f for f in rest if f in self.env[parent]._schema]))
         return result
 
     @api_model_create

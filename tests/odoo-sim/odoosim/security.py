@@ -59,6 +59,8 @@ def group_display_name(xmlid):
 # addons/uom/security/ir.model.access.csv.
 ACCESS = (
     ("res.country", None, 1, 0, 0, 0),
+    ("res.lang", None, 1, 0, 0, 0),
+    ("res.lang", "base.group_system", 1, 1, 1, 1),
     ("res.country", "base.group_system", 1, 1, 1, 1),
     ("res.partner", "base.group_public", 1, 0, 0, 0),
     ("res.partner", "base.group_portal", 1, 0, 0, 0),

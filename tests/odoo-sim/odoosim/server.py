@@ -82,7 +82,7 @@ class Stats:
         with self.lock:
             self.data = {"total": 0, "common": {}, "execute_kw": {}, "execute": {}, "db": {},
                          "other": {}, "faults": {}, "injected": {"garbage": 0, "http500": 0},
-                         "json2": {}, "json2_status": {}}
+                         "json2": {}, "json2_status": {}, "context_lang": {}}
 
     def call(self, service, method, params):
         """Count one parsed call (execute_kw by model and method)."""
@@ -94,6 +94,8 @@ class Stats:
                 name = params[4] if len(params) > 4 and isinstance(params[4], str) else "?"
                 per_model = data[method].setdefault(model, {})
                 per_model[name] = per_model.get(name, 0) + 1
+                kwargs = params[6] if method == "execute_kw" and len(params) > 6 else None
+                self._lang(kwargs.get("context") if isinstance(kwargs, dict) else None)
             elif method is None:
                 key = "%s (not XML-RPC)" % service
                 data["other"][key] = data["other"].get(key, 0) + 1
@@ -102,12 +104,19 @@ class Stats:
                 key = str(method) if service in ("common", "db") else "%s.%s" % (service, method)
                 bucket[key] = bucket.get(key, 0) + 1
 
-    def json2_call(self, model, method):
+    def json2_call(self, model, method, params=None):
         """Count one JSON-2 call that got past authentication, by model and method."""
         with self.lock:
             self.data["total"] += 1
             per_model = self.data["json2"].setdefault(model, {})
             per_model[method] = per_model.get(method, 0) + 1
+            self._lang(params.get("context") if isinstance(params, dict) else None)
+
+    def _lang(self, context):
+        """Count the calls by the lang of their context ("" for none); the lock is held."""
+        lang = context.get("lang") if isinstance(context, dict) else None
+        key = lang if isinstance(lang, str) else ""
+        self.data["context_lang"][key] = self.data["context_lang"].get(key, 0) + 1
 
     def count(self, section, key):
         """Count something else (a fault code, an injected failure)."""

@@ -4,7 +4,8 @@
 // answers only the statuses its operation declares, with a body that its
 // JSON Schema accepts (OpenAPI 3.1: JSON Schema 2020-12); a path it does not
 // list answers 404, a method it does not list 405 (both with the Error
-// shape); OPTIONS answers 204 without a body; HEAD is GET without a body.
+// shape); OPTIONS answers 204 without a body; HEAD is GET without a body;
+// /docs, /openapi.json and /metrics are served but not listed.
 
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
@@ -19,7 +20,7 @@ function templateRegExp(template) {
 const tok = (s) => String(s).replaceAll("~", "~0").replaceAll("/", "~1");
 
 export class Contract {
-	static UNDOCUMENTED = ["/docs", "/openapi.json"];
+	static UNDOCUMENTED = ["/docs", "/openapi.json", "/metrics"];
 
 	/** doc: the parsed /openapi.json; prefix: where the API is mounted ("" at the root). */
 	constructor(doc, prefix = "") {
