@@ -248,41 +248,47 @@ odoo_extensions(json_object *o, const struct xfield *f)
 }
 
 /*
- * The schema of a value of a field that is not relational: nullable, since
- * Odoo's False for an empty field is the API's null (value.c).
+ * The schema of a value of a field that is not relational.  In answers and
+ * bodies it is nullable, since Odoo's False for an empty field is the
+ * API's null (value.c); datetime_note describes their RFC 3339 values.  As
+ * a filter value (nullable false, datetime_note NULL) a datetime may also
+ * be a bare date (query.c, filter_value).
  */
 static json_object *
-scalar_schema(const struct xfield *f, const char *datetime_note)
+scalar_schema(const struct xfield *f, bool nullable, const char *datetime_note)
 {
+	json_object *(*type)(const char *) = nullable ? type_or_null : type1;
 	json_object *o;
 
 	switch (f->type) {
 	case FT_BOOLEAN:
-		return type_or_null("boolean");
+		return type("boolean");
 	case FT_INTEGER:
-		return type_or_null("integer");
+		return type("integer");
 	case FT_FLOAT:
 	case FT_MONETARY:
-		return type_or_null("number");
+		return type("number");
 	case FT_DATE:
-		o = type_or_null("string");
+		o = type("string");
 		set_str(o, "format", "date");
 		return o;
 	case FT_DATETIME:
-		o = type_or_null("string");
-		set_str(o, "format", "date-time");
-		set_str(o, "description", datetime_note);
+		o = type("string");
+		if (datetime_note != NULL)
+			set_str(o, "format", "date-time");
+		set_str(o, "description", datetime_note != NULL ? datetime_note
+		                                                : "RFC 3339, or YYYY-MM-DD (midnight UTC)");
 		return o;
 	case FT_SELECTION:
-		o = type_or_null("string");
-		set(o, "enum", selection_enum(f, true));
+		o = type("string");
+		set(o, "enum", selection_enum(f, nullable));
 		return o;
 	case FT_HTML:
-		o = type_or_null("string");
+		o = type("string");
 		set_str(o, "contentMediaType", "text/html");
 		return o;
 	default:   /* char, text */
-		return type_or_null("string");
+		return type("string");
 	}
 }
 
@@ -308,7 +314,7 @@ field_out(const struct xfield *f)
 		o = array_of(type1("integer"));
 		set_str(o, "description", "ids");
 	} else {
-		o = scalar_schema(f, "UTC, RFC 3339");
+		o = scalar_schema(f, true, "UTC, RFC 3339");
 	}
 	if (f->flags & RF_RO)
 		set(o, "readOnly", json_object_new_boolean(1));
@@ -353,7 +359,7 @@ field_in(const struct xfield *f)
 		set(o, "items", id_schema());
 		set_str(o, "description", "the full list of ids (replaces the current one)");
 	} else {
-		o = scalar_schema(f, "RFC 3339, any offset");
+		o = scalar_schema(f, true, "RFC 3339, any offset");
 	}
 	odoo_extensions(o, f);
 	return o;
@@ -473,33 +479,11 @@ int_range(long long min, long long max, long long def)
 static json_object *
 filter_schema(const struct xfield *f, bool like)
 {
-	json_object *o;
-
 	if (like)
 		return type1("string");
-	switch (f->type) {
-	case FT_BOOLEAN:
-		return type1("boolean");
-	case FT_INTEGER:
-		return type1("integer");
-	case FT_FLOAT:
-	case FT_MONETARY:
-		return type1("number");
-	case FT_DATE:
-		o = type1("string");
-		set_str(o, "format", "date");
-		return o;
-	case FT_SELECTION:
-		o = type1("string");
-		set(o, "enum", selection_enum(f, false));
-		return o;
-	case FT_MANY2ONE:
-	case FT_ONE2MANY:
-	case FT_MANY2MANY:
+	if (f->type == FT_MANY2ONE || f->type == FT_ONE2MANY || f->type == FT_MANY2MANY)
 		return id_schema();
-	default:   /* char, text, html; datetime: RFC 3339 or a bare date (midnight UTC) */
-		return type1("string");
-	}
+	return scalar_schema(f, false, NULL);
 }
 
 /* The names of s's fields that pass keep, comma-separated. */
