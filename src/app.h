@@ -11,6 +11,7 @@ struct odoo;
 struct schema_cache;
 struct state;
 struct schema_scopes;
+struct openapi_cache;
 
 /* Made once at start-up; read-only afterwards (shared by all threads). */
 struct app {
@@ -30,6 +31,7 @@ struct worker {
 	size_t               n_langs;
 	int64_t              langs_at; /* when asked (now_mono_us); 0: not yet; -1: Odoo refused one */
 	struct auth_memo    *auth_memo;   /* auth.c: the last token verified, made on first use */
+	struct openapi_cache *openapi;    /* /openapi.json, built on first use (openapi.c) */
 };
 
 /* The identity a valid token carries. */

@@ -80,6 +80,9 @@ static const struct setting settings[] = {
 	{ "REDIS_URL",               K_REDIS,   "", 0, 0, OFF(redis_url) },
 	{ "REDIS_PREFIX",            K_STR,     "odoo-bridge:", 1, 0, OFF(redis_prefix) },
 	{ "REDIS_TIMEOUT_MS",        K_LONG,    "200", 10, 10000, OFF(redis_timeout_ms) },
+	{ "DOCS",                    K_ONOFF,   "on", 0, 0, OFF(docs) },
+	/* The CDN FastAPI's get_swagger_ui_html loads Swagger UI from (fastapi/openapi/docs.py). */
+	{ "DOCS_ASSETS_URL",         K_URL,     "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5", 0, 0, OFF(docs_assets_url) },
 };
 
 #define MAX_LINE 8192

@@ -415,6 +415,28 @@ op_applies(enum op op, enum ftype t)
 	return false;
 }
 
+const char *
+query_op_suffix(size_t i, bool *many, const char **odoo_op)
+{
+	if (i >= ARRAY_SIZE(ops))
+		return NULL;
+	*many = ops[i].odoo_many != NULL;
+	*odoo_op = ops[i].odoo;
+	return ops[i].suffix;
+}
+
+bool
+query_op_applies(size_t i, enum ftype t)
+{
+	return i < ARRAY_SIZE(ops) && op_applies((enum op)i, t);
+}
+
+const char *
+query_control_param(size_t i)
+{
+	return i < ARRAY_SIZE(control_params) ? control_params[i] : NULL;
+}
+
 /* A filter value (text from the query string) -> the Odoo value for f, or VE_*. */
 static enum verr
 filter_value(const struct xfield *f, enum op op, const char *v, json_object **out)

@@ -71,6 +71,19 @@ struct query_error {
 enum query_err query_parse(const struct rschema *s, const struct params *p, long list_max,
                            struct list_query *out, struct query_error *err);
 
+/*
+ * The filter operators query_parse accepts, for the API's documentation
+ * (openapi.c): the i-th key suffix ("" for equality, "_ne", "_gte", ...),
+ * or NULL past the last.  *many says whether a repeated key is one `in` /
+ * `not in` filter (otherwise repeats are AND-ed); *odoo_op is Odoo's
+ * operator.  query_op_applies says whether it is accepted on a field of type t.
+ */
+const char *query_op_suffix(size_t i, bool *many, const char **odoo_op);
+bool query_op_applies(size_t i, enum ftype t);
+
+/* The control (non-filter) parameter names query_parse knows, i-th or NULL past the last. */
+const char *query_control_param(size_t i);
+
 /* Frees what query_parse allocated; accepts a zeroed struct. */
 void list_query_free(struct list_query *q);
 

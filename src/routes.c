@@ -10,6 +10,7 @@
 #include "crud.h"
 #include "health.h"
 #include "metrics.h"
+#include "openapi.h"
 #include "resource.h"
 #include "sales.h"
 #include "server.h"
@@ -55,6 +56,9 @@ const struct route app_routes[] = {
 	{ "/health", false, { { "GET", health_handler } }, NULL },
 	/* Not public: metrics_handler admits METRICS_ALLOW and METRICS_TOKEN only. */
 	{ "/metrics", false, { { "GET", metrics_handler } }, NULL },
+	/* The API's documentation, public as FastAPI's (DOCS=off answers 404). */
+	{ "/openapi.json", false, { { "GET", openapi_handler } }, NULL },
+	{ "/docs", false, { { "GET", docs_handler } }, NULL },
 	{ "/api/v1/me", true, { { "GET", auth_me } }, NULL },
 	{ "/api/v1/batch", true, { { "POST", batch_handler } }, NULL },
 	/* PATCH, PUT and DELETE of the collection take ?id=1&id=2 (bulk.c); POST takes an array too.

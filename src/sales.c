@@ -83,6 +83,17 @@ run_action(struct ctx *c, const struct target *t, const struct action *a, const 
 	return ok;
 }
 
+const char *
+sales_action_name(const struct resource *res, size_t i, const char **state)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(actions); k++)
+		if (strcmp(actions[k].model, res->model) == 0 && i-- == 0) {
+			*state = actions[k].state;
+			return actions[k].name;
+		}
+	return NULL;
+}
+
 void
 sales_action(struct ctx *c)
 {

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "app.h"
+#include "resource.h"
 
 /*
  * POST /api/v1/:res/:id/:action (route_params 0, 1, 2).  Runs the Odoo
@@ -28,5 +29,11 @@ void sales_bulk_action(struct ctx *c);
 
 /* Whether name is a workflow action of resource res (for the route table's method check). */
 bool sales_is_action(const char *res, const char *name);
+
+/*
+ * The i-th workflow action of res (e.g. "confirm" for sales), or NULL past
+ * the last; *state is the state the record reaches.  For the documentation.
+ */
+const char *sales_action_name(const struct resource *res, size_t i, const char **state);
 
 #endif

@@ -8,6 +8,7 @@
 #include "auth.h"
 #include "metrics.h"
 #include "odoo.h"
+#include "openapi.h"
 #include "resource.h"
 #include "server.h"
 #include "token.h"
@@ -32,6 +33,8 @@ worker_free(struct worker *w)
 	w->auth_memo = NULL;
 	w->user_schemas = NULL;
 	auth_worker_langs_free(w);
+	openapi_cache_free(w->openapi);
+	w->openapi = NULL;
 	w->odoo = NULL;
 	w->schemas = NULL;
 }

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import contract  # noqa: E402
 import harness  # noqa: E402
 
 
@@ -19,6 +20,19 @@ def sim():
     yield s
     s.close()
     shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def openapi_contract(sim):
+    """The bridge's /openapi.json for this Odoo (read once, as CGI): from
+    here on every answer the harness returns is checked against it."""
+    d = harness.tmpdir()
+    r = harness.run_cgi(harness.bridge_env(sim.url, d), "GET", "/openapi.json")
+    shutil.rmtree(d, ignore_errors=True)
+    assert r.status == 200, (r.status, r.body[:500], r.stderr[-2000:])
+    harness.CONTRACT = contract.Contract(r.json())
+    yield harness.CONTRACT
+    harness.CONTRACT = None
 
 
 @pytest.fixture

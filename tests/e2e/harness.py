@@ -43,6 +43,22 @@ SERVER_VERSION = {18: "18.0", 19: "19.0+e-20251227"}[ODOO_VERSION]
 RENAMED = {19: {("sale.order.line", "tax_id"): "tax_ids"}}.get(ODOO_VERSION, {})
 GONE = {19: {("res.partner", "mobile")}}.get(ODOO_VERSION, set())
 
+# The bridge's OpenAPI document as a contract.Contract, set by conftest.py
+# for the session: every answer of the bridge that the helpers below return
+# is checked against it, and one outside it fails the test that asked.
+CONTRACT = None
+
+
+def check_contract(method, path, status, headers, body):
+    """Fails (AssertionError) when an answer of the bridge (it carries
+    X-Request-Id; the web server's own answers do not) is not what the
+    OpenAPI document declares."""
+    if CONTRACT is None or "x-request-id" not in headers:
+        return
+    problems = CONTRACT.check(method, path, status, headers, body)
+    assert not problems, "answer outside the OpenAPI document:\n" + "\n".join(problems)
+
+
 # The simulator's users and passwords (tests/odoo-sim/README).
 SIM_PASSWORDS = {"admin": "admin", "demo": "demo", "portal": "portal"}
 
@@ -241,7 +257,9 @@ def run_cgi(env, method="GET", path="/", query="", body=b"", headers=None, conte
     """Runs the bridge once as a plain CGI program (RFC 3875)."""
     cgi = cgi_env(env, method, path, query, body, headers, content_type)
     p = subprocess.run(BRIDGE_WRAPPER + [BRIDGE], input=body, env=cgi, capture_output=True, timeout=timeout)
-    return CgiResult(p.stdout, p.stderr, p.returncode)
+    r = CgiResult(p.stdout, p.stderr, p.returncode)
+    check_contract(method, path, r.status, r.headers, r.body)
+    return r
 
 
 def cgi_fcgi(connect, env=None, method="GET", path="/", query="", body=b"", headers=None, content_type=None):
@@ -250,7 +268,9 @@ def cgi_fcgi(connect, env=None, method="GET", path="/", query="", body=b"", head
     cgi = cgi_env(env or {}, method, path, query, body, headers, content_type)
     p = subprocess.run(["cgi-fcgi", "-bind", "-connect", connect], input=body, env=cgi,
                        capture_output=True, timeout=30)
-    return CgiResult(p.stdout, p.stderr, p.returncode)
+    r = CgiResult(p.stdout, p.stderr, p.returncode)
+    check_contract(method, path, r.status, r.headers, r.body)
+    return r
 
 
 class ListeningBridge:
@@ -302,6 +322,7 @@ class Http:
             r.data = json.loads(data) if data else None
         except ValueError:
             r.data = None
+        check_contract(method, path, r.status, {k.lower(): v for k, v in r.getheaders()}, data)
         return r
 
     def login(self, username="admin", password="admin"):

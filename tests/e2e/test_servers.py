@@ -260,6 +260,19 @@ def test_cors_preflight(http):
     check_preflight(http)
 
 
+def test_api_documentation_reaches_the_bridge(http):
+    """The shipped configs pass /openapi.json and /docs (README, "API
+    documentation"); the document's URLs follow the mount."""
+    r = http.request("GET", "/openapi.json")
+    assert r.status == 200 and is_bridge_answer(r), (r.status, r.body[:300])
+    flow = r.data["components"]["securitySchemes"]["OAuth2PasswordBearer"]["flows"]["password"]
+    assert flow["tokenUrl"] == http.prefix + "/token"
+    r = http.request("GET", "/docs")
+    assert r.status == 200 and is_bridge_answer(r)
+    assert r.getheader("Content-Type") == "text/html; charset=utf-8"
+    assert ('url: "%s/openapi.json"' % http.prefix).encode() in r.body
+
+
 @pytest.mark.parametrize("path", ["/apifoo", "/api.bak", "/apiv1/customers", "/tokens", "/token/x", "/healthz",
                                   "/metricsz", "/metrics/x"])
 def test_prefix_trap_is_not_served_by_the_bridge(http, path):
@@ -323,6 +336,7 @@ def test_apache_prefix_mount(deployment):
     h = harness.Http(deployment.port, prefix="/erp")
     check_health(h)
     check_token_flow(h)
+    test_api_documentation_reaches_the_bridge(h)
     r = h.request("GET", "/apifoo")
     assert r.status == 404 and not is_bridge_answer(r)
 

@@ -121,6 +121,38 @@ Test(response, cgi_serialisation)
 	response_free(&res);
 }
 
+Test(response, text_body_goes_out_as_it_is)
+{
+	struct response res;
+	size_t len;
+	char *out;
+
+	response_init(&res);
+	response_json(&res, 200, json_object_new_object());
+	response_text(&res, 200, "text/html; charset=utf-8", "<p>x</p>", 8);
+	out = response_serialize(&res, "r", false, &len);
+	cr_assert_str_eq(out,
+	    "Status: 200 OK\r\n"
+	    "Content-Type: text/html; charset=utf-8\r\n"
+	    "Content-Length: 8\r\n"
+	    "X-Request-Id: r\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "\r\n"
+	    "<p>x</p>");
+	free(out);
+	out = response_serialize(&res, "r", true, &len);
+	cr_assert(strstr(out, "Content-Length: 8\r\n") != NULL, "HEAD keeps the length");
+	cr_assert(strstr(out, "<p>") == NULL, "HEAD has no body");
+	free(out);
+	/* An error after it replaces it. */
+	response_error(&res, LANG_ES, 404, MSG_NOT_FOUND, NULL);
+	out = response_serialize(&res, "r", false, &len);
+	cr_assert(strstr(out, "Content-Type: application/json; charset=utf-8\r\n") != NULL);
+	cr_assert(strstr(out, "<p>") == NULL);
+	free(out);
+	response_free(&res);
+}
+
 Test(response, no_content_has_no_body)
 {
 	struct response res;

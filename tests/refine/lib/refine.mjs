@@ -131,6 +131,9 @@ export function stackForThisFile(options = {}, prepare = async () => {}) {
 		const report = /^.*(Sanitizer|runtime error:).*$/m.exec(log ?? "");
 		if (report)
 			throw new Error(`the bridge logged a sanitizer report: ${report[0]}`);
+		// Every answer went through the contract proxy (lib/stack.mjs).
+		if (s.contractProblems?.length)
+			throw new Error(`answers outside the OpenAPI document:\n${s.contractProblems.slice(0, 20).join("\n")}`);
 	});
 	return s;
 }

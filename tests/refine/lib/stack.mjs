@@ -7,11 +7,13 @@
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { Contract } from "./contract.mjs";
 import { odooLogin, xmlrpcCall } from "./xmlrpc.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -150,6 +152,42 @@ function lighttpdConf(run, port) {
 	].join("\n"));
 }
 
+/*
+ * A pass-through HTTP proxy in front of lighttpd that checks every answer
+ * against the bridge's OpenAPI document (contract.mjs): the one place all
+ * of the suite's requests go through, whatever client sends them (Refine's
+ * providers, axios, fetch).  Problems are collected for stackForThisFile's
+ * after(), which fails the file.
+ */
+async function contractProxy(upstream, contract, problems) {
+	const target = new URL(upstream);
+	const server = http.createServer((req, res) => {
+		const chunks = [];
+		req.on("data", (c) => chunks.push(c));
+		req.on("end", () => {
+			const up = http.request({
+				host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers,
+			}, (ur) => {
+				const body = [];
+				ur.on("data", (c) => body.push(c));
+				ur.on("end", () => {
+					const text = Buffer.concat(body);
+					problems.push(...contract.check(req.method, req.url, ur.statusCode, ur.headers, text.toString("utf8")));
+					res.writeHead(ur.statusCode, ur.headers);
+					res.end(text);
+				});
+			});
+			up.on("error", (e) => {
+				res.writeHead(599);
+				res.end(String(e));
+			});
+			up.end(Buffer.concat(chunks));
+		});
+	});
+	await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+	return server;
+}
+
 /**
  * Starts the simulator and lighttpd -> odoo-bridge.  Returns
  * {baseUrl, apiUrl, simUrl, jwtSecret, odoo (admin XML-RPC client), simControl, stop}.
@@ -164,8 +202,15 @@ export async function startStack({ bridgeSettings = {} } = {}) {
 	fs.mkdirSync(path.join(run, "www"));
 	let sim = null;
 	let httpd = null;
+	let proxy = null;
+	const contractProblems = [];
 	// Returns lighttpd's error log and stderr; the bridge processes inherit the latter.
 	const stop = async () => {
+		if (proxy) {
+			proxy.closeAllConnections();
+			await new Promise((r) => proxy.close(r));
+			proxy = null;
+		}
 		await stopProcess(httpd);
 		await stopProcess(sim);
 		let log = "";
@@ -236,6 +281,16 @@ export async function startStack({ bridgeSettings = {} } = {}) {
 			}
 		}
 
+		// The bridge's own document: every answer the tests get is checked against it.
+		const direct = baseUrl;
+		const docAnswer = await fetch(`${direct}/openapi.json`);
+		if (docAnswer.status !== 200)
+			throw new Error(`GET /openapi.json: HTTP ${docAnswer.status}`);
+		const openapi = await docAnswer.json();
+		const contract = new Contract(openapi);
+		proxy = await contractProxy(direct, contract, contractProblems);
+		baseUrl = `http://127.0.0.1:${proxy.address().port}`;
+
 		const odoo = await odooLogin(simUrl, ODOO_DB, "admin", "admin");
 		const simControl = async (what, method = "POST") => {
 			const r = await fetch(`${simUrl}/__sim/${what}`, {
@@ -250,6 +305,10 @@ export async function startStack({ bridgeSettings = {} } = {}) {
 		};
 		return {
 			baseUrl,
+			directUrl: direct,
+			openapi,
+			contract,
+			contractProblems,
 			apiUrl: `${baseUrl}/api/v1`,
 			simUrl,
 			jwtSecret,

@@ -1,0 +1,105 @@
+"""contract.py: check the bridge's answers against its own OpenAPI document
+(GET /openapi.json) with jsonschema (Debian's python3-jsonschema), the same
+rules as tests/refine/lib/contract.mjs:
+
+- a path the document lists answers only the statuses its operation
+  declares, with the headers it declares and a body its JSON Schema accepts
+  (OpenAPI 3.1: JSON Schema 2020-12);
+- a path it does not list answers 404, a method it does not list 405 with
+  Allow, both with the Error shape; OPTIONS answers 204; HEAD is GET
+  without a body; /docs and /openapi.json are served but not listed (as
+  FastAPI's), nor is /metrics (Prometheus text, not public).
+
+harness.py calls check() for every answer that carries X-Request-Id (every
+answer of the bridge has one; the web server's own, e.g. a 404 for a path it
+does not hand to the bridge, does not)."""
+
+import json
+import re
+
+import jsonschema
+
+UNDOCUMENTED = ("/docs", "/openapi.json", "/metrics")
+
+
+def _template_re(template):
+    parts = re.split(r"\{[^}]+\}", template)
+    return re.compile("^" + "[^/]+".join(re.escape(p) for p in parts) + "/?$")
+
+
+def _pointer(doc, ref):
+    node = doc
+    for tok in ref.lstrip("#").split("/")[1:]:
+        node = node[tok.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+class Contract:
+    def __init__(self, doc):
+        self.doc = doc
+        self.paths = [(p, _template_re(p)) for p in doc["paths"]]
+        self.resolver = jsonschema.RefResolver.from_schema(doc)
+        self.checker = jsonschema.FormatChecker()
+        self.checked = 0
+
+    def _validate(self, schema, data):
+        v = jsonschema.Draft202012Validator(schema, resolver=self.resolver, format_checker=self.checker)
+        errors = sorted(v.iter_errors(data), key=lambda e: list(e.path))
+        return ["%s at %s" % (e.message[:300], "/".join(str(x) for x in e.path)) for e in errors[:5]]
+
+    def _error_shape(self, where, body):
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return ["%s: the body is not JSON: %r" % (where, body[:200])]
+        return ["%s: not the Error shape: %s" % (where, p)
+                for p in self._validate(self.doc["components"]["schemas"]["Error"], data)]
+
+    def check(self, method, path, status, headers, body):
+        """The problems of one answer ([] when it keeps the contract).
+        path: the route path (without the mount prefix and the query);
+        headers: a dict with lower-case names; body: bytes."""
+        self.checked += 1
+        method = method.upper()
+        path = path.split("?")[0]
+        where = "%s %s -> %d" % (method, path, status)
+        if method == "OPTIONS":
+            return [] if status == 204 else ["%s: OPTIONS answers 204" % where]
+        if path.rstrip("/") in UNDOCUMENTED:
+            return []
+        found = next((t for t, r in self.paths if r.match(path)), None)
+        if found is None:
+            if status != 404:
+                return ["%s: a path the document does not list must answer 404" % where]
+            return [] if method == "HEAD" else self._error_shape(where, body)
+        item = self.doc["paths"][found]
+        op = item.get("get" if method == "HEAD" else method.lower())
+        if op is None:
+            if status != 405:
+                return ["%s: a method the document does not list for %s must answer 405" % (where, found)]
+            if "allow" not in headers:
+                return ["%s: 405 without Allow" % where]
+            return self._error_shape(where, body)
+        resp = op["responses"].get(str(status))
+        if resp is None:
+            return ["%s: status %d is not declared for %s %s" % (where, status, method, found)]
+        if "$ref" in resp:
+            resp = _pointer(self.doc, resp["$ref"])
+        problems = ["%s: header %s missing" % (where, h)
+                    for h in resp.get("headers", {}) if h.lower() not in headers]
+        if method == "HEAD":
+            return problems
+        schema = resp.get("content", {}).get("application/json", {}).get("schema")
+        if schema is None:
+            if body:
+                problems.append("%s: a body where the document declares none" % where)
+            return problems
+        if not headers.get("content-type", "").startswith("application/json"):
+            problems.append("%s: Content-Type %r" % (where, headers.get("content-type")))
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return problems + ["%s: the body is not JSON: %r" % (where, body[:200])]
+        problems += ["%s: the body does not match the document: %s" % (where, p)
+                     for p in self._validate(schema, data)]
+        return problems
