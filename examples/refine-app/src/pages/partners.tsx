@@ -18,7 +18,7 @@ export function PartnerList() {
 		sorters: { initial: [{ field: "name", order: "asc" }] },
 		onSearch: ({ q }) => [{ field: "q", operator: "eq", value: q || undefined } as CrudFilter],
 	});
-	const { selectProps: countries } = useSelect({ resource: "countries", pagination: { pageSize: 300 } });
+	const { selectProps: countries } = useSelect({ resource: "countries", optionLabel: "name", pagination: { pageSize: 300 } });
 	return (
 		<List>
 			<Form {...searchFormProps} layout="inline" style={{ marginBottom: 16 }}>
@@ -46,7 +46,7 @@ export function PartnerList() {
 
 function PartnerForm({ formProps, countryId }: { formProps: ReturnType<typeof useForm<Partner>>["formProps"]; countryId?: number | null }) {
 	const t = useTranslate();
-	const { selectProps: countries } = useSelect({ resource: "countries", pagination: { pageSize: 300 }, defaultValue: countryId ?? undefined });
+	const { selectProps: countries } = useSelect({ resource: "countries", optionLabel: "name", pagination: { pageSize: 300 }, defaultValue: countryId ?? undefined });
 	return (
 		<Form {...formProps} layout="vertical"
 			onFinish={(values) => formProps.onFinish?.({ ...values, country_id: relId((values as Partner).country_id) })}>

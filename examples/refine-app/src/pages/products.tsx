@@ -17,7 +17,7 @@ export function ProductList() {
 		sorters: { initial: [{ field: "name", order: "asc" }] },
 		onSearch: ({ q }) => [{ field: "q", operator: "eq", value: q || undefined } as CrudFilter],
 	});
-	const { selectProps: categories } = useSelect({ resource: "categories", optionLabel: "complete_name", pagination: { pageSize: 100 } });
+	const { selectProps: categories } = useSelect({ resource: "categories", optionLabel: "complete_name", searchField: "name", pagination: { pageSize: 100 } });
 	return (
 		<List>
 			<Form {...searchFormProps} layout="inline" style={{ marginBottom: 16 }}>
@@ -50,7 +50,7 @@ export function ProductList() {
 function ProductForm({ formProps, categoryId }: { formProps: ReturnType<typeof useForm<Product>>["formProps"]; categoryId?: number | null }) {
 	const t = useTranslate();
 	const { selectProps: categories } = useSelect({
-		resource: "categories", optionLabel: "complete_name", pagination: { pageSize: 100 },
+		resource: "categories", optionLabel: "complete_name", searchField: "name", pagination: { pageSize: 100 },
 		defaultValue: categoryId ?? undefined,
 	});
 	return (

@@ -125,11 +125,13 @@ function SaleForm({ formProps, sale }: { formProps: ReturnType<typeof useForm<Sa
 	const t = useTranslate();
 	const editable = !sale || sale.state === "draft" || sale.state === "sent";
 	const { selectProps: partners } = useSelect({
-		resource: "customers", pagination: { pageSize: 50 }, defaultValue: relId(sale?.partner_id) ?? undefined,
+		resource: "customers", optionLabel: "name", pagination: { pageSize: 50 }, defaultValue: relId(sale?.partner_id) ?? undefined,
 	});
 	const lineProducts = (sale?.lines ?? []).map((l) => relId(l.product_id)).filter((id): id is number => id !== null);
-	const { selectProps: products, query: productsQuery } = useSelect<BaseRecord & { list_price: number }>({
-		resource: "products", pagination: { pageSize: 50 }, defaultValue: lineProducts,
+	// Variants share a name: the option shows the internal reference too, as Odoo does.
+	const { selectProps: products, query: productsQuery } = useSelect<BaseRecord & { name: string; default_code: string | null; list_price: number }>({
+		resource: "products", pagination: { pageSize: 50 }, defaultValue: lineProducts, searchField: "name",
+		optionLabel: (p) => (p.default_code ? `[${p.default_code}] ${p.name}` : p.name),
 	});
 	const form = formProps.form;
 	// A product chosen on a line brings its sales price, as in Odoo.
