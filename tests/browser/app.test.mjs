@@ -164,10 +164,11 @@ test("products: pages and sorts as Odoo orders them", async () => {
 	await page.locator(".ant-pagination-item-2").click();
 	await page.waitForURL((u) => u.searchParams.get("currentPage") === "2");
 	await until(async () => assert.deepEqual(await column(nameColumn), await names("name asc", PAGE_SIZE)), "page 2 by name");
-	// The name column's header: ascending -> descending.
+	// The name column's header: ascending -> descending, on the page shown.
 	await page.locator("th.ant-table-column-has-sorters").filter({ hasText: "Nombre" }).click();
 	await page.waitForURL((u) => u.searchParams.get("sorters[0][order]") === "desc");
-	await until(async () => assert.deepEqual(await column(nameColumn), await names("name desc", 0)), "page 1 by name, descending");
+	const offset = (Number(new URL(page.url()).searchParams.get("currentPage") ?? 1) - 1) * PAGE_SIZE;
+	await until(async () => assert.deepEqual(await column(nameColumn), await names("name desc", offset)), "by name, descending");
 	// The search box: q over name, reference and barcode.
 	await page.getByPlaceholder("Buscar").fill("desk");
 	await page.getByPlaceholder("Buscar").press("Enter");

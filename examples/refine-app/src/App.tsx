@@ -51,7 +51,8 @@ export function App() {
 	return (
 		<BrowserRouter>
 			<ConfigProvider locale={currentLanguage() === "en" ? enUS : esES}>
-				<AntdApp>
+				{/* Bottom left: at the right a notification would cover the header buttons (top) or the save button (bottom). */}
+				<AntdApp notification={{ placement: "bottomLeft" }}>
 					<Refine
 						dataProvider={dataProvider}
 						authProvider={authProvider}

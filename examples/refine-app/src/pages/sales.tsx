@@ -128,10 +128,12 @@ function SaleForm({ formProps, sale }: { formProps: ReturnType<typeof useForm<Sa
 		resource: "customers", optionLabel: "name", pagination: { pageSize: 50 }, defaultValue: relId(sale?.partner_id) ?? undefined,
 	});
 	const lineProducts = (sale?.lines ?? []).map((l) => relId(l.product_id)).filter((id): id is number => id !== null);
-	// Variants share a name: the option shows the internal reference too, as Odoo does.
+	// Variants share a name: the option shows the internal reference too, as
+	// Odoo does, and typing searches both (and the barcode): the bridge's q.
 	const { selectProps: products, query: productsQuery } = useSelect<BaseRecord & { name: string; default_code: string | null; list_price: number }>({
-		resource: "products", pagination: { pageSize: 50 }, defaultValue: lineProducts, searchField: "name",
+		resource: "products", pagination: { pageSize: 50 }, defaultValue: lineProducts,
 		optionLabel: (p) => (p.default_code ? `[${p.default_code}] ${p.name}` : p.name),
+		onSearch: (value) => [{ field: "q", operator: "eq", value: value || undefined } as CrudFilter],
 	});
 	const form = formProps.form;
 	// A product chosen on a line brings its sales price, as in Odoo.
