@@ -178,6 +178,23 @@ test("products: pages and sorts as Odoo orders them", async () => {
 	await until(async () => assert.deepEqual(await column(nameColumn), found), "search");
 });
 
+test("English on request, Spanish by default; the choice survives a reload", async () => {
+	const pick = async (label) => {
+		await page.getByTestId("language").locator(".ant-select").click();
+		await page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option").filter({ hasText: label }).click();
+		await page.waitForLoadState("load");
+	};
+	await page.goto(`${stack.baseUrl}/products`);
+	await page.getByRole("heading", { name: "Productos" }).waitFor();
+	await pick("English");
+	await page.getByRole("heading", { name: "Products" }).waitFor();
+	await page.getByRole("columnheader", { name: "Sales price" }).waitFor();
+	await page.reload();
+	await page.getByRole("heading", { name: "Products" }).waitFor();
+	await pick("Español");
+	await page.getByRole("heading", { name: "Productos" }).waitFor();
+});
+
 // A fixed name (each run has a fresh simulator), so that the screenshots do not change for nothing.
 const customerName = "Cliente Navegador S.L.";
 
