@@ -178,6 +178,27 @@ test("products: pages and sorts as Odoo orders them", async () => {
 	await until(async () => assert.deepEqual(await column(nameColumn), found), "search");
 });
 
+test("products: the category filter", async () => {
+	// The category with the fewest products: its first page is not the unfiltered one.
+	const all = await odoo("product.product", "search_read", [[["categ_id", "!=", false]]], { fields: ["categ_id"] });
+	const counts = new Map();
+	for (const p of all)
+		counts.set(p.categ_id[0], { name: p.categ_id[1], n: (counts.get(p.categ_id[0])?.n ?? 0) + 1 });
+	const [categId, { name: categName }] = [...counts].sort((a, b) => a[1].n - b[1].n)[0];
+	const unfiltered = (await odoo("product.product", "search_read", [[]], { fields: ["name"], order: "name asc, id asc", limit: PAGE_SIZE })).map((p) => p.name);
+	await page.goto(`${stack.baseUrl}/products`);
+	await page.locator("th").filter({ hasText: "Categoría" }).locator(".ant-table-filter-trigger").click();
+	const dropdown = page.locator(".ant-table-filter-dropdown");
+	await dropdown.locator(".ant-select").click();
+	await page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option")
+		.filter({ hasText: new RegExp(`^${escape(categName)}$`) }).click();
+	await dropdown.getByRole("button", { name: "Filtrar" }).click();
+	const expected = (await odoo("product.product", "search_read", [[["categ_id", "=", categId]]],
+		{ fields: ["name"], order: "name asc, id asc", limit: PAGE_SIZE })).map((p) => p.name);
+	await until(async () => assert.deepEqual(await column(1), expected), "filtered by category");
+	assert.notDeepEqual(expected, unfiltered, "the filter changes the page");
+});
+
 test("English on request, Spanish by default; the choice survives a reload", async () => {
 	const pick = async (label) => {
 		await page.getByTestId("language").locator(".ant-select").click();
