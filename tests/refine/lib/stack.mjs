@@ -131,8 +131,14 @@ function startProcess(argv, logFile, env) {
 	return p;
 }
 
-// The shipped lighttpd/odoo-bridge.conf with this run's paths, as tools/demo does.
-function lighttpdConf(run, port) {
+// The types a browser needs for the app's files (Debian's lighttpd.conf has them; this one is standalone).
+const MIME_TYPES = 'mimetype.assign = ( ".html" => "text/html; charset=utf-8", ".js" => "text/javascript", ' +
+	'".css" => "text/css", ".svg" => "image/svg+xml", ".json" => "application/json", ".png" => "image/png", ' +
+	'".ico" => "image/x-icon", ".woff2" => "font/woff2" )';
+
+// The shipped lighttpd/odoo-bridge.conf with this run's paths, as tools/demo does;
+// with app (a built examples/refine-app/dist), the shipped odoo-bridge-app.conf serves it too.
+function lighttpdConf(run, port, app) {
 	const shipped = fs.readFileSync(path.join(topSrcdir, "lighttpd", "odoo-bridge.conf"), "utf8");
 	const conf = shipped
 		.replaceAll("/usr/local/bin/odoo-bridge", bridgeBin)
@@ -145,9 +151,11 @@ function lighttpdConf(run, port) {
 	fs.writeFileSync(path.join(run, "lighttpd.conf"), [
 		'server.bind = "127.0.0.1"',
 		`server.port = ${port}`,
-		`server.document-root = "${path.join(run, "www")}"`,
+		`server.document-root = "${app || path.join(run, "www")}"`,
 		`server.errorlog = "${path.join(run, "lighttpd.log")}"`,
 		`include "${path.join(run, "odoo-bridge.lighttpd.conf")}"`,
+		...(app ? [MIME_TYPES, 'index-file.names = ( "index.html" )',
+			`include "${path.join(topSrcdir, "lighttpd", "odoo-bridge-app.conf")}"`] : []),
 		"",
 	].join("\n"));
 }
@@ -193,8 +201,10 @@ async function contractProxy(upstream, contract, problems) {
  * {baseUrl, apiUrl, simUrl, jwtSecret, odoo (admin XML-RPC client), simControl, stop}.
  * stop() ends both processes (SIGTERM, then SIGKILL), removes the run
  * directory and returns lighttpd's logs (the bridge's stderr included).
+ * With app (a directory: the built Refine app), lighttpd serves it as its
+ * document root through lighttpd/odoo-bridge-app.conf, as in production.
  */
-export async function startStack({ bridgeSettings = {} } = {}) {
+export async function startStack({ bridgeSettings = {}, app = null } = {}) {
 	if (!fs.existsSync(bridgeBin))
 		throw new Error(`${bridgeBin} not found: build first, or set ODOO_BRIDGE_BIN`);
 	const lighttpd = findLighttpd();
@@ -257,7 +267,7 @@ export async function startStack({ bridgeSettings = {} } = {}) {
 		let baseUrl = null;
 		for (let attempt = 0; attempt < 3 && baseUrl === null; attempt++) {
 			const port = await freePort();
-			lighttpdConf(run, port);
+			lighttpdConf(run, port, app);
 			const logFile = path.join(run, "lighttpd.log");
 			httpd = startProcess([lighttpd, "-D", "-f", path.join(run, "lighttpd.conf")],
 				path.join(run, "lighttpd.stderr"), process.env);
