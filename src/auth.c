@@ -227,19 +227,22 @@ auth_worker_langs_free(struct worker *w)
 	w->langs_at = 0;
 }
 
-/* The key of the installed languages in the shared state: per Odoo database. */
-static void
-langs_key(const struct ctx *c, char *key, size_t cap)
+/*
+ * Where the installed languages are shared between the host's processes
+ * (state.h), with their key (per Odoo database) in key; NULL when they are
+ * not: no shared state, or the cache off (CACHE_TTL=0), as for the other
+ * lookups.
+ */
+static struct state *
+langs_state(const struct ctx *c, char *key, size_t cap)
 {
+	struct state *st = c->w->app != NULL ? c->w->app->state : NULL;
+
+	if (st == NULL || c->cfg->cache_ttl <= 0 || c->cfg->cache_ttl_lookups <= 0)
+		return NULL;
 	snprintf(key, cap, "odoo-langs\n%s\n%s", c->cfg->odoo_url != NULL ? c->cfg->odoo_url : "",
 	         c->cfg->odoo_db != NULL ? c->cfg->odoo_db : "");
-}
-
-/* Whether the list is shared between processes: as the other lookups, unless the cache is off (CACHE_TTL=0). */
-static bool
-langs_shared(const struct ctx *c)
-{
-	return c->cfg->cache_ttl > 0 && c->cfg->cache_ttl_lookups > 0;
+	return st;
 }
 
 /* The installed languages as another process of the host stored them (state.h); false when not there. */
@@ -247,14 +250,13 @@ static bool
 shared_langs_get(struct ctx *c)
 {
 	struct worker *w = c->w;
-	struct state *st = w->app != NULL ? w->app->state : NULL;
 	char key[1024];
+	struct state *st = langs_state(c, key, sizeof(key));
 	struct buf b;
 	bool ok = false;
 
-	if (st == NULL || !langs_shared(c))
+	if (st == NULL)
 		return false;
-	langs_key(c, key, sizeof(key));
 	buf_init(&b, 4096);
 	if (state_cache_get(st, key, strlen(key), &b) == STATE_OK) {
 		size_t n = 1;
@@ -273,18 +275,17 @@ shared_langs_get(struct ctx *c)
 	return ok;
 }
 
-/* Shares the worker's list with the host's other processes for LANGS_TTL_US. */
+/* Shares the worker's list with the host's other processes for CACHE_TTL_LOOKUPS. */
 static void
 shared_langs_put(struct ctx *c)
 {
 	struct worker *w = c->w;
-	struct state *st = w->app != NULL ? w->app->state : NULL;
 	char key[1024];
+	struct state *st = langs_state(c, key, sizeof(key));
 	struct buf b;
 
-	if (st == NULL || !langs_shared(c))
+	if (st == NULL)
 		return;
-	langs_key(c, key, sizeof(key));
 	buf_init(&b, 4096);
 	for (size_t i = 0; i < w->n_langs; i++)
 		if (!buf_puts(&b, i ? " " : "") || !buf_puts(&b, w->langs[i]))

@@ -584,6 +584,16 @@ apply(struct config *cfg, const struct setting *s, const char *v, struct config_
 	return false;
 }
 
+/* An empty *path becomes /dev/shm/odoo-bridge-<euid>.<what>. */
+static void
+default_shm_path(char **path, const char *what)
+{
+	if ((*path)[0] != '\0')
+		return;
+	free(*path);
+	*path = xasprintf("/dev/shm/odoo-bridge-%lu.%s", (unsigned long)geteuid(), what);
+}
+
 bool
 config_load(struct config *cfg, const char *file, char **envp, struct config_error *err)
 {
@@ -623,23 +633,11 @@ config_load(struct config *cfg, const char *file, char **envp, struct config_err
 		       cfg->odoo_lang);
 		goto out;
 	}
-	if (cfg->throttle_file[0] == '\0') {
-		free(cfg->throttle_file);
-		/* One table per user per host: all the processes a web server spawns share it. */
-		cfg->throttle_file = xasprintf("/dev/shm/odoo-bridge-%lu.throttle", (unsigned long)geteuid());
-	}
-	if (cfg->revoke_file[0] == '\0') {
-		free(cfg->revoke_file);
-		cfg->revoke_file = xasprintf("/dev/shm/odoo-bridge-%lu.revoked", (unsigned long)geteuid());
-	}
-	if (cfg->metrics_file[0] == '\0') {
-		free(cfg->metrics_file);
-		cfg->metrics_file = xasprintf("/dev/shm/odoo-bridge-%lu.metrics", (unsigned long)geteuid());
-	}
-	if (cfg->cache_file[0] == '\0') {
-		free(cfg->cache_file);
-		cfg->cache_file = xasprintf("/dev/shm/odoo-bridge-%lu.cache", (unsigned long)geteuid());
-	}
+	/* One file per user per host: all the processes a web server spawns share it. */
+	default_shm_path(&cfg->throttle_file, "throttle");
+	default_shm_path(&cfg->revoke_file, "revoked");
+	default_shm_path(&cfg->metrics_file, "metrics");
+	default_shm_path(&cfg->cache_file, "cache");
 	ok = true;
 out:
 	raw_free(&r);

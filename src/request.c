@@ -7,18 +7,7 @@
 #include <sys/random.h>
 
 #include "request.h"
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "util.h"
 
 /* Decodes one urlencoded component into a fresh string. */
 static enum qs_err
@@ -36,8 +25,8 @@ decode(const char *s, size_t len, char **out)
 				free(d);
 				return QS_BAD_ESCAPE;
 			}
-			hi = hexval(s[i + 1]);
-			lo = hexval(s[i + 2]);
+			hi = hex_digit(s[i + 1]);
+			lo = hex_digit(s[i + 2]);
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
 				free(d);
 				return QS_BAD_ESCAPE;

@@ -417,3 +417,15 @@ fmt_double(double d, char out[40])
 	if (strpbrk(out, ".e") == NULL)
 		strcat(out, ".0");
 }
+
+int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -58,6 +58,9 @@ size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 /* Whether s[0..n) is well-formed UTF-8 (every sequence decodes). */
 bool utf8_valid(const char *s, size_t n);
 
+/* The value of a hexadecimal digit (either case), or -1. */
+int hex_digit(char c);
+
 /* Case-insensitive ASCII comparisons (locale independent). */
 int ascii_casecmp(const char *a, const char *b);
 int ascii_ncasecmp(const char *a, const char *b, size_t n);
