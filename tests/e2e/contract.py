@@ -3,8 +3,10 @@
 rules as tests/refine/lib/contract.mjs:
 
 - a path the document lists answers only the statuses its operation
-  declares, with the headers it declares and a body its JSON Schema accepts
-  (OpenAPI 3.1: JSON Schema 2020-12);
+  declares, with the headers it declares required and a body its JSON
+  Schema accepts (OpenAPI 3.1: JSON Schema 2020-12);
+- a concrete path is matched before a templated one (OpenAPI 3.1.0, Paths
+  Object: /api/v1/sales/confirm before /api/v1/sales/{id});
 - a path it does not list answers 404, a method it does not list 405 with
   Allow, both with the Error shape; OPTIONS answers 204; HEAD is GET
   without a body; /docs and /openapi.json are served but not listed (as
@@ -37,7 +39,8 @@ def _pointer(doc, ref):
 class Contract:
     def __init__(self, doc):
         self.doc = doc
-        self.paths = [(p, _template_re(p)) for p in doc["paths"]]
+        # Concrete paths first (OpenAPI 3.1.0, 4.8.8 Paths Object); sorted is stable.
+        self.paths = sorted(((p, _template_re(p)) for p in doc["paths"]), key=lambda t: t[0].count("{"))
         self.resolver = jsonschema.RefResolver.from_schema(doc)
         self.checker = jsonschema.FormatChecker()
         self.checked = 0
@@ -86,7 +89,8 @@ class Contract:
         if "$ref" in resp:
             resp = _pointer(self.doc, resp["$ref"])
         problems = ["%s: header %s missing" % (where, h)
-                    for h in resp.get("headers", {}) if h.lower() not in headers]
+                    for h, spec in resp.get("headers", {}).items()
+                    if spec.get("required") and h.lower() not in headers]
         if method == "HEAD":
             return problems
         schema = resp.get("content", {}).get("application/json", {}).get("schema")

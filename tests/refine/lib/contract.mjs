@@ -1,8 +1,11 @@
 // contract.mjs: check HTTP answers against the bridge's own OpenAPI document (GET /openapi.json) with ajv.
 //
 // The rules, the same as tests/e2e/contract.py's: a path the document lists
-// answers only the statuses its operation declares, with a body that its
-// JSON Schema accepts (OpenAPI 3.1: JSON Schema 2020-12); a path it does not
+// answers only the statuses its operation declares, with the headers it
+// declares required and a body that its JSON Schema accepts (OpenAPI 3.1:
+// JSON Schema 2020-12); a concrete path is matched before a templated one
+// (OpenAPI 3.1.0, Paths Object: /api/v1/sales/confirm before
+// /api/v1/sales/{id}); a path it does not
 // list answers 404, a method it does not list 405 (both with the Error
 // shape); OPTIONS answers 204 without a body; HEAD is GET without a body;
 // /docs, /openapi.json and /metrics are served but not listed.
@@ -31,7 +34,11 @@ export class Contract {
 		this.ajv = new Ajv2020({ strict: false, allErrors: true, formats: { password: true } });
 		addFormats(this.ajv);
 		this.ajv.addSchema(doc, "openapi.json");
-		this.paths = Object.keys(doc.paths).map((p) => ({ template: p, re: templateRegExp(p) }));
+		// Concrete paths first (OpenAPI 3.1.0, 4.8.8 Paths Object); Array.prototype.sort is stable.
+		const templates = (p) => (p.match(/\{/g) || []).length;
+		this.paths = Object.keys(doc.paths)
+			.sort((a, b) => templates(a) - templates(b))
+			.map((p) => ({ template: p, re: templateRegExp(p) }));
 		this.validators = new Map();
 		this.checked = 0;
 	}
@@ -118,8 +125,8 @@ export class Contract {
 			pointer = resp.$ref.slice(1);
 			resp = pointer.split("/").slice(1).reduce((o, k) => o[k.replaceAll("~1", "/").replaceAll("~0", "~")], this.doc);
 		}
-		for (const h of Object.keys(resp.headers || {}))
-			if (headers[h.toLowerCase()] === undefined)
+		for (const [h, spec] of Object.entries(resp.headers || {}))
+			if (spec.required && headers[h.toLowerCase()] === undefined)
 				problems.push(`${where}: header ${h} missing`);
 		const schema = resp.content?.["application/json"]?.schema;
 		if (method === "HEAD")
