@@ -1,6 +1,7 @@
 """test_docs.py: GET /openapi.json and GET /docs through the real binary (CGI
 here; lighttpd in tests/refine/openapi.test.mjs, with a browser)."""
 
+import json
 import subprocess
 
 import harness
@@ -59,3 +60,36 @@ def test_docs_assets_url_must_be_a_url(env):
     r = harness.run_cgi(dict(env, DOCS_ASSETS_URL="javascript:alert(1)"), "GET", "/docs")
     assert r.returncode != 0
     assert "DOCS_ASSETS_URL" in r.stderr
+
+
+def test_contract_checks_bulk_answers_and_batch_entries_as_alone():
+    """contract.py itself: the bulk paths (a concrete path before a
+    templated one), an optional header, and a batch's entries checked as the
+    same requests alone, so that a wrong entry fails the test that made it."""
+    c = harness.CONTRACT
+    js = {"content-type": "application/json; charset=utf-8", "x-request-id": "t"}
+    country = {"id": 1, "name": "Andorra", "code": "AD"}
+    err = {"detail": "No encontrado", "message": "No encontrado", "statusCode": 404}
+    assert c.check("GET", "/api/v1/countries/1", 200, js, json.dumps(country).encode()) == []
+    # /api/v1/sales/confirm is the bulk action, not /api/v1/sales/{id} (which has no POST).
+    assert c.check("POST", "/api/v1/sales/confirm", 200, js, b"[]") == []
+    assert c.check("POST", "/api/v1/sales/confirm", 404, js, json.dumps(err).encode()), "errors.ids is required"
+    ids_err = dict(err, errors={"ids": ["Registro no encontrado: 9"]})
+    assert c.check("DELETE", "/api/v1/products", 404, js, json.dumps(ids_err).encode()) == []
+    # A bulk create answers 201 without Location (a single create's header only).
+    assert c.check("POST", "/api/v1/products", 201, js, b'[{"id": 7}]') == []
+
+    def batch(entry, status, body, headers=None):
+        req = json.dumps({"requests": [entry]}).encode()
+        answer = {"responses": [{"id": entry.get("id"), "status": status, "headers": headers or {}, "body": body}]}
+        return c.check("POST", "/api/v1/batch", 200, js, json.dumps(answer).encode(), req)
+
+    get = {"id": "a", "method": "GET", "path": "/api/v1/countries/1"}
+    assert batch(get, 200, country) == []
+    assert batch(get, 200, dict(country, code=7)), "a field of the wrong type"
+    assert batch(get, 418, country), "a status GET does not declare"
+    assert batch(dict(get, path="/api/v1/countries"), 200, [country]), "X-Total-Count is required"
+    assert batch(dict(get, path="/api/v1/countries"), 200, [country], {"X-Total-Count": "1"}) == []
+    full = dict(err, statusCode=413, detail="Lote lleno", message="Lote lleno")
+    assert batch(get, 413, full) == [], "an entry not run has the Error shape only"
+    assert batch(get, 413, {"detail": 1}), "and that shape"
