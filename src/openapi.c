@@ -756,6 +756,9 @@ request_body(const struct config *cfg, const struct doc_route *r, const struct r
 			many = json_object_new_object();
 			set(many, "allOf", l);
 			not = type1("object");
+			l = json_object_new_object();
+			set(l, res->lines->key, json_object_new_object());
+			set(not, "properties", l);
 			set(not, "required", str_list(&res->lines->key, 1));
 			set(many, "not", not);
 			d = xasprintf("As a single update's body, without %s (400 here)", res->lines->key);
@@ -1024,12 +1027,13 @@ batch_schemas(json_object *schemas, const struct config *cfg)
 	set(schemas, "BatchRequest", closed_object(props, str_list((const char *const[]){ "requests" }, 1)));
 
 	props = json_object_new_object();
+	/* oneOf rather than a union of types: ajv's strict mode admits only [t, "null"]. */
 	l = json_object_new_array();
-	json_object_array_add(l, jstr("string"));
-	json_object_array_add(l, jstr("integer"));
-	json_object_array_add(l, jstr("null"));
+	json_object_array_add(l, type1("string"));
+	json_object_array_add(l, type1("integer"));
+	json_object_array_add(l, type1("null"));
 	o = json_object_new_object();
-	set(o, "type", l);
+	set(o, "oneOf", l);
 	set_str(o, "description", "The entry's id; null when the entry had no usable one");
 	set(props, "id", o);
 	o = int_range(200, 599, 0);
@@ -1085,7 +1089,10 @@ fixed_schemas(const struct config *cfg)
 
 	/* bulk.c, answer_missing: the Error shape, with errors.ids naming every missing id. */
 	props = json_object_new_object();
+	l = json_object_new_object();
+	set(l, "ids", array_of(type1("string")));
 	o = type1("object");
+	set(o, "properties", l);
 	set(o, "required", str_list((const char *const[]){ "ids" }, 1));
 	set(props, "errors", o);
 	l = json_object_new_array();
