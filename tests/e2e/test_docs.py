@@ -5,6 +5,7 @@ import json
 import subprocess
 
 import harness
+from test_resources import api, menv, token  # noqa: F401
 
 
 def test_openapi_document_as_the_session_contract_has_it(env):
@@ -93,3 +94,11 @@ def test_contract_checks_bulk_answers_and_batch_entries_as_alone():
     full = dict(err, statusCode=413, detail="Lote lleno", message="Lote lleno")
     assert batch(get, 413, full) == [], "an entry not run has the Error shape only"
     assert batch(get, 413, {"detail": 1}), "and that shape"
+
+
+def test_the_bulk_action_path_takes_post_only(api):
+    # The document lists /api/v1/sales/confirm with POST only (not as /api/v1/sales/{id}): 405, not 404.
+    for method in ("GET", "DELETE", "PATCH"):
+        r = api(method, "sales/confirm")
+        assert r.status == 405, (method, r.status, r.body)
+        assert r.headers["allow"] == "POST, OPTIONS"

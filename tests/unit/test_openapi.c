@@ -354,6 +354,36 @@ Test(openapi, bulk_writes_and_batch)
 	json_object_put(doc);
 }
 
+/* The route's methods for path, as the router answers them: "" when no route. */
+static void
+route_allow(const char *method, const char *path, enum route_status want, const char *allow)
+{
+	struct request r;
+	struct route_match m;
+
+	memset(&r, 0, sizeof(r));
+	router_match(app_routes, app_routes_count, method, path, &r, &m);
+	cr_expect_eq(m.status, want, "%s %s: %d", method, path, m.status);
+	if (allow != NULL)
+		cr_expect_str_eq(m.allow, allow, "%s %s", method, path);
+	request_free(&r);
+}
+
+/*
+ * The document lists /api/v1/sales/confirm with POST only: a concrete path
+ * is matched before /api/v1/sales/{id} (OpenAPI 3.1.0, Paths Object), so
+ * the router answers its other methods 405 too, not a record's 404.
+ */
+Test(openapi, the_router_agrees_on_the_bulk_action_paths)
+{
+	route_allow("POST", "/api/v1/sales/confirm", ROUTE_OK, "POST, OPTIONS");
+	route_allow("GET", "/api/v1/sales/confirm", ROUTE_METHOD_NOT_ALLOWED, "POST, OPTIONS");
+	route_allow("DELETE", "/api/v1/sales/cancel", ROUTE_METHOD_NOT_ALLOWED, "POST, OPTIONS");
+	route_allow("GET", "/api/v1/sales/31", ROUTE_OK, "GET, PUT, PATCH, DELETE, HEAD, OPTIONS");
+	route_allow("POST", "/api/v1/sales/31", ROUTE_METHOD_NOT_ALLOWED, NULL);
+	route_allow("POST", "/api/v1/products/confirm", ROUTE_METHOD_NOT_ALLOWED, NULL);
+}
+
 Test(openapi, mounted_under_a_prefix)
 {
 	json_object *doc = build("/erp");
