@@ -331,10 +331,10 @@ Test(openapi, bulk_writes_and_batch)
 	/* A sale's lines are refused in a bulk update. */
 	cr_expect_not_null(AT(doc, "paths", "/api/v1/sales", "patch", "requestBody", "content", "application/json",
 	                      "schema", "not", "required"));
-	cr_expect_str_eq(json_object_get_string(AT(doc, "components", "schemas", "ErrorIds", "allOf")
-	                 ? json_object_object_get(json_object_array_get_idx(AT(doc, "components", "schemas",
-	                                                                        "ErrorIds", "allOf"), 0), "$ref")
-	                 : NULL), "#/components/schemas/Error");
+	l = AT(doc, "components", "schemas", "ErrorIds", "allOf");
+	cr_assert_not_null(l);
+	cr_expect_str_eq(json_object_get_string(AT(json_object_array_get_idx(l, 0), "$ref")), "#/components/schemas/Error");
+	cr_expect_not_null(AT(doc, "components", "schemas", "ErrorIds", "properties", "errors", "properties", "ids"));
 
 	/* Batch. */
 	r = AT(doc, "paths", "/api/v1/batch", "post");
