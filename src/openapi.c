@@ -26,6 +26,8 @@ enum op_kind {
 	OPK_HIDDEN,   /* served, deliberately not in the document (as FastAPI leaves out /docs) */
 	OPK_TOKEN, OPK_LOGOUT, OPK_HEALTH, OPK_ME,
 	OPK_LIST, OPK_CREATE, OPK_GET, OPK_UPDATE, OPK_DELETE, OPK_ACTION,
+	OPK_BULK_UPDATE, OPK_BULK_DELETE, OPK_BULK_ACTION,   /* ?id=1&id=2 (bulk.c, sales.c) */
+	OPK_BATCH,
 };
 
 #define OPF_SECURED  0x01u  /* needs a bearer token: security requirement and 401 */
@@ -34,12 +36,15 @@ enum op_kind {
 #define OPF_RECORD   0x08u  /* one record: 404 when it is absent or outside the base domain */
 #define OPF_LOGIN    0x10u  /* /token: 401 for a wrong login, 429 throttled */
 #define OPF_STATE    0x20u  /* needs the shared revocation list: 503 when it cannot be used */
+#define OPF_IDS      0x40u  /* takes ?id=1&id=2 (bulk.h): 404 naming the missing ones in errors.ids */
 
 /*
  * Every route of app_routes (routes.c), with what the document says about
  * it.  A new route is one entry here; tests/unit/test_openapi.c fails for a
  * route of app_routes that has none.  ":res" patterns are documented once
- * per resource of the table, ":action" once per workflow action (sales.c).
+ * per resource of the table, ":action" once per workflow action (sales.c);
+ * so is OPK_BULK_ACTION's ":id", which is the action's name there
+ * (POST /api/v1/sales/confirm?id=1&id=2).
  */
 static const struct doc_route {
 	const char  *pattern;
@@ -55,7 +60,14 @@ static const struct doc_route {
 	{ "/health", "GET", OPK_HEALTH, 0, "Whether Odoo answers and the service account logs in" },
 	{ "/api/v1/me", "GET", OPK_ME, OPF_SECURED | OPF_ODOO, "The logged-in user" },
 	{ "/api/v1/:res", "GET", OPK_LIST, OPF_SECURED | OPF_ODOO, "List" },
-	{ "/api/v1/:res", "POST", OPK_CREATE, OPF_SECURED | OPF_ODOO | OPF_JSON, "Create" },
+	{ "/api/v1/:res", "POST", OPK_CREATE, OPF_SECURED | OPF_ODOO | OPF_JSON,
+	  "Create (one record, or an array of them)" },
+	{ "/api/v1/:res", "PATCH", OPK_BULK_UPDATE, OPF_SECURED | OPF_ODOO | OPF_JSON | OPF_IDS,
+	  "Bulk update: the given fields of every id" },
+	{ "/api/v1/:res", "PUT", OPK_BULK_UPDATE, OPF_SECURED | OPF_ODOO | OPF_JSON | OPF_IDS,
+	  "Bulk update (as PATCH)" },
+	{ "/api/v1/:res", "DELETE", OPK_BULK_DELETE, OPF_SECURED | OPF_ODOO | OPF_IDS,
+	  "Bulk delete (answers the records as they were)" },
 	{ "/api/v1/:res/:id", "GET", OPK_GET, OPF_SECURED | OPF_ODOO | OPF_RECORD, "Read one" },
 	{ "/api/v1/:res/:id", "PUT", OPK_UPDATE, OPF_SECURED | OPF_ODOO | OPF_JSON | OPF_RECORD,
 	  "Update the given fields (as PATCH)" },
@@ -65,6 +77,11 @@ static const struct doc_route {
 	  "Delete (answers the record as it was)" },
 	{ "/api/v1/:res/:id/:action", "POST", OPK_ACTION, OPF_SECURED | OPF_ODOO | OPF_RECORD,
 	  "Workflow action" },
+	{ "/api/v1/:res/:id", "POST", OPK_BULK_ACTION, OPF_SECURED | OPF_ODOO | OPF_IDS,
+	  "Bulk workflow action" },
+	/* Not OPF_ODOO: the entries' Odoo errors are inside its 200. */
+	{ "/api/v1/batch", "POST", OPK_BATCH, OPF_SECURED | OPF_JSON | OPF_STATE,
+	  "Several API requests in one round trip (not atomic)" },
 	{ "/openapi.json", "GET", OPK_HIDDEN, 0, NULL },
 	{ "/docs", "GET", OPK_HIDDEN, 0, NULL },
 	/* Not public (METRICS_ALLOW, METRICS_TOKEN), and not JSON: left out as a Prometheus exporter's is. */
@@ -593,6 +610,24 @@ list_params(const struct config *cfg, const struct rschema *s)
 	return ps;
 }
 
+/* The ?id=1&id=2 of the bulk requests (bulk.h, bulk_parse_ids): their only parameter. */
+static json_object *
+ids_param(const struct config *cfg)
+{
+	json_object *ps = json_object_new_array(), *schema = array_of(id_schema()), *p;
+	char *d = xasprintf("The records' ids, repeated (id=1&id=2): at most %ld distinct ones (BULK_MAX; a repeated "
+	                    "id counts once), 400 past it, and no other parameter", cfg->bulk_max);
+
+	set(schema, "minItems", json_object_new_int(1));
+	p = param("id", "query", schema, d);
+	free(d);
+	set(p, "required", json_object_new_boolean(1));
+	set_str(p, "style", "form");
+	set(p, "explode", json_object_new_boolean(1));
+	json_object_array_add(ps, p);
+	return ps;
+}
+
 /* ------------------------------------------------------------ responses */
 
 static void
@@ -627,6 +662,8 @@ add_errors(json_object *responses, const struct doc_route *r)
 		add_error(responses, 403);
 	if (r->flags & OPF_RECORD)
 		add_error(responses, 404);
+	if (r->flags & OPF_IDS)
+		add_status(responses, 404, ref("responses", "E404Ids"));
 	if (body)
 		add_error(responses, 413);
 	if (r->flags & OPF_JSON)
@@ -655,8 +692,9 @@ response(const char *desc, json_object *schema)
 	return o;
 }
 
+/* A header of resp; required: every such answer has it (the contract checkers hold the bridge to it). */
 static void
-add_header(json_object *resp, const char *name, const char *desc, json_object *schema)
+add_header(json_object *resp, const char *name, const char *desc, json_object *schema, bool required)
 {
 	json_object *headers, *h = json_object_new_object();
 
@@ -665,6 +703,8 @@ add_header(json_object *resp, const char *name, const char *desc, json_object *s
 		set(resp, "headers", headers);
 	}
 	set_str(h, "description", desc);
+	if (required)
+		set(h, "required", json_object_new_boolean(1));
 	set(h, "schema", schema);
 	set(headers, name, h);
 }
@@ -673,10 +713,10 @@ add_header(json_object *resp, const char *name, const char *desc, json_object *s
 
 /* The request body of r on resource res (NULL: none). */
 static json_object *
-request_body(const struct doc_route *r, const struct resource *res)
+request_body(const struct config *cfg, const struct doc_route *r, const struct resource *res)
 {
-	json_object *o = json_object_new_object(), *content, *mt;
-	char *name;
+	json_object *o = json_object_new_object(), *content, *mt, *many, *not, *l;
+	char *name, *d;
 
 	switch (r->kind) {
 	case OPK_TOKEN:
@@ -690,10 +730,48 @@ request_body(const struct doc_route *r, const struct resource *res)
 		set(o, "content", content);
 		break;
 	case OPK_CREATE:
+		/* bulk.c, bulk_create: an array is every record in one create, all or nothing. */
+		name = comp_name(res, "_write");
+		many = array_of(ref("schemas", name));
+		set(many, "minItems", json_object_new_int(1));
+		set(many, "maxItems", json_object_new_int64(cfg->bulk_max));
+		d = xasprintf("Bulk create: every record in one Odoo create, all or nothing; at most %ld (BULK_MAX). "
+		              "A refused field names its item: errors[\"2.list_price\"]", cfg->bulk_max);
+		set_str(many, "description", d);
+		free(d);
+		json_content(o, one_of(ref("schemas", name), many));
+		free(name);
+		break;
 	case OPK_UPDATE:
 		name = comp_name(res, "_write");
 		json_content(o, ref("schemas", name));
 		free(name);
+		break;
+	case OPK_BULK_UPDATE:
+		/* One body for every id; nested lines are refused (each record's lines differ). */
+		name = comp_name(res, "_write");
+		if (res->lines != NULL) {
+			l = json_object_new_array();
+			json_object_array_add(l, ref("schemas", name));
+			many = json_object_new_object();
+			set(many, "allOf", l);
+			not = type1("object");
+			l = json_object_new_object();
+			set(l, res->lines->key, json_object_new_object());
+			set(not, "properties", l);
+			set(not, "required", str_list(&res->lines->key, 1));
+			set(many, "not", not);
+			d = xasprintf("As a single update's body, without %s (400 here)", res->lines->key);
+			set_str(many, "description", d);
+			free(d);
+			json_content(o, many);
+		} else {
+			json_content(o, ref("schemas", name));
+		}
+		free(name);
+		break;
+	case OPK_BATCH:
+		json_content(o, ref("schemas", "BatchRequest"));
 		break;
 	default:
 		json_object_put(o);
@@ -704,10 +782,27 @@ request_body(const struct doc_route *r, const struct resource *res)
 }
 
 /* The answers of r on res (NULL for routes without a resource). */
+/*
+ * A record read back after a write: the record, or {"id": id} when it left
+ * the resource at once (base domain; crud.c and bulk_answer_records).
+ */
+static json_object *
+read_back(const char *rec)
+{
+	json_object *props = json_object_new_object(), *any = json_object_new_array(), *o;
+
+	set(props, "id", type1("integer"));
+	json_object_array_add(any, ref("schemas", rec));
+	json_object_array_add(any, closed_object(props, str_list((const char *const[]){ "id" }, 1)));
+	o = json_object_new_object();
+	set(o, "anyOf", any);
+	return o;
+}
+
 static json_object *
 responses(const struct doc_route *r, const struct resource *res, const char *action_state)
 {
-	json_object *rs = json_object_new_object(), *resp, *idonly, *props, *any;
+	json_object *rs = json_object_new_object(), *resp;
 	char *rec = res != NULL ? comp_name(res, "") : NULL, *page, *d;
 
 	switch (r->kind) {
@@ -730,21 +825,13 @@ responses(const struct doc_route *r, const struct resource *res, const char *act
 		resp = response("An array (no paging, or _start/_end, or id=...), or a page (page/limit)",
 		                one_of(array_of(ref("schemas", rec)), ref("schemas", page)));
 		free(page);
-		add_header(resp, "X-Total-Count", "Records matching the filters, all pages", type1("integer"));
+		add_header(resp, "X-Total-Count", "Records matching the filters, all pages", type1("integer"), true);
 		add_status(rs, 200, resp);
 		break;
 	case OPK_CREATE:
-		/* Read back; a record that left the resource at once (base domain) is answered as its id. */
-		props = json_object_new_object();
-		set(props, "id", type1("integer"));
-		idonly = closed_object(props, str_list((const char *const[]){ "id" }, 1));
-		any = json_object_new_array();
-		json_object_array_add(any, ref("schemas", rec));
-		json_object_array_add(any, idonly);
-		resp = json_object_new_object();
-		set(resp, "anyOf", any);
-		resp = response("Created: the record as Odoo read it back", resp);
-		add_header(resp, "Location", "The record's URL", type1("string"));
+		resp = response("Created: the record as Odoo read it back; for an array, the records in its order",
+		                one_of(read_back(rec), array_of(read_back(rec))));
+		add_header(resp, "Location", "The record's URL (a single create only)", type1("string"), false);
 		add_status(rs, 201, resp);
 		break;
 	case OPK_GET:
@@ -760,6 +847,24 @@ responses(const struct doc_route *r, const struct resource *res, const char *act
 		add_status(rs, 200, response(d, ref("schemas", rec)));
 		free(d);
 		break;
+	case OPK_BULK_UPDATE:
+		add_status(rs, 200, response("The records as Odoo read them back, in the order of the ids",
+		                             array_of(read_back(rec))));
+		break;
+	case OPK_BULK_DELETE:
+		add_status(rs, 200, response("Deleted: the records as they were, in the order of the ids",
+		                             array_of(ref("schemas", rec))));
+		break;
+	case OPK_BULK_ACTION:
+		d = xasprintf("Done: the records, in the order of the ids, now in state %s; an order Odoo left in "
+		              "another state is a 422 naming it in errors.ids", action_state != NULL ? action_state : "?");
+		add_status(rs, 200, response(d, array_of(ref("schemas", rec))));
+		free(d);
+		break;
+	case OPK_BATCH:
+		add_status(rs, 200, response("Every entry's answer, in order, whatever their statuses",
+		                             ref("schemas", "BatchResponse")));
+		break;
 	case OPK_HIDDEN:
 		break;
 	}
@@ -768,9 +873,12 @@ responses(const struct doc_route *r, const struct resource *res, const char *act
 	return rs;
 }
 
-/* "/api/v1/:res/:id/:action" -> "/api/v1/products/{id}/confirm". */
+/*
+ * "/api/v1/:res/:id/:action" -> "/api/v1/sales/{id}/confirm"; with
+ * id_is_action (OPK_BULK_ACTION) "/api/v1/:res/:id" -> "/api/v1/sales/confirm".
+ */
 static char *
-concrete_path(const char *pattern, const struct resource *res, const char *action)
+concrete_path(const char *pattern, const struct resource *res, const char *action, bool id_is_action)
 {
 	struct buf b;
 	char *out;
@@ -782,6 +890,9 @@ concrete_path(const char *pattern, const struct resource *res, const char *actio
 		if (strncmp(p, "/:res", n) == 0 && res != NULL) {
 			buf_puts(&b, "/");
 			buf_puts(&b, res->name);
+		} else if (strncmp(p, "/:id", n) == 0 && id_is_action && action != NULL) {
+			buf_puts(&b, "/");
+			buf_puts(&b, action);
 		} else if (strncmp(p, "/:id", n) == 0) {
 			buf_puts(&b, "/{id}");
 		} else if (strncmp(p, "/:action", n) == 0 && action != NULL) {
@@ -824,7 +935,7 @@ add_operation(json_object *paths, const struct config *cfg, const struct doc_rou
               const struct resource *res, const struct rschema *s, const char *action, const char *state)
 {
 	json_object *item, *op = json_object_new_object(), *tags = json_object_new_array(), *params, *body;
-	char *path = concrete_path(r->pattern, res, action), *id, *summary, method[8];
+	char *path = concrete_path(r->pattern, res, action, r->kind == OPK_BULK_ACTION), *id, *summary, method[8];
 	size_t i;
 
 	for (i = 0; r->method[i] && i < sizeof(method) - 1; i++)
@@ -854,7 +965,9 @@ add_operation(json_object *paths, const struct config *cfg, const struct doc_rou
 	free(id);
 	if (r->kind == OPK_LIST)
 		set(op, "parameters", list_params(cfg, s));
-	if ((body = request_body(r, res)) != NULL)
+	if (r->flags & OPF_IDS)
+		set(op, "parameters", ids_param(cfg));
+	if ((body = request_body(cfg, r, res)) != NULL)
 		set(op, "requestBody", body);
 	set(op, "responses", responses(r, res, state));
 	if (r->flags & OPF_SECURED) {
@@ -870,10 +983,87 @@ add_operation(json_object *paths, const struct config *cfg, const struct doc_rou
 
 /* ------------------------------------------------------------ components */
 
-static json_object *
-fixed_schemas(void)
+/* BatchRequest and BatchResponse (batch.h) into schemas. */
+static void
+batch_schemas(json_object *schemas, const struct config *cfg)
 {
-	json_object *schemas = json_object_new_object(), *props, *o, *odoo;
+	static const char *const methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE" };
+	static const char *const entry_req[] = { "id", "method", "path" };
+	static const char *const answer_req[] = { "id", "status", "headers", "body" };
+	json_object *props, *o, *l;
+	char *d;
+
+	props = json_object_new_object();
+	o = type1("string");
+	set(o, "minLength", json_object_new_int(1));
+	set(o, "maxLength", json_object_new_int(64));
+	set(props, "id", one_of(o, type1("integer")));
+	json_object_object_get_ex(props, "id", &o);
+	set_str(o, "description", "The client's name for the entry, echoed back in its answer");
+	o = type1("string");
+	set(o, "enum", str_list(methods, ARRAY_SIZE(methods)));
+	set(props, "method", o);
+	o = type1("string");
+	set_str(o, "pattern", "^/");
+	set(o, "maxLength", json_object_new_int(2048));
+	set_str(o, "description", "The path as after the API's mount point, with its query string: "
+	        "/api/v1/products/31, /api/v1/products?id=1&id=2; not /token, not /api/v1/batch (400)");
+	set(props, "path", o);
+	o = json_object_new_object();
+	set_str(o, "description", "The body, for POST, PUT and PATCH: the operation's own request body");
+	set(props, "body", o);
+	o = closed_object(props, str_list(entry_req, ARRAY_SIZE(entry_req)));
+	set_str(o, "description", "One request; a malformed one is a 400 for that entry only");
+	set(schemas, "BatchEntry", o);
+
+	props = json_object_new_object();
+	o = array_of(ref("schemas", "BatchEntry"));
+	set(o, "maxItems", json_object_new_int64(cfg->batch_max));
+	d = xasprintf("Run in order, each as alone with the caller's token, each its own Odoo transaction; "
+	              "at most %ld (BATCH_MAX, 400 past it)", cfg->batch_max);
+	set_str(o, "description", d);
+	free(d);
+	set(props, "requests", o);
+	set(schemas, "BatchRequest", closed_object(props, str_list((const char *const[]){ "requests" }, 1)));
+
+	props = json_object_new_object();
+	/* oneOf rather than a union of types: ajv's strict mode admits only [t, "null"]. */
+	l = json_object_new_array();
+	json_object_array_add(l, type1("string"));
+	json_object_array_add(l, type1("integer"));
+	json_object_array_add(l, type1("null"));
+	o = json_object_new_object();
+	set(o, "oneOf", l);
+	set_str(o, "description", "The entry's id; null when the entry had no usable one");
+	set(props, "id", o);
+	o = int_range(200, 599, 0);
+	d = xasprintf("What the request alone answers; 400 for a malformed entry, a nested batch or /token; "
+	              "413 for an entry not run because the answers before it reached %zu bytes (BATCH_MAX_RESPONSE)",
+	              cfg->batch_max_response);
+	set_str(o, "description", d);
+	free(d);
+	set(props, "status", o);
+	o = type1("object");
+	set(o, "additionalProperties", type1("string"));
+	set_str(o, "description", "The entry's own headers (X-Total-Count, Location, Allow...)");
+	set(props, "headers", o);
+	o = json_object_new_object();
+	set_str(o, "description", "The body the request alone answers (that operation's schema; the Error shape "
+	        "for an error), null for none");
+	set(props, "body", o);
+	o = closed_object(props, str_list(answer_req, ARRAY_SIZE(answer_req)));
+	set(schemas, "BatchAnswer", o);
+	props = json_object_new_object();
+	o = array_of(ref("schemas", "BatchAnswer"));
+	set_str(o, "description", "One answer per entry, in the order of the requests");
+	set(props, "responses", o);
+	set(schemas, "BatchResponse", closed_object(props, str_list((const char *const[]){ "responses" }, 1)));
+}
+
+static json_object *
+fixed_schemas(const struct config *cfg)
+{
+	json_object *schemas = json_object_new_object(), *props, *o, *odoo, *l;
 	static const char *const err_req[] = { "detail", "message", "statusCode" };
 	static const char *const m2o_req[] = { "id", "name" };
 	static const char *const tok_req[] = { "access_token", "token_type", "expires_in" };
@@ -896,6 +1086,23 @@ fixed_schemas(void)
 	set_str(o, "description", "Every error: detail (FastAPI's shape), message and statusCode (Refine's HttpError); "
 	        "Spanish by default, English when Accept-Language prefers en");
 	set(schemas, "Error", o);
+
+	/* bulk.c, answer_missing: the Error shape, with errors.ids naming every missing id. */
+	props = json_object_new_object();
+	l = json_object_new_object();
+	set(l, "ids", array_of(type1("string")));
+	o = type1("object");
+	set(o, "properties", l);
+	set(o, "required", str_list((const char *const[]){ "ids" }, 1));
+	set(props, "errors", o);
+	l = json_object_new_array();
+	json_object_array_add(l, ref("schemas", "Error"));
+	o = type1("object");
+	set(o, "allOf", l);
+	set(o, "properties", props);
+	set(o, "required", str_list((const char *const[]){ "errors" }, 1));
+	set_str(o, "description", "An Error whose errors.ids names each id missing or outside the resource");
+	set(schemas, "ErrorIds", o);
 
 	props = json_object_new_object();
 	set(props, "id", type1("integer"));
@@ -955,6 +1162,7 @@ fixed_schemas(void)
 	set(props, "status", o);
 	set(props, "odoo", odoo);
 	set(schemas, "Health", closed_object(props, str_list(health_req, ARRAY_SIZE(health_req))));
+	batch_schemas(schemas, cfg);
 	return schemas;
 }
 
@@ -969,12 +1177,14 @@ error_responses(void)
 		char name[8];
 
 		if (st == 401)
-			add_header(r, "WWW-Authenticate", "Bearer", type1("string"));
+			add_header(r, "WWW-Authenticate", "Bearer", type1("string"), true);
 		if (st == 429)
-			add_header(r, "Retry-After", "Seconds to wait", type1("integer"));
+			add_header(r, "Retry-After", "Seconds to wait", type1("integer"), true);
 		snprintf(name, sizeof(name), "E%d", st);
 		set(rs, name, r);
 	}
+	set(rs, "E404Ids", response("An id missing, or outside the resource (a customer under /suppliers): "
+	                            "errors.ids names each, and nothing is written", ref("schemas", "ErrorIds")));
 	return rs;
 }
 
@@ -1002,7 +1212,7 @@ json_object *
 openapi_build(const struct config *cfg, const char *prefix, openapi_schema_fn get, void *ud)
 {
 	json_object *doc = json_object_new_object(), *info, *paths = json_object_new_object(),
-	            *components, *schemas = fixed_schemas(), *servers, *server, *lic;
+	            *components, *schemas = fixed_schemas(cfg), *servers, *server, *lic;
 	const struct resource *res;
 	char *desc;
 
@@ -1043,7 +1253,7 @@ openapi_build(const struct config *cfg, const char *prefix, openapi_schema_fn ge
 				continue;
 			if (res->read_only && strcmp(r->method, "GET") != 0)
 				continue;
-			if (strstr(r->pattern, ":action") == NULL) {
+			if (strstr(r->pattern, ":action") == NULL && r->kind != OPK_BULK_ACTION) {
 				add_operation(paths, cfg, r, res, s, NULL, NULL);
 				continue;
 			}

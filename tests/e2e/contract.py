@@ -3,12 +3,18 @@
 rules as tests/refine/lib/contract.mjs:
 
 - a path the document lists answers only the statuses its operation
-  declares, with the headers it declares and a body its JSON Schema accepts
-  (OpenAPI 3.1: JSON Schema 2020-12);
+  declares, with the headers it declares required and a body its JSON
+  Schema accepts (OpenAPI 3.1: JSON Schema 2020-12);
+- a concrete path is matched before a templated one (OpenAPI 3.1.0, Paths
+  Object: /api/v1/sales/confirm before /api/v1/sales/{id});
 - a path it does not list answers 404, a method it does not list 405 with
   Allow, both with the Error shape; OPTIONS answers 204; HEAD is GET
   without a body; /docs and /openapi.json are served but not listed (as
-  FastAPI's), nor is /metrics (Prometheus text, not public).
+  FastAPI's), nor is /metrics (Prometheus text, not public);
+- given the request's body, each entry of a POST /api/v1/batch answer is
+  checked as the answer of the same request alone (its method and path,
+  its status, headers and body); an entry not run (413) or malformed (400)
+  only has the Error shape.
 
 harness.py calls check() for every answer that carries X-Request-Id (every
 answer of the bridge has one; the web server's own, e.g. a 404 for a path it
@@ -16,6 +22,7 @@ does not hand to the bridge, does not)."""
 
 import json
 import re
+import urllib.parse
 
 import jsonschema
 
@@ -37,7 +44,8 @@ def _pointer(doc, ref):
 class Contract:
     def __init__(self, doc):
         self.doc = doc
-        self.paths = [(p, _template_re(p)) for p in doc["paths"]]
+        # Concrete paths first (OpenAPI 3.1.0, 4.8.8 Paths Object); sorted is stable.
+        self.paths = sorted(((p, _template_re(p)) for p in doc["paths"]), key=lambda t: t[0].count("{"))
         self.resolver = jsonschema.RefResolver.from_schema(doc)
         self.checker = jsonschema.FormatChecker()
         self.checked = 0
@@ -55,10 +63,38 @@ class Contract:
         return ["%s: not the Error shape: %s" % (where, p)
                 for p in self._validate(self.doc["components"]["schemas"]["Error"], data)]
 
-    def check(self, method, path, status, headers, body):
+    def _check_batch(self, request_body, data):
+        """The problems of the entries' answers of a batch (data: its parsed 200 body)."""
+        try:
+            entries = json.loads(request_body)["requests"]
+        except (ValueError, TypeError, KeyError):
+            return []
+        problems = []
+        for i, (e, a) in enumerate(zip(entries, data["responses"])):
+            where = "batch entry %d (%r)" % (i, e)
+            body = b"" if a["body"] is None else json.dumps(a["body"]).encode()
+            run = (isinstance(e, dict) and isinstance(e.get("method"), str) and isinstance(e.get("path"), str)
+                   and e["path"].startswith("/") and a["status"] not in (400, 413))
+            if not run:
+                # Malformed, refused inside a batch, or not run (BATCH_MAX_RESPONSE): the Error shape.
+                if a["status"] >= 400:
+                    problems += self._error_shape(where, body)
+                continue
+            # The entry's body is the JSON value itself: as a request alone it is application/json.
+            headers = {k.lower(): v for k, v in a["headers"].items()}
+            if a["body"] is not None:
+                headers.setdefault("content-type", "application/json")
+            # The bridge decodes an entry's path as the web server decodes PATH_INFO (batch.c).
+            path = urllib.parse.unquote(e["path"].split("?")[0])
+            problems += ["%s: %s" % (where, p)
+                         for p in self.check(e["method"], path, a["status"], headers, body)]
+        return problems
+
+    def check(self, method, path, status, headers, body, request_body=None):
         """The problems of one answer ([] when it keeps the contract).
         path: the route path (without the mount prefix and the query);
-        headers: a dict with lower-case names; body: bytes."""
+        headers: a dict with lower-case names; body: bytes; request_body:
+        the request's (bytes), for the entries of a batch."""
         self.checked += 1
         method = method.upper()
         path = path.split("?")[0]
@@ -86,7 +122,8 @@ class Contract:
         if "$ref" in resp:
             resp = _pointer(self.doc, resp["$ref"])
         problems = ["%s: header %s missing" % (where, h)
-                    for h in resp.get("headers", {}) if h.lower() not in headers]
+                    for h, spec in resp.get("headers", {}).items()
+                    if spec.get("required") and h.lower() not in headers]
         if method == "HEAD":
             return problems
         schema = resp.get("content", {}).get("application/json", {}).get("schema")
@@ -102,4 +139,6 @@ class Contract:
             return problems + ["%s: the body is not JSON: %r" % (where, body[:200])]
         problems += ["%s: the body does not match the document: %s" % (where, p)
                      for p in self._validate(schema, data)]
+        if not problems and method == "POST" and found == "/api/v1/batch" and status == 200 and request_body:
+            problems += self._check_batch(request_body, data)
         return problems

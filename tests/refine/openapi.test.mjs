@@ -171,3 +171,28 @@ test("the contract check (lib/contract.mjs) refuses a status, a field type or a 
 		JSON.stringify({ detail: "No encontrado", message: "No encontrado", statusCode: 404 })), []);
 	assert.ok(c.checked > 10, `the proxy checked ${c.checked} answers`);
 });
+
+test("the contract check: bulk paths (a concrete path before a templated one), an optional header, batch entries as alone", () => {
+	const c = s.contract;
+	const json = { "content-type": "application/json; charset=utf-8" };
+	const rec = { id: 1, name: "Andorra", code: "AD" };
+	const err = { detail: "No encontrado", message: "No encontrado", statusCode: 404 };
+	// /api/v1/sales/confirm is the bulk action, not /api/v1/sales/{id} (which has no POST).
+	assert.deepEqual(c.check("POST", "/api/v1/sales/confirm", 200, json, "[]"), []);
+	assert.equal(c.check("POST", "/api/v1/sales/confirm", 404, json, JSON.stringify(err)).length, 1, "errors.ids is required");
+	assert.deepEqual(c.check("DELETE", "/api/v1/products", 404, json,
+		JSON.stringify({ ...err, errors: { ids: ["Registro no encontrado: 9"] } })), []);
+	// A bulk create answers 201 without Location (a single create's header only).
+	assert.deepEqual(c.check("POST", "/api/v1/products", 201, json, '[{"id": 7}]'), []);
+	const batch = (entry, status, body, headers = {}) => c.check("POST", "/api/v1/batch", 200, json,
+		JSON.stringify({ responses: [{ id: entry.id, status, headers, body }] }), JSON.stringify({ requests: [entry] }));
+	const get = { id: "a", method: "GET", path: "/api/v1/countries/1" };
+	assert.deepEqual(batch(get, 200, rec), []);
+	assert.deepEqual(batch({ ...get, path: "/api/v1/countr%69es/1" }, 200, rec), [], "decoded as PATH_INFO");
+	assert.equal(batch(get, 200, { ...rec, code: 7 }).length, 1, "a field of the wrong type");
+	assert.equal(batch(get, 418, rec).length, 1, "a status GET does not declare");
+	assert.equal(batch({ ...get, path: "/api/v1/countries" }, 200, [rec]).length, 1, "X-Total-Count is required");
+	assert.deepEqual(batch({ ...get, path: "/api/v1/countries" }, 200, [rec], { "X-Total-Count": "1" }), []);
+	assert.deepEqual(batch(get, 413, { ...err, statusCode: 413 }), [], "an entry not run has the Error shape only");
+	assert.equal(batch(get, 413, { detail: 1 }).length, 1, "and that shape");
+});

@@ -117,7 +117,8 @@ Test(openapi, every_route_of_the_router_is_documented_or_deliberately_left_out)
 			cr_expect(openapi_covers(app_routes[i].pattern, app_routes[i].methods[k].method),
 			          "%s %s has no entry in openapi.c's doc_routes", app_routes[i].methods[k].method,
 			          app_routes[i].pattern);
-	cr_expect(!openapi_covers("/api/v1/:res", "DELETE"));
+	cr_expect(!openapi_covers("/api/v1/:res", "HEAD"));
+	cr_expect(!openapi_covers("/api/v1/nowhere", "GET"));
 }
 
 Test(openapi, paths_per_resource_and_route)
@@ -198,8 +199,8 @@ Test(openapi, write_bodies_take_writable_fields_only)
 	cr_expect_not_null(AT(doc, "components", "schemas", "sale_lines_write", "properties", "id"));
 	cr_expect_str_eq(json_object_get_string(AT(doc, "components", "schemas", "sales_write", "properties", "lines", "items", "$ref")),
 	                 "#/components/schemas/sale_lines_write");
-	cr_expect_str_eq(json_object_get_string(AT(doc, "paths", "/api/v1/products", "post", "requestBody", "content",
-	                                           "application/json", "schema", "$ref")),
+	cr_expect_str_eq(json_object_get_string(AT(doc, "paths", "/api/v1/products/{id}", "patch", "requestBody",
+	                                           "content", "application/json", "schema", "$ref")),
 	                 "#/components/schemas/products_write");
 	json_object_put(doc);
 }
@@ -270,6 +271,117 @@ Test(openapi, statuses_per_operation)
 	cr_expect_not_null(AT(doc, "components", "responses", "E401", "headers", "WWW-Authenticate"));
 	cr_expect_not_null(AT(doc, "components", "schemas", "Error", "properties", "errors"));
 	json_object_put(doc);
+}
+
+/* The ?id= parameter of the bulk requests on path (method). */
+static json_object *
+ids_param_of(json_object *doc, const char *path, const char *method)
+{
+	json_object *ps = AT(doc, "paths", path, method, "parameters"), *p;
+
+	cr_assert_not_null(ps, "no parameters on %s %s", method, path);
+	cr_assert_eq(json_object_array_length(ps), 1, "%s %s takes id only", method, path);
+	p = json_object_array_get_idx(ps, 0);
+	cr_expect_str_eq(json_object_get_string(json_object_object_get(p, "name")), "id");
+	cr_expect_str_eq(json_object_get_string(json_object_object_get(p, "in")), "query");
+	cr_expect(json_object_get_boolean(json_object_object_get(p, "required")));
+	cr_expect(json_object_get_boolean(json_object_object_get(p, "explode")));
+	cr_expect_str_eq(json_object_get_string(AT(p, "schema", "type")), "array");
+	cr_expect_str_eq(json_object_get_string(AT(p, "schema", "items", "type")), "integer");
+	return p;
+}
+
+Test(openapi, bulk_writes_and_batch)
+{
+	json_object *doc = build(""), *r, *l;
+
+	/* Create: one record or an array of them, answered alike. */
+	l = AT(doc, "paths", "/api/v1/products", "post", "requestBody", "content", "application/json", "schema", "oneOf");
+	cr_assert_not_null(l);
+	cr_expect_eq(json_object_array_length(l), 2);
+	cr_expect_str_eq(json_object_get_string(AT(json_object_array_get_idx(l, 0), "$ref")),
+	                 "#/components/schemas/products_write");
+	cr_expect_str_eq(json_object_get_string(AT(json_object_array_get_idx(l, 1), "items", "$ref")),
+	                 "#/components/schemas/products_write");
+	cr_expect_eq(json_object_get_int(AT(json_object_array_get_idx(l, 1), "maxItems")), cfg.bulk_max);
+	cr_expect_not_null(AT(doc, "paths", "/api/v1/products", "post", "responses", "201", "content",
+	                      "application/json", "schema", "oneOf"));
+	cr_expect(!json_object_get_boolean(AT(doc, "paths", "/api/v1/products", "post", "responses", "201",
+	                                      "headers", "Location", "required")), "a bulk create has no Location");
+	cr_expect(json_object_get_boolean(AT(doc, "paths", "/api/v1/products", "get", "responses", "200",
+	                                     "headers", "X-Total-Count", "required")));
+
+	/* Update, delete and the actions take ?id=, answer arrays, and 404 with errors.ids. */
+	static const char *const bulk[][2] = {
+		{ "/api/v1/products", "patch" }, { "/api/v1/products", "put" }, { "/api/v1/products", "delete" },
+		{ "/api/v1/sales/confirm", "post" }, { "/api/v1/sales/cancel", "post" }, { "/api/v1/sales/draft", "post" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bulk); i++) {
+		ids_param_of(doc, bulk[i][0], bulk[i][1]);
+		r = AT(doc, "paths", bulk[i][0], bulk[i][1], "responses");
+		cr_expect_str_eq(json_object_get_string(AT(r, "200", "content", "application/json", "schema", "type")),
+		                 "array", "%s %s", bulk[i][1], bulk[i][0]);
+		cr_expect_str_eq(json_object_get_string(AT(r, "404", "$ref")), "#/components/responses/E404Ids");
+		cr_expect_not_null(AT(r, "400"));
+		cr_expect_not_null(AT(r, "422"));
+	}
+	cr_expect_null(AT(doc, "paths", "/api/v1/sales/confirm", "post", "requestBody"));
+	cr_expect_null(AT(doc, "paths", "/api/v1/products/confirm"), "only sales have workflow actions");
+	cr_expect_null(AT(doc, "paths", "/api/v1/categories", "delete"), "read-only lookups");
+	/* A sale's lines are refused in a bulk update. */
+	cr_expect_not_null(AT(doc, "paths", "/api/v1/sales", "patch", "requestBody", "content", "application/json",
+	                      "schema", "not", "required"));
+	l = AT(doc, "components", "schemas", "ErrorIds", "allOf");
+	cr_assert_not_null(l);
+	cr_expect_str_eq(json_object_get_string(AT(json_object_array_get_idx(l, 0), "$ref")), "#/components/schemas/Error");
+	cr_expect_not_null(AT(doc, "components", "schemas", "ErrorIds", "properties", "errors", "properties", "ids"));
+
+	/* Batch. */
+	r = AT(doc, "paths", "/api/v1/batch", "post");
+	cr_assert_not_null(r);
+	cr_expect_not_null(AT(r, "security"));
+	cr_expect_str_eq(json_object_get_string(AT(r, "requestBody", "content", "application/json", "schema", "$ref")),
+	                 "#/components/schemas/BatchRequest");
+	cr_expect_str_eq(json_object_get_string(AT(r, "responses", "200", "content", "application/json", "schema",
+	                                           "$ref")), "#/components/schemas/BatchResponse");
+	cr_expect_not_null(AT(r, "responses", "413"));
+	cr_expect_not_null(AT(r, "responses", "415"));
+	cr_expect_null(AT(r, "responses", "404"));
+	cr_expect_null(AT(r, "responses", "502"), "the entries' Odoo errors are inside the 200");
+	cr_expect_eq(json_object_get_int(AT(doc, "components", "schemas", "BatchRequest", "properties", "requests",
+	                                    "maxItems")), cfg.batch_max);
+	cr_expect_not_null(AT(doc, "components", "schemas", "BatchAnswer", "properties", "headers"));
+	json_object_put(doc);
+}
+
+/* The route's methods for path, as the router answers them: "" when no route. */
+static void
+route_allow(const char *method, const char *path, enum route_status want, const char *allow)
+{
+	struct request r;
+	struct route_match m;
+
+	memset(&r, 0, sizeof(r));
+	router_match(app_routes, app_routes_count, method, path, &r, &m);
+	cr_expect_eq(m.status, want, "%s %s: %d", method, path, m.status);
+	if (allow != NULL)
+		cr_expect_str_eq(m.allow, allow, "%s %s", method, path);
+	request_free(&r);
+}
+
+/*
+ * The document lists /api/v1/sales/confirm with POST only: a concrete path
+ * is matched before /api/v1/sales/{id} (OpenAPI 3.1.0, Paths Object), so
+ * the router answers its other methods 405 too, not a record's 404.
+ */
+Test(openapi, the_router_agrees_on_the_bulk_action_paths)
+{
+	route_allow("POST", "/api/v1/sales/confirm", ROUTE_OK, "POST, OPTIONS");
+	route_allow("GET", "/api/v1/sales/confirm", ROUTE_METHOD_NOT_ALLOWED, "POST, OPTIONS");
+	route_allow("DELETE", "/api/v1/sales/cancel", ROUTE_METHOD_NOT_ALLOWED, "POST, OPTIONS");
+	route_allow("GET", "/api/v1/sales/31", ROUTE_OK, "GET, PUT, PATCH, DELETE, HEAD, OPTIONS");
+	route_allow("POST", "/api/v1/sales/31", ROUTE_METHOD_NOT_ALLOWED, NULL);
+	route_allow("POST", "/api/v1/products/confirm", ROUTE_METHOD_NOT_ALLOWED, NULL);
 }
 
 Test(openapi, mounted_under_a_prefix)

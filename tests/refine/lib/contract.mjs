@@ -1,11 +1,17 @@
 // contract.mjs: check HTTP answers against the bridge's own OpenAPI document (GET /openapi.json) with ajv.
 //
 // The rules, the same as tests/e2e/contract.py's: a path the document lists
-// answers only the statuses its operation declares, with a body that its
-// JSON Schema accepts (OpenAPI 3.1: JSON Schema 2020-12); a path it does not
+// answers only the statuses its operation declares, with the headers it
+// declares required and a body that its JSON Schema accepts (OpenAPI 3.1:
+// JSON Schema 2020-12); a concrete path is matched before a templated one
+// (OpenAPI 3.1.0, Paths Object: /api/v1/sales/confirm before
+// /api/v1/sales/{id}); a path it does not
 // list answers 404, a method it does not list 405 (both with the Error
 // shape); OPTIONS answers 204 without a body; HEAD is GET without a body;
-// /docs, /openapi.json and /metrics are served but not listed.
+// /docs, /openapi.json and /metrics are served but not listed.  Given the
+// request's body, each entry of a POST /api/v1/batch answer is checked as the
+// answer of the same request alone; an entry not run (413) or malformed (400)
+// only has the Error shape.
 
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
@@ -31,7 +37,11 @@ export class Contract {
 		this.ajv = new Ajv2020({ strict: false, allErrors: true, formats: { password: true } });
 		addFormats(this.ajv);
 		this.ajv.addSchema(doc, "openapi.json");
-		this.paths = Object.keys(doc.paths).map((p) => ({ template: p, re: templateRegExp(p) }));
+		// Concrete paths first (OpenAPI 3.1.0, 4.8.8 Paths Object); Array.prototype.sort is stable.
+		const templates = (p) => (p.match(/\{/g) || []).length;
+		this.paths = Object.keys(doc.paths)
+			.sort((a, b) => templates(a) - templates(b))
+			.map((p) => ({ template: p, re: templateRegExp(p) }));
 		this.validators = new Map();
 		this.checked = 0;
 	}
@@ -56,12 +66,66 @@ export class Contract {
 		return v;
 	}
 
+	/** The problems of the entries' answers of a batch (data: its parsed 200 body; requestBody: the text sent). */
+	#checkBatch(requestBody, data) {
+		let entries;
+		try {
+			entries = JSON.parse(requestBody).requests;
+		} catch {
+			return [];
+		}
+		if (!Array.isArray(entries))
+			return [];
+		const problems = [];
+		entries.forEach((e, i) => {
+			const a = data.responses[i];
+			if (!a)
+				return;
+			const where = `batch entry ${i} (${JSON.stringify(e)})`;
+			const body = a.body === null ? "" : JSON.stringify(a.body);
+			const run = e && typeof e.method === "string" && typeof e.path === "string" && e.path.startsWith("/") &&
+				a.status !== 400 && a.status !== 413;
+			if (!run) {
+				// Malformed, refused inside a batch, or not run (BATCH_MAX_RESPONSE): the Error shape.
+				if (a.status >= 400)
+					problems.push(...this.#errorShape(where, body));
+				return;
+			}
+			// The entry's body is the JSON value itself: as a request alone it is application/json.
+			const headers = Object.fromEntries(Object.entries(a.headers).map(([k, v]) => [k.toLowerCase(), v]));
+			if (a.body !== null)
+				headers["content-type"] ??= "application/json";
+			// The bridge decodes an entry's path as the web server decodes PATH_INFO (batch.c).
+			let path = e.path.split("?")[0];
+			try {
+				path = decodeURIComponent(path);
+			} catch {
+				// left as sent: the bridge answers it 400 or 404, which the check below judges
+			}
+			for (const p of this.check(e.method, this.prefix + path, a.status, headers, body))
+				problems.push(`${where}: ${p}`);
+		});
+		return problems;
+	}
+
+	#errorShape(where, body) {
+		const v = this.#validator("/components/schemas/Error");
+		let data;
+		try {
+			data = JSON.parse(body);
+		} catch {
+			return [`${where}: the body is not JSON: ${String(body).slice(0, 200)}`];
+		}
+		return v(data) ? [] : [`${where}: not the Error shape: ${this.ajv.errorsText(v.errors)}`];
+	}
+
 	/**
 	 * The problems of one answer ([] when it keeps the contract).
 	 * path: the URL path as sent (with the prefix, without the query);
-	 * headers: lower-case names; body: the raw text.
+	 * headers: lower-case names; body: the raw text; requestBody: the
+	 * request's text, for the entries of a batch.
 	 */
-	check(method, path, status, headers, body) {
+	check(method, path, status, headers, body, requestBody) {
 		this.checked++;
 		const problems = [];
 		const where = `${method} ${path} -> ${status}`;
@@ -69,18 +133,7 @@ export class Contract {
 		let p = path.split("?")[0];
 		if (this.prefix && p.startsWith(this.prefix))
 			p = p.slice(this.prefix.length) || "/";
-		const errorBody = () => {
-			const v = this.#validator("/components/schemas/Error");
-			let data;
-			try {
-				data = JSON.parse(body);
-			} catch {
-				problems.push(`${where}: the body is not JSON: ${String(body).slice(0, 200)}`);
-				return;
-			}
-			if (!v(data))
-				problems.push(`${where}: not the Error shape: ${this.ajv.errorsText(v.errors)}`);
-		};
+		const errorBody = () => problems.push(...this.#errorShape(where, body));
 		if (method === "OPTIONS") {
 			if (status !== 204)
 				problems.push(`${where}: OPTIONS answers 204`);
@@ -118,8 +171,8 @@ export class Contract {
 			pointer = resp.$ref.slice(1);
 			resp = pointer.split("/").slice(1).reduce((o, k) => o[k.replaceAll("~1", "/").replaceAll("~0", "~")], this.doc);
 		}
-		for (const h of Object.keys(resp.headers || {}))
-			if (headers[h.toLowerCase()] === undefined)
+		for (const [h, spec] of Object.entries(resp.headers || {}))
+			if (spec.required && headers[h.toLowerCase()] === undefined)
 				problems.push(`${where}: header ${h} missing`);
 		const schema = resp.content?.["application/json"]?.schema;
 		if (method === "HEAD")
@@ -141,6 +194,8 @@ export class Contract {
 		const v = this.#validator(`${pointer}/content/application~1json/schema`);
 		if (!v(data))
 			problems.push(`${where}: the body does not match the document: ${this.ajv.errorsText(v.errors).slice(0, 2000)}`);
+		else if (method === "POST" && found.template === "/api/v1/batch" && status === 200 && requestBody)
+			problems.push(...this.#checkBatch(requestBody, data));
 		return problems;
 	}
 }

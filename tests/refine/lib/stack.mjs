@@ -180,7 +180,8 @@ async function contractProxy(upstream, contract, problems) {
 				ur.on("data", (c) => body.push(c));
 				ur.on("end", () => {
 					const text = Buffer.concat(body);
-					problems.push(...contract.check(req.method, req.url, ur.statusCode, ur.headers, text.toString("utf8")));
+					problems.push(...contract.check(req.method, req.url, ur.statusCode, ur.headers, text.toString("utf8"),
+						Buffer.concat(chunks).toString("utf8")));
 					res.writeHead(ur.statusCode, ur.headers);
 					res.end(text);
 				});
