@@ -8,6 +8,7 @@
 
 #include "auth.h"
 #include "batch.h"
+#include "cache.h"
 #include "crud.h"
 #include "router.h"
 #include "server.h"
@@ -225,7 +226,7 @@ single_get(const struct batch_entry *e, const struct resource **res, int64_t *id
 	memset(&r, 0, sizeof(r));
 	r.path = request_path_decode(e->path, strlen(e->path));
 	router_match(app_routes, app_routes_count, "GET", r.path, &r, &m);
-	if (m.status == ROUTE_OK && m.fn == crud_get && (*res = resource_find(r.route_params[0])) != NULL &&
+	if (m.status == ROUTE_OK && (m.fn == crud_get || m.fn == cache_get) && (*res = resource_find(r.route_params[0])) != NULL &&
 	    parse_int64(r.route_params[1], 1, INT32_MAX, id))
 		ok = true;
 	request_free(&r);
@@ -234,7 +235,8 @@ single_get(const struct batch_entry *e, const struct resource **res, int64_t *id
 
 /*
  * Answers entries[0..n) (GETs of single records of one resource) from one
- * Odoo read, each as crud_get would.  False, with nothing answered, when
+ * Odoo read, each as crud_get would (the route's cache_get is not asked:
+ * one read of n records is what a batch of reads is for).  False, with nothing answered, when
  * the read fails: the caller then runs each alone (and each gets its own
  * error).
  */

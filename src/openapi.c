@@ -709,6 +709,27 @@ add_header(json_object *resp, const char *name, const char *desc, json_object *s
 	set(headers, name, h);
 }
 
+/* The response cache's headers on a GET's 200 (cache.c): present when the answer is cacheable. */
+static void
+cache_headers(json_object *resp)
+{
+	json_object *x = type1("string");
+
+	set(x, "enum", str_list((const char *const[]){ "hit", "miss", "bypass" }, 3));
+	add_header(resp, "ETag", "A strong validator of the body, for If-None-Match", type1("string"), false);
+	add_header(resp, "X-Cache", "Whether the answer came from the response cache", x, false);
+}
+
+/* 304: If-None-Match named the answer's ETag; no body. */
+static json_object *
+not_modified(void)
+{
+	json_object *resp = response("Not modified: If-None-Match names the current ETag", NULL);
+
+	add_header(resp, "ETag", "The validator, as on the 200", type1("string"), false);
+	return resp;
+}
+
 /* ------------------------------------------------------------ operations */
 
 /* The request body of r on resource res (NULL: none). */
@@ -826,7 +847,9 @@ responses(const struct doc_route *r, const struct resource *res, const char *act
 		                one_of(array_of(ref("schemas", rec)), ref("schemas", page)));
 		free(page);
 		add_header(resp, "X-Total-Count", "Records matching the filters, all pages", type1("integer"), true);
+		cache_headers(resp);
 		add_status(rs, 200, resp);
+		add_status(rs, 304, not_modified());
 		break;
 	case OPK_CREATE:
 		resp = response("Created: the record as Odoo read it back; for an array, the records in its order",
@@ -836,8 +859,12 @@ responses(const struct doc_route *r, const struct resource *res, const char *act
 		break;
 	case OPK_GET:
 	case OPK_UPDATE:
-		add_status(rs, 200, response(r->kind == OPK_GET ? "The record" : "The record as Odoo read it back",
-		                             ref("schemas", rec)));
+		resp = response(r->kind == OPK_GET ? "The record" : "The record as Odoo read it back", ref("schemas", rec));
+		if (r->kind == OPK_GET) {
+			cache_headers(resp);
+			add_status(rs, 304, not_modified());
+		}
+		add_status(rs, 200, resp);
 		break;
 	case OPK_DELETE:
 		add_status(rs, 200, response("Deleted: the record as it was", ref("schemas", rec)));
@@ -1161,6 +1188,10 @@ fixed_schemas(const struct config *cfg)
 	set(o, "enum", str_list(states, ARRAY_SIZE(states)));
 	set(props, "status", o);
 	set(props, "odoo", odoo);
+	o = type1("string");
+	set(o, "enum", str_list((const char *const[]){ "up", "down" }, 2));
+	set_str(o, "description", "Only with REDIS_URL: whether the shared state's Redis answers");
+	set(props, "redis", o);
 	set(schemas, "Health", closed_object(props, str_list(health_req, ARRAY_SIZE(health_req))));
 	batch_schemas(schemas, cfg);
 	return schemas;

@@ -57,7 +57,8 @@ if ! writable "$app" || ! writable "$suite"; then
 	app=$work/examples/refine-app
 fi
 for d in "$suite" "$app"; do
-	if [ ! -d "$d/node_modules" ]; then
+	# Also when the lockfile changed since the last install (npm's copy: node_modules/.package-lock.json).
+	if [ ! -d "$d/node_modules" ] || [ "$d/package-lock.json" -nt "$d/node_modules/.package-lock.json" ]; then
 		echo "run-browser: npm ci in $d"
 		(cd "$d" && npm ci --no-audit --no-fund --loglevel=error) || {
 			echo "run-browser: npm ci failed (no access to the npm registry?)" >&2

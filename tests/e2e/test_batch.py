@@ -46,6 +46,8 @@ def ids_query(ids):
 def test_bulk_create_is_one_odoo_create_answering_every_record_in_order(clean_sim, api, odoo):
     items = [{"name": "Bulk A", "list_price": 3.5}, {"name": "Bulk B", "default_code": "BULK-B"},
              {"name": "Bulk C", "sale_ok": False}]
+    # Warm: the schema and the installed languages are known before the counting starts.
+    ok(api("POST", "products", body={"name": "Warm-up"}), 201)
     clean_sim.reset_stats()
     ok(api("POST", "products", body={"name": "Single"}), 201)
     single_calls = calls(clean_sim)
@@ -370,7 +372,8 @@ def test_batch_body_and_limits(clean_sim, odoo, workdir):
     error(a("POST", "batch", raw=b'{"requests": []}', content_type="text/plain"), 415)
     assert ok(a("POST", "batch", body={"requests": []})) == {"responses": []}
     # Each whole product list is about 20 KiB: past 64 KiB of answers the rest is not run.
-    env = harness.bridge_env(clean_sim.url, workdir, BATCH_MAX=20, BATCH_MAX_RESPONSE=65536)
+    # The entries' Odoo reads are counted: no answer from the response cache.
+    env = harness.bridge_env(clean_sim.url, workdir, BATCH_MAX=20, BATCH_MAX_RESPONSE=65536, CACHE_TTL=0)
     a = Api(env, login(env))
     one = len(json.dumps(ok(a.get("products"))))
     clean_sim.reset_stats()

@@ -36,7 +36,10 @@ if [ ! -d "$suite/node_modules" ] && ! writable "$suite"; then
 	cp "$here"/lib/*.mjs "$suite/lib/"
 	chmod -R u+w "$suite"
 fi
-if [ ! -d "$suite/node_modules" ]; then
+# npm ci also when the lockfile changed since the last install (npm keeps its
+# copy in node_modules/.package-lock.json): a pull that adds a package must
+# not meet the old node_modules.
+if [ ! -d "$suite/node_modules" ] || [ "$suite/package-lock.json" -nt "$suite/node_modules/.package-lock.json" ]; then
 	echo "run-refine: npm ci in $suite"
 	(cd "$suite" && npm ci --no-audit --no-fund --loglevel=error) || {
 		echo "run-refine: npm ci failed (no access to the npm registry?)" >&2
