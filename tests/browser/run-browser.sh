@@ -43,28 +43,35 @@ writable() { [ -w "$1" ] && [ -n "$(find "$1" -maxdepth 0 -perm -u+w)" ]; }
 
 suite=$here
 app=$top_srcdir/examples/refine-app
+refine=$top_srcdir/tests/refine   # the stack and the contract checker import its packages (ajv)
 if ! writable "$app" || ! writable "$suite"; then
 	# Read-only sources: a copy keeps the layout the app and the suite import
 	# along (../refine for the app's providers, ../refine/lib for the stack).
 	work=$top_builddir/tests/browser-work
 	mkdir -p "$work/tests/browser" "$work/tests/refine/lib" "$work/examples/refine" "$work/examples/refine-app"
-	cp "$here/package.json" "$here/package-lock.json" "$here"/*.test.mjs "$work/tests/browser/"
-	cp "$top_srcdir"/tests/refine/lib/*.mjs "$work/tests/refine/lib/"
+	# -p: the lockfiles keep their dates (see the npm ci below).
+	cp -p "$here/package.json" "$here/package-lock.json" "$here"/*.test.mjs "$work/tests/browser/"
+	cp -p "$top_srcdir"/tests/refine/package.json "$top_srcdir"/tests/refine/package-lock.json "$work/tests/refine/"
+	cp -p "$top_srcdir"/tests/refine/lib/*.mjs "$work/tests/refine/lib/"
 	cp "$top_srcdir"/examples/refine/*.ts "$work/examples/refine/"
 	(cd "$top_srcdir/examples/refine-app" && tar cf - --exclude=node_modules --exclude=dist .) | (cd "$work/examples/refine-app" && tar xf -)
 	chmod -R u+w "$work"
 	suite=$work/tests/browser
 	app=$work/examples/refine-app
+	refine=$work/tests/refine
 fi
-for d in "$suite" "$app"; do
-	# Also when the lockfile changed since the last install (npm's copy: node_modules/.package-lock.json).
-	if [ ! -d "$d/node_modules" ] || [ "$d/package-lock.json" -nt "$d/node_modules/.package-lock.json" ]; then
-		echo "run-browser: npm ci in $d"
-		(cd "$d" && npm ci --no-audit --no-fund --loglevel=error) || {
-			echo "run-browser: npm ci failed (no access to the npm registry?)" >&2
-			exit 99
-		}
-	fi
+for d in "$refine" "$suite" "$app"; do
+	# Also when the lockfile changed since the last install (npm's copy:
+	# node_modules/.package-lock.json); under a lock on the directory, which
+	# run-refine.sh takes too.
+	flock "$d" sh -c '
+		if [ ! -d "$1/node_modules" ] || [ "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]; then
+			echo "run-browser: npm ci in $1"
+			cd "$1" && npm ci --no-audit --no-fund --loglevel=error
+		fi' sh "$d" || {
+		echo "run-browser: npm ci failed (no access to the npm registry?)" >&2
+		exit 99
+	}
 done
 
 echo "run-browser: vite build in $app"

@@ -32,20 +32,25 @@ if [ ! -d "$suite/node_modules" ] && ! writable "$suite"; then
 	# Read-only sources: the suite and its packages go into the build tree.
 	suite=$top_builddir/tests/refine-work
 	mkdir -p "$suite/lib"
-	cp "$here/package.json" "$here/package-lock.json" "$here"/*.test.mjs "$suite/"
-	cp "$here"/lib/*.mjs "$suite/lib/"
+	# -p: the copy's lockfile keeps its date, so that a run starting while
+	# another one tests does not find it newer than node_modules.
+	cp -p "$here/package.json" "$here/package-lock.json" "$here"/*.test.mjs "$suite/"
+	cp -p "$here"/lib/*.mjs "$suite/lib/"
 	chmod -R u+w "$suite"
 fi
 # npm ci also when the lockfile changed since the last install (npm keeps its
 # copy in node_modules/.package-lock.json): a pull that adds a package must
 # not meet the old node_modules.
-if [ ! -d "$suite/node_modules" ] || [ "$suite/package-lock.json" -nt "$suite/node_modules/.package-lock.json" ]; then
-	echo "run-refine: npm ci in $suite"
-	(cd "$suite" && npm ci --no-audit --no-fund --loglevel=error) || {
-		echo "run-refine: npm ci failed (no access to the npm registry?)" >&2
-		exit 99
-	}
-fi
+# Under a lock on the directory: the three runs of make check -j (and the
+# browser suite, which needs these packages too) may start together.
+flock "$suite" sh -c '
+	if [ ! -d "$1/node_modules" ] || [ "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]; then
+		echo "run-refine: npm ci in $1"
+		cd "$1" && npm ci --no-audit --no-fund --loglevel=error
+	fi' sh "$suite" || {
+	echo "run-refine: npm ci failed (no access to the npm registry?)" >&2
+	exit 99
+}
 
 cd "$suite"
 # One file at a time: each starts a simulator, lighttpd and four bridge processes.
