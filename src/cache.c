@@ -344,22 +344,42 @@ finish(struct ctx *c, const char *etag, const char *xcache)
 	response_add_header(c->res, "X-Cache", xcache);
 }
 
-/* Whether the client asked to bypass caches (RFC 9111 5.2.1.4: Cache-Control: no-cache). */
+/* Whether the comma-separated header value h holds the directive name (alone or with "=..."). */
+static bool
+has_directive(const char *h, const char *name, const char *value)
+{
+	size_t n = strlen(name);
+	const char *p = h;
+
+	while (p != NULL && (p = strcasestr(p, name)) != NULL) {
+		const char *after = p + n;
+
+		if ((p == h || p[-1] == ' ' || p[-1] == ',' || p[-1] == '\t') &&
+		    (value == NULL ? (*after == '\0' || *after == ',' || *after == ' ' || *after == '\t' || *after == '=')
+		                   : (*after == '=' && strncmp(after + 1, value, strlen(value)) == 0 &&
+		                      strchr(",; \t", after[1 + strlen(value)]) != NULL)))
+			return true;
+		p = after;
+	}
+	return false;
+}
+
+/*
+ * Whether the client asked to bypass caches: Cache-Control: no-cache
+ * (RFC 9111 5.2.1.4) or max-age=0 (5.2.1.1: no stored answer is fresh
+ * enough; a browser's reload sends it), and, from HTTP/1.0 clients that
+ * send no Cache-Control, Pragma: no-cache (5.4).
+ */
 static bool
 no_cache(const struct request *req)
 {
-	const char *h = request_header(req, "HTTP_CACHE_CONTROL");
-	const char *p = h;
+	const char *cc = request_header(req, "HTTP_CACHE_CONTROL");
+	const char *pragma;
 
-	while (p != NULL && (p = strstr(p, "no-cache")) != NULL) {
-		char after = p[8];
-
-		if ((p == h || p[-1] == ' ' || p[-1] == ',' || p[-1] == '\t') &&
-		    (after == '\0' || after == ',' || after == ' ' || after == '\t' || after == '='))
-			return true;
-		p += 8;
-	}
-	return false;
+	if (cc != NULL)
+		return has_directive(cc, "no-cache", NULL) || has_directive(cc, "max-age", "0");
+	pragma = request_header(req, "HTTP_PRAGMA");
+	return pragma != NULL && has_directive(pragma, "no-cache", NULL);
 }
 
 /* ---- the handlers ---- */

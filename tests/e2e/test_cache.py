@@ -125,6 +125,21 @@ def test_no_cache_bypasses_and_refreshes(client, odoo):
     assert xcache(r) == "hit" and r.json()["name"] == "Renamed in Odoo", "the entry was refreshed"
 
 
+@pytest.mark.parametrize("headers", [{"Cache-Control": "max-age=0"}, {"Pragma": "no-cache"},
+                                     {"Cache-Control": "private, NO-CACHE"}])
+def test_reload_and_http10_no_cache_bypass(client, odoo, headers):
+    """A browser's reload (max-age=0) and an HTTP/1.0 client's Pragma:
+    no-cache bypass the cache as Cache-Control: no-cache does (RFC 9111
+    5.2.1.1, 5.4); Pragma counts only without a Cache-Control."""
+    client.warm("products/45")
+    odoo("product.product", "write", [45], {"name": "Renamed for %s" % list(headers.values())[0]})
+    r = client.get("products/45", headers=headers)
+    assert xcache(r) == "bypass" and r.json()["name"].startswith("Renamed for")
+    odoo("product.product", "write", [45], {"name": "Renamed again"})
+    r = client.get("products/45", headers={"Cache-Control": "max-age=60", "Pragma": "no-cache"})
+    assert xcache(r) == "hit" and r.json()["name"] != "Renamed again"
+
+
 def test_errors_are_not_cached(client):
     for _ in range(3):
         r = client.get("products/999999")
