@@ -259,6 +259,46 @@ Test(state_redis, generations_move_forward_on_every_host)
 	state_redis_engine.close(b);
 }
 
+/* calls=N of one command in INFO commandstats (0 when never called). */
+static long
+command_calls(const char *cmd)
+{
+	char out[8192], want[64];
+	const char *p;
+
+	redis_fixture_cmd(out, sizeof(out), "INFO commandstats");
+	snprintf(want, sizeof(want), "cmdstat_%s:calls=", cmd);
+	p = strstr(out, want);
+	return p != NULL ? strtol(p + strlen(want), NULL, 10) : 0;
+}
+
+Test(state_redis, known_generations_are_read_without_the_script)
+{
+	void *e = open_redis(NULL);
+	const char *m[] = { "product.product", "product.category", "uom.uom" };
+	uint64_t first[3], again[3];
+	char out[64];
+	long scripts;
+
+	cr_assert_eq(state_redis_engine.gens_get(e, m, 3, first), STATE_OK, "the first read creates them");
+	redis_fixture_cmd(out, sizeof(out), "CONFIG RESETSTAT");
+	for (int i = 0; i < 5; i++) {
+		cr_assert_eq(state_redis_engine.gens_get(e, m, 3, again), STATE_OK);
+		cr_assert(memcmp(first, again, sizeof(first)) == 0);
+	}
+	scripts = command_calls("evalsha") + command_calls("eval");
+	cr_assert_eq(scripts, 0, "%ld script calls for generations that exist", scripts);
+	cr_assert_eq(command_calls("mget"), 5);
+	/* One missing among them: the script creates it, the others keep theirs. */
+	redis_fixture_cmd(out, sizeof(out), "DEL odoo-bridge:g:uom.uom");
+	cr_assert_eq(state_redis_engine.gens_get(e, m, 3, again), STATE_OK);
+	cr_assert_eq(again[0], first[0]);
+	cr_assert_eq(again[1], first[1]);
+	cr_assert_geq(again[2], first[2]);
+	cr_assert_eq(command_calls("evalsha") + command_calls("eval"), 1);
+	state_redis_engine.close(e);
+}
+
 Test(state_redis, an_evicted_generation_never_comes_back_smaller)
 {
 	void *e = open_redis(NULL);
