@@ -27,6 +27,7 @@ struct worker {
 	struct odoo         *odoo;    /* created lazily: CGI start-up stays cheap */
 	struct schema_cache *schemas;     /* the service account's (AUTH_MODE=service) */
 	struct schema_scopes *user_schemas; /* per user (AUTH_MODE=user), made on first use */
+	int64_t              schemas_at; /* when the schemas (and the OpenAPI document) were started (now_mono_us) */
 	char               **langs;   /* Odoo's installed language codes (lang.h), asked on first need */
 	size_t               n_langs;
 	int64_t              langs_at; /* when asked (now_mono_us); 0: not yet; -1: Odoo refused one */

@@ -39,6 +39,41 @@ worker_free(struct worker *w)
 	w->schemas = NULL;
 }
 
+/*
+ * How long a process keeps the schemas it built from fields_get (and the
+ * OpenAPI document made of them): CACHE_TTL_LOOKUPS, as the shared copy of
+ * the answers, else 5 minutes.  So a field that an Odoo module installed or
+ * upgraded adds (or removes) shows within that, without restarting the web
+ * server's processes.  Rebuilding costs one fields_get per model, answered
+ * from the shared cache when another process asked recently.
+ */
+static int64_t
+schemas_ttl_us(const struct config *cfg)
+{
+	return (cfg->cache_ttl_lookups > 0 ? cfg->cache_ttl_lookups : 300) * 1000000LL;
+}
+
+/*
+ * Drops the worker's schemas when they are older than schemas_ttl_us.
+ * Only between requests: during one, the handlers hold the schemas they
+ * were handed (crud.c's targets, a batch's sub-requests).
+ */
+static void
+schemas_expire(struct worker *w, int64_t now)
+{
+	if (w->schemas_at != 0 && now - w->schemas_at < schemas_ttl_us(&w->app->cfg))
+		return;
+	if (w->schemas_at != 0) {
+		schema_cache_free(w->schemas);
+		w->schemas = schema_cache_new();
+		schema_scopes_free(w->user_schemas);
+		w->user_schemas = NULL;
+		openapi_cache_free(w->openapi);
+		w->openapi = NULL;
+	}
+	w->schemas_at = now;
+}
+
 static bool
 method_has_body(const char *m)
 {
@@ -109,6 +144,7 @@ server_handle(struct worker *w, char **envp, const struct io_ops *io)
 
 	init_rc = request_init(&req, envp);
 	log_set_request_id(req.request_id);
+	schemas_expire(w, req.start_us);
 	response_init(&res);
 	memset(&c, 0, sizeof c);
 	c.w = w;

@@ -161,6 +161,28 @@ def test_uid_and_schema_cached_per_process(clean_sim, env, fcgi_bridge):
     assert s["common"].get("authenticate", 0) == 2, s
 
 
+def test_schemas_expire_after_cache_ttl_lookups(clean_sim, env, workdir):
+    """A process rebuilds its schemas (fields_get) once they are
+    CACHE_TTL_LOOKUPS old, so that fields an Odoo module adds show without
+    restarting it; never during a request, and not before.  CACHE_TTL=0:
+    no shared copy, every rebuild reaches the simulator."""
+    b = harness.ListeningBridge(dict(env, CACHE_TTL="0", CACHE_TTL_LOOKUPS="3"), workdir, threads=1)
+    try:
+        r = fcgi(b.addr, "POST", "/token", b"username=admin&password=admin",
+                 content_type="application/x-www-form-urlencoded")
+        auth = {"Authorization": "Bearer " + r.json()["access_token"]}
+        fields_get = lambda: clean_sim.stats()["execute_kw"]["product.product"].get("fields_get", 0)
+        assert fcgi(b.addr, "GET", "/api/v1/products", headers=auth).status == 200
+        assert fcgi(b.addr, "GET", "/api/v1/products", headers=auth).status == 200
+        assert fields_get() == 1, "kept within CACHE_TTL_LOOKUPS"
+        time.sleep(3.2)
+        assert fcgi(b.addr, "GET", "/api/v1/products", headers=auth).status == 200
+        assert fcgi(b.addr, "GET", "/api/v1/products", headers=auth).status == 200
+        assert fields_get() == 2, "rebuilt once after CACHE_TTL_LOOKUPS"
+    finally:
+        b.stop()
+
+
 def test_unknown_database_is_503(clean_sim, env):
     """ODOO_DB naming no database: Odoo answers the service login with a
     traceback (fault 1); that is a misconfiguration (503), not a bad answer."""
