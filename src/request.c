@@ -231,8 +231,11 @@ fresh_request_id(char out[65])
 		memcpy(rnd, &t, sizeof t);
 		memset(rnd + sizeof t, 0, sizeof rnd - sizeof t);
 	}
-	for (i = 0; i < sizeof rnd; i++)
-		snprintf(out + 2 * i, 3, "%02x", rnd[i]);
+	for (i = 0; i < sizeof rnd; i++) {
+		out[2 * i] = "0123456789abcdef"[rnd[i] >> 4];
+		out[2 * i + 1] = "0123456789abcdef"[rnd[i] & 0xf];
+	}
+	out[2 * sizeof rnd] = '\0';
 }
 
 /*

@@ -400,6 +400,7 @@ rschema_free(struct rschema *s)
 	for (size_t i = 0; i < s->n; i++)
 		xfield_free(&s->f[i]);
 	free(s->f);
+	json_object_put(s->spec);
 	memset(s, 0, sizeof(*s));
 }
 

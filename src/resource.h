@@ -94,6 +94,9 @@ struct rschema {
 	struct xfield *f;
 	size_t n;
 	bool renamed;   /* some field's Odoo name is not its API name, or it vanished */
+	/* crud.c's web_search_read specification of these fields, made on first
+	 * use: a list page asks for the same one every time.  Freed with s. */
+	json_object *spec;
 };
 
 /* The exposed field called name, or NULL. */

@@ -57,8 +57,16 @@ put_text(struct buf *b, const char *s, size_t n)
 
 	while (i < n) {
 		uint32_t c;
-		size_t l = utf8_decode(p + i, n - i, &c);
+		size_t l;
 		const char *esc;
+
+		/* Printable ASCII other than & < > goes as it is: skip it in one go
+		 * (field names, most values; the XML of a list call is mostly that). */
+		while (i < n && p[i] >= 0x20 && p[i] < 0x7f && p[i] != '&' && p[i] != '<' && p[i] != '>')
+			i++;
+		if (i == n)
+			break;
+		l = utf8_decode(p + i, n - i, &c);
 
 		if (l == 0 || !xml_char_ok(c))
 			return SER_TEXT;

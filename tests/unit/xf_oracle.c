@@ -151,7 +151,7 @@ static struct xfield mixed_fields[] = {
 const struct rschema *
 xf_mixed_schema(void)
 {
-	static struct rschema s = { NULL, mixed_fields, ARRAY_SIZE(mixed_fields), true };
+	static struct rschema s = { .res = NULL, .f = mixed_fields, .n = ARRAY_SIZE(mixed_fields), .renamed = true };
 
 	return &s;
 }
@@ -181,7 +181,7 @@ static struct xfield line_fields[] = {
 const struct rschema *
 xf_sale_schema(void)
 {
-	static struct rschema s = { NULL, sale_fields, ARRAY_SIZE(sale_fields), true };
+	static struct rschema s = { .res = NULL, .f = sale_fields, .n = ARRAY_SIZE(sale_fields), .renamed = true };
 
 	return &s;
 }
@@ -189,7 +189,7 @@ xf_sale_schema(void)
 const struct xf_lines *
 xf_sale_lines(void)
 {
-	static struct rschema ls = { NULL, line_fields, ARRAY_SIZE(line_fields), true };
+	static struct rschema ls = { .res = NULL, .f = line_fields, .n = ARRAY_SIZE(line_fields), .renamed = true };
 	static const struct xf_lines l = { "order_line", "lines", &ls };
 
 	return &l;
