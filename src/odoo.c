@@ -110,6 +110,10 @@ run(struct odoo *o, const struct odoo_backend *be, struct call *k, bool idempote
 	enum odoo_err rc = ODOO_OK;
 	int attempt;
 
+	if (o->timed_out) {
+		log_debug("odoo: %s: not asked, Odoo already timed out in this request", k->what);
+		return odoo_set_err(err, ODOO_E_TIMEOUT, "Odoo did not answer in time earlier in this request");
+	}
 	for (attempt = 1; attempt <= (idempotent ? 2 : 1); attempt++) {
 		int64_t t0 = now_mono_us(), us;
 
@@ -153,6 +157,8 @@ run(struct odoo *o, const struct odoo_backend *be, struct call *k, bool idempote
 		o->call_secret = NULL;
 		if (rc == ODOO_E_SERVER)
 			log_traceback(o, k->what);
+		if (rc == ODOO_E_TIMEOUT)
+			o->timed_out = true;
 		if (rc != ODOO_E_UNREACHABLE)
 			break;
 	}
@@ -334,6 +340,13 @@ free_secret(char *s)
 		explicit_bzero(s, strlen(s));
 		free(s);
 	}
+}
+
+void
+odoo_request_begin(struct odoo *o)
+{
+	if (o != NULL)
+		o->timed_out = false;
 }
 
 void

@@ -127,6 +127,14 @@ struct odoo *odoo_new(const struct odoo_config *cfg);
 /* Frees the client; accepts NULL. */
 void odoo_free(struct odoo *o);
 
+/*
+ * A new client request starts (server.c, before each).  Within one
+ * request, once a call has timed out, every further call fails at once with
+ * ODOO_E_TIMEOUT instead of waiting ODOO_TIMEOUT_MS again: the client has
+ * already waited that long, and Odoo is not answering.
+ */
+void odoo_request_begin(struct odoo *o);
+
 /* The server's version, as every protocol reports it. */
 struct odoo_version {
 	int  major;           /* 17, 18, 19...; 0 when the answer had none */

@@ -53,6 +53,7 @@ struct odoo {
 	bool    xmlrpc_gone;       /* /xmlrpc/2 answered 404: Odoo 22 or later */
 	struct odoo_version server; /* the last version asked (major 0: not yet) */
 	long    uid;               /* service account; 0 until logged in */
+	bool    timed_out;         /* a call of the request under way timed out (odoo_request_begin clears it) */
 	const char *call_secret;   /* the secret of the call under way, for redaction */
 	struct http *http;
 	struct odoo_stats stats;

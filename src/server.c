@@ -145,6 +145,7 @@ server_handle(struct worker *w, char **envp, const struct io_ops *io)
 	init_rc = request_init(&req, envp);
 	log_set_request_id(req.request_id);
 	schemas_expire(w, req.start_us);
+	odoo_request_begin(w->odoo);
 	response_init(&res);
 	memset(&c, 0, sizeof c);
 	c.w = w;
