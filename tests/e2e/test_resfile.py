@@ -55,6 +55,10 @@ def test_a_file_from_disk_is_the_table(sim, workdir, own_contract):
     api = Api(env, token)
     error(api.get("countries"), 404)
     assert ok(api.get("categories", {"_start": 0, "_end": 1}))
+    # The metrics' route labels follow the table: a resource is named, a path that is none is not.
+    text = harness.run_cgi(env, "GET", "/metrics").body.decode()
+    assert 'route="/api/v1/categories"' in text, text
+    assert 'route="/api/v1/{res}",method="GET",status="4xx"' in text and "/api/v1/countries" not in text, text
 
 
 @pytest.mark.parametrize("text, where", [
