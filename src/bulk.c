@@ -177,6 +177,75 @@ bulk_check_ids(struct ctx *c, const struct target *t, const int64_t *ids, size_t
 	return ok;
 }
 
+bool
+bulk_check_states(struct ctx *c, const struct target *t, const int64_t *ids, size_t n, const char *action,
+                  const char *const *from)
+{
+	const struct xfield *sf = rschema_field(t->s, "state");
+	struct odoo_error err;
+	json_object *args, *kwargs, *out = NULL, *found = NULL, *errors = NULL, *fields;
+	bool ok = false;
+
+	if (sf == NULL || sf->odoo == NULL) {
+		/* The resources file checked "state" is listed; this Odoo lacks it (--check-config --ping says so). */
+		log_warn("%s: no state field on this Odoo: %s runs without its \"from\" check", t->res->name, action);
+		return bulk_check_ids(c, t, ids, n);
+	}
+	memset(&err, 0, sizeof(err));
+	ids_search(t, ids, n, &args, &kwargs);
+	fields = json_object_new_array();
+	json_object_array_add(fields, json_object_new_string(sf->odoo));
+	json_object_object_add(kwargs, "fields", fields);
+	/* search_read instead of search: the same one call, with the states. */
+	if (auth_call(c, t->res->model, "search_read", args, kwargs, true, &out, &err) != ODOO_OK) {
+		odoo_answer_error(c, &err, t->res->name);
+		goto out;
+	}
+	if (!json_object_is_type(out, json_type_array)) {
+		log_error("%s.search_read answered %s", t->res->model, json_object_to_json_string(out));
+		response_error(c->res, c->req->lang, 502, MSG_ODOO_BAD_ANSWER, NULL);
+		goto out;
+	}
+	found = json_object_new_array();
+	errors = json_object_new_object();
+	for (size_t i = 0; i < json_object_array_length(out); i++) {
+		json_object *rec = json_object_array_get_idx(out, i), *id, *st;
+		const char *now = NULL;
+		bool allowed = false;
+		int64_t v;
+
+		if (!json_object_object_get_ex(rec, "id", &id) || !json_to_id(id, &v))
+			continue;
+		json_object_array_add(found, json_object_new_int64(v));
+		if (json_object_object_get_ex(rec, sf->odoo, &st) && json_object_is_type(st, json_type_string))
+			now = json_object_get_string(st);
+		for (size_t k = 0; now != NULL && from[k] != NULL && !allowed; k++)
+			allowed = strcmp(from[k], now) == 0;
+		if (!allowed) {
+			char *reason = xasprintf("%" PRId64 ": %s", v, now != NULL ? now : "?");
+
+			crud_log_write(c, action, t->res, v, "refused: not allowed from this state");
+			errors_add(errors, "ids", reason);
+			free(reason);
+		}
+	}
+	if (json_object_array_length(found) != n) {
+		answer_missing(c, ids, n, found, false);
+	} else if (json_object_object_length(errors) > 0) {
+		response_error(c->res, c->req->lang, 409, MSG_STATE_CONFLICT, errors);
+		errors = NULL;
+	} else {
+		ok = true;
+	}
+out:
+	json_object_put(errors);
+	json_object_put(found);
+	json_object_put(out);
+	json_object_put(args);
+	json_object_put(kwargs);
+	return ok;
+}
+
 void
 bulk_answer_records(struct ctx *c, const struct target *t, const int64_t *ids, size_t n, int status)
 {

@@ -57,6 +57,17 @@ bool bulk_ids(struct ctx *c, int64_t **ids, size_t *n);
 bool bulk_check_ids(struct ctx *c, const struct target *t, const int64_t *ids, size_t n);
 
 /*
+ * bulk_check_ids for a workflow action with "from" (the states it starts
+ * from, NULL-terminated): the same one Odoo call, a search_read of the
+ * state, so that also every record must be in one of from.  Otherwise 404
+ * as bulk_check_ids, or 409 with errors.ids naming "<id>: <state>" for each
+ * record in another state (nothing runs); returns false.  t's schema must
+ * be loaded.
+ */
+bool bulk_check_states(struct ctx *c, const struct target *t, const int64_t *ids, size_t n, const char *action,
+                       const char *const *from);
+
+/*
  * Answers status with the array of records ids[0..n) read back in one
  * Odoo read, in the order of ids.  A record no longer inside the base
  * domain is {"id": id} (as a single create answers it).

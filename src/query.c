@@ -662,6 +662,167 @@ out:
 	return e;
 }
 
+/* ---------------------------------------------------- the resources file */
+
+/* Operators a fixed domain may use beyond those filters produce; the last four take a list. */
+static const char *const domain_only_ops[] = {
+	"like", "not like", "not ilike", "=like", "=ilike", "child_of", "parent_of",
+};
+
+/* A field name or dotted path: [a-z_][a-z0-9_]* joined by dots. */
+static bool
+domain_field_ok(const char *s)
+{
+	bool start = true;
+
+	for (; *s; s++) {
+		if (*s == '.' && !start) {
+			start = true;
+			continue;
+		}
+		if (!((*s >= 'a' && *s <= 'z') || *s == '_' || (!start && *s >= '0' && *s <= '9')))
+			return false;
+		start = false;
+	}
+	return !start;
+}
+
+static bool
+is_scalar(json_object *v)
+{
+	/* Not null: XML-RPC cannot carry None; Odoo's "not set" is false. */
+	return v != NULL && (json_object_is_type(v, json_type_string) || json_object_is_type(v, json_type_int) ||
+	       json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_boolean));
+}
+
+/* Whether op is known, and whether it takes a list (*many). */
+static bool
+domain_op(const char *op, bool *many)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(ops); i++) {
+		if (strcmp(ops[i].odoo, op) == 0) {
+			*many = false;
+			return true;
+		}
+		if (ops[i].odoo_many != NULL && strcmp(ops[i].odoo_many, op) == 0) {
+			*many = true;
+			return true;
+		}
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(domain_only_ops); i++)
+		if (strcmp(domain_only_ops[i], op) == 0) {
+			*many = strcmp(op, "child_of") == 0 || strcmp(op, "parent_of") == 0;
+			return true;
+		}
+	return false;
+}
+
+static const char *
+leaf_check(json_object *t)
+{
+	json_object *v;
+	const char *op;
+	bool many;
+
+	if (!json_object_is_type(t, json_type_array) || json_object_array_length(t) != 3)
+		return "must be \"&\", \"|\", \"!\" or [field, operator, value]";
+	if (!json_object_is_type(json_object_array_get_idx(t, 0), json_type_string) ||
+	    !domain_field_ok(json_object_get_string(json_object_array_get_idx(t, 0))))
+		return "the field must be a field name (or a dotted path of them)";
+	if (!json_object_is_type(json_object_array_get_idx(t, 1), json_type_string) ||
+	    !domain_op(op = json_object_get_string(json_object_array_get_idx(t, 1)), &many))
+		return "the operator must be one of =, !=, in, not in, >=, <=, >, <, ilike, like, not like, "
+		       "not ilike, =like, =ilike, child_of, parent_of";
+	v = json_object_array_get_idx(t, 2);
+	if (!many)
+		return is_scalar(v) ? NULL : "this operator takes one value (text, a number, true or false)";
+	/* child_of and parent_of also take a single id. */
+	if (strcmp(op, "in") != 0 && strcmp(op, "not in") != 0 && is_scalar(v))
+		return NULL;
+	if (!json_object_is_type(v, json_type_array))
+		return "this operator takes a list of values";
+	for (size_t i = 0; i < json_object_array_length(v); i++)
+		if (!is_scalar(json_object_array_get_idx(v, i)))
+			return "the list may hold only text, numbers and booleans";
+	return NULL;
+}
+
+const char *
+query_domain_check(json_object *domain, size_t *at)
+{
+	size_t n, operands = 0;
+	const char *why;
+
+	*at = 0;
+	if (!json_object_is_type(domain, json_type_array))
+		return "must be a list of terms";
+	n = json_object_array_length(domain);
+	/*
+	 * Polish notation read backwards: a leaf is one operand, "!" takes one,
+	 * "&" and "|" take two and give one.  What is left is AND-ed (Odoo's
+	 * implicit "&").
+	 */
+	for (size_t i = n; i-- > 0;) {
+		json_object *t = json_object_array_get_idx(domain, i);
+		const char *s = json_object_is_type(t, json_type_string) ? json_object_get_string(t) : NULL;
+
+		*at = i;
+		if (s != NULL && (strcmp(s, "&") == 0 || strcmp(s, "|") == 0)) {
+			if (operands < 2)
+				return "this operator lacks operands";
+			operands--;
+		} else if (s != NULL && strcmp(s, "!") == 0) {
+			if (operands < 1)
+				return "this operator lacks an operand";
+		} else if ((why = leaf_check(t)) != NULL) {
+			return why;
+		} else {
+			operands++;
+		}
+	}
+	*at = n;
+	return NULL;
+}
+
+const char *
+query_order_check(const char *order, const char *const *names, size_t n, char *buf, size_t len)
+{
+	struct item items[MAX_SORT_KEYS];
+	size_t ni = split_commas(order, items, MAX_SORT_KEYS);
+
+	if (ni > MAX_SORT_KEYS)
+		return "more than 16 sort keys";
+	for (size_t i = 0; i < ni; i++) {
+		const char *sp = memchr(items[i].s, ' ', items[i].len);
+		size_t flen = sp != NULL ? (size_t)(sp - items[i].s) : items[i].len;
+		bool desc, known = false;
+
+		if (flen == 0)
+			return "must be \"field [asc|desc]\", comma-separated, with no empty item";
+		if (sp != NULL && !parse_direction(sp + 1, items[i].len - flen - 1, &desc)) {
+			snprintf(buf, len, "\"%.*s\": the direction must be asc or desc (one space after the field)",
+			         (int)items[i].len, items[i].s);
+			return buf;
+		}
+		for (size_t k = 0; k < n && !known; k++)
+			known = strlen(names[k]) == flen && memcmp(names[k], items[i].s, flen) == 0;
+		if (!known) {
+			snprintf(buf, len, "\"%.*s\" is not a field of this resource", (int)flen, items[i].s);
+			return buf;
+		}
+		for (size_t k = 0; k < i; k++) {
+			const char *sp2 = memchr(items[k].s, ' ', items[k].len);
+			size_t flen2 = sp2 != NULL ? (size_t)(sp2 - items[k].s) : items[k].len;
+
+			if (flen2 == flen && memcmp(items[k].s, items[i].s, flen) == 0) {
+				snprintf(buf, len, "\"%.*s\" is repeated", (int)flen, items[i].s);
+				return buf;
+			}
+		}
+	}
+	return NULL;
+}
+
 void
 list_query_free(struct list_query *q)
 {

@@ -84,6 +84,29 @@ bool query_op_applies(size_t i, enum ftype t);
 /* The control (non-filter) parameter names query_parse knows, i-th or NULL past the last. */
 const char *query_control_param(size_t i);
 
+/*
+ * Checks a base domain as the resources file writes it (resfile.c), with
+ * query_parse's own operator table: a JSON array, in Polish notation, of
+ * "&", "|", "!" and leaves [field, operator, value].  field is a name or a
+ * dotted path of names ([a-z_][a-z0-9_]*); operator is one query filters
+ * produce (=, !=, in, not in, >=, <=, >, <, ilike) or one of Odoo's few
+ * others that a fixed domain may want (like, not like, not ilike, =like,
+ * =ilike, child_of, parent_of); in/not in/child_of/parent_of take an array
+ * of scalars, the others a scalar (false is "not set").  Returns NULL when
+ * the domain is good, else the reason, with *at the index of the term at
+ * fault (or the array's length when operators lack operands).
+ */
+const char *query_domain_check(json_object *domain, size_t *at);
+
+/*
+ * Checks a default order as the resources file writes it: "field
+ * [asc|desc],..." with the rules of _sort/_order (no empty or repeated
+ * field, at most 16 keys, asc or desc in any case); every field must be
+ * one of names[0..n) (the resource's fields).  Returns NULL when good,
+ * else the reason (static text or written into buf).
+ */
+const char *query_order_check(const char *order, const char *const *names, size_t n, char *buf, size_t len);
+
 /* Frees what query_parse allocated; accepts a zeroed struct. */
 void list_query_free(struct list_query *q);
 

@@ -1,209 +1,86 @@
 /* resource.c: the resource table (DESIGN.md section 3) and the fields_get schema cache. */
 #include "autoconfig.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "resfile.h"
 #include "resource.h"
 #include "util.h"
 
 /* ------------------------------------------------------------------ table */
 
-static const struct res_field product_fields[] = {
-	{ "id", RF_RO },
-	{ "name", RF_Q },
-	{ "default_code", RF_Q },
-	{ "barcode", RF_Q },
-	{ "list_price", 0 },
-	{ "standard_price", 0 },
-	{ "categ_id", 0 },
-	{ "type", 0 },
-	{ "is_storable", 0 },        /* Odoo 18; absent before: drops out */
-	{ "qty_available", RF_RO },  /* needs the stock module: drops out without it */
-	{ "uom_id", 0 },
-	{ "sale_ok", 0 },
-	{ "purchase_ok", 0 },
-	{ "active", 0 },
-	{ "description_sale", 0 },
-	{ "write_date", RF_RO },
-	{ NULL, 0 },
-};
+static struct res_table *current;
+static pthread_once_t default_once = PTHREAD_ONCE_INIT;
 
-/* suppliers and customers: the same res.partner fields. */
-static const struct res_field partner_fields[] = {
-	{ "id", RF_RO },
-	{ "name", RF_Q },
-	{ "is_company", 0 },
-	{ "email", RF_Q },
-	{ "phone", RF_Q },
-	{ "mobile", 0 },
-	{ "vat", RF_Q },
-	{ "street", 0 },
-	{ "street2", 0 },
-	{ "city", 0 },
-	{ "zip", 0 },
-	{ "state_id", 0 },
-	{ "country_id", 0 },
-	{ "website", 0 },
-	{ "comment", 0 },
-	{ "active", 0 },
-	{ "supplier_rank", RF_RO },
-	{ "customer_rank", RF_RO },
-	{ "write_date", RF_RO },
-	{ NULL, 0 },
-};
-
-static const struct res_field sale_fields[] = {
-	{ "id", RF_RO },
-	{ "name", RF_RO | RF_Q },    /* Odoo fills it from the sequence */
-	{ "partner_id", RF_Q },
-	{ "date_order", 0 },
-	{ "validity_date", 0 },
-	{ "state", RF_RO },          /* changed only through the workflow actions */
-	{ "amount_untaxed", RF_RO },
-	{ "amount_tax", RF_RO },
-	{ "amount_total", RF_RO },
-	{ "currency_id", RF_RO },
-	{ "user_id", 0 },
-	{ "note", 0 },
-	{ "client_order_ref", RF_Q },
-	{ "invoice_status", RF_RO },
-	{ "write_date", RF_RO },
-	{ NULL, 0 },
-};
-
-static const struct res_field sale_line_fields[] = {
-	{ "id", RF_RO },
-	{ "product_id", 0 },
-	{ "name", 0 },
-	{ "product_uom_qty", 0 },
-	{ "price_unit", 0 },
-	{ "discount", 0 },
-	{ "tax_id", 0 },
-	{ "price_subtotal", RF_RO },
-	{ "price_tax", RF_RO },
-	{ "price_total", RF_RO },
-	{ NULL, 0 },
-};
-
-static const struct res_field category_fields[] = {
-	{ "id", RF_RO },
-	{ "name", RF_Q },
-	{ "complete_name", 0 },
-	{ "parent_id", 0 },
-	{ NULL, 0 },
-};
-
-static const struct res_field country_fields[] = {
-	{ "id", RF_RO },
-	{ "name", RF_Q },
-	{ "code", RF_Q },
-	{ NULL, 0 },
-};
-
-/*
- * Field names that changed between Odoo versions, so that the API's names
- * stay the same on Odoo 17, 18 and 19: for the API's name, Odoo's names in
- * the order tried; the first that fields_get knows is used.  When none is
- * known the field vanished from this Odoo: it is answered as null (of the
- * type given) and is read-only, rather than silently gone.  From the
- * captures' FIELD-CHANGES.txt (Odoo 18 -> 19, Community modules).
- */
-static const struct field_alias {
-	const char *model;
-	const char *api;
-	const char *odoo[3];
-	enum ftype  type;   /* of a vanished field */
-} aliases[] = {
-	{ "sale.order.line", "tax_id", { "tax_id", "tax_ids", NULL }, FT_MANY2MANY },
-	{ "res.partner",     "mobile", { "mobile", NULL, NULL },      FT_CHAR },
-};
-
-static const struct field_alias *
-find_alias(const char *model, const char *api)
+/* The compiled-in default (resources/default.json, embedded at build time). */
+static void
+load_default(void)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(aliases); i++)
-		if (strcmp(aliases[i].model, model) == 0 && strcmp(aliases[i].api, api) == 0)
-			return &aliases[i];
-	return NULL;
+	char err[512];
+	struct res_table *t = resfile_parse(resfile_default, resfile_default_len, "resources/default.json",
+	                                    err, sizeof(err));
+
+	if (t == NULL) {
+		/* The build's own file: the unit tests load it, so this means a broken build. */
+		log_error("the compiled-in resource table does not load: %s", err);
+		abort();
+	}
+	current = t;
 }
 
-/* Not routable: reached only as the lines of a sale. */
-static const struct resource sale_line_resource = {
-	.name = "sale_lines",
-	.model = "sale.order.line",
-	.fields = sale_line_fields,
-};
+const struct res_table *
+resource_table(void)
+{
+	if (current == NULL)
+		(void)pthread_once(&default_once, load_default);
+	return current;
+}
 
-static const struct res_lines sale_lines = {
-	.key = "lines",
-	.field = "order_line",
-	.child = &sale_line_resource,
-};
+void
+resource_install(struct res_table *t)
+{
+	struct res_table *old = current;
 
-static const struct resource resources[] = {
-	{
-		.name = "products",
-		.model = "product.product",
-		.default_order = "name asc",
-		.fields = product_fields,
-	},
-	{
-		/* As Odoo's Purchase menu: a partner is a supplier once it has a rank. */
-		.name = "suppliers",
-		.model = "res.partner",
-		.base_domain = "[[\"supplier_rank\", \">\", 0]]",
-		.create_defaults = "{\"supplier_rank\": 1}",
-		.default_order = "name asc",
-		.fields = partner_fields,
-	},
-	{
-		.name = "customers",
-		.model = "res.partner",
-		.base_domain = "[[\"customer_rank\", \">\", 0]]",
-		.create_defaults = "{\"customer_rank\": 1}",
-		.default_order = "name asc",
-		.fields = partner_fields,
-	},
-	{
-		.name = "sales",
-		.model = "sale.order",
-		.default_order = "date_order desc",
-		.fields = sale_fields,
-		.lines = &sale_lines,
-	},
-	{
-		.name = "categories",
-		.model = "product.category",
-		.default_order = "complete_name asc",
-		.read_only = true,
-		.fields = category_fields,
-	},
-	{
-		.name = "countries",
-		.model = "res.country",
-		.default_order = "name asc",
-		.read_only = true,
-		.fields = country_fields,
-	},
-};
+	current = t;
+	res_table_free(old);
+}
 
 const struct resource *
 resource_find(const char *name)
 {
+	const struct res_table *t = resource_table();
+
 	if (name == NULL)
 		return NULL;
-	for (size_t i = 0; i < ARRAY_SIZE(resources); i++)
-		if (strcmp(resources[i].name, name) == 0)
-			return &resources[i];
+	for (size_t i = 0; i < t->n; i++)
+		if (t->r[i].routable && strcmp(t->r[i].name, name) == 0)
+			return &t->r[i];
 	return NULL;
 }
 
 const struct resource *
 resource_at(size_t i)
 {
-	return i < ARRAY_SIZE(resources) ? &resources[i] : NULL;
+	const struct res_table *t = resource_table();
+
+	for (size_t k = 0; k < t->n; k++)
+		if (t->r[k].routable && i-- == 0)
+			return &t->r[k];
+	return NULL;
+}
+
+const struct res_action *
+resource_action(const struct resource *res, const char *name)
+{
+	if (res == NULL || name == NULL)
+		return NULL;
+	for (size_t i = 0; i < res->n_actions; i++)
+		if (strcmp(res->actions[i].name, name) == 0)
+			return &res->actions[i];
+	return NULL;
 }
 
 void
@@ -346,13 +223,13 @@ schema_parse(const struct resource *res, json_object *fields_get, struct rschema
 	out->f = xcalloc(n, sizeof(*out->f));
 	for (size_t i = 0; i < n; i++) {
 		const struct res_field *rf = &res->fields[i];
-		const struct field_alias *a = find_alias(res->model, rf->name);
 		const char *odoo = rf->name;
 		json_object *attrs = NULL;
 
-		for (size_t k = 0; a != NULL && k < ARRAY_SIZE(a->odoo) && a->odoo[k] != NULL; k++)
-			if (json_object_object_get_ex(fields_get, a->odoo[k], &attrs)) {
-				odoo = a->odoo[k];
+		/* The first of Odoo's names that this Odoo knows. */
+		for (size_t k = 0; rf->odoo != NULL && rf->odoo[k] != NULL; k++)
+			if (json_object_object_get_ex(fields_get, rf->odoo[k], &attrs)) {
+				odoo = rf->odoo[k];
 				break;
 			}
 		if ((attrs != NULL || json_object_object_get_ex(fields_get, odoo, &attrs)) &&
@@ -361,7 +238,7 @@ schema_parse(const struct resource *res, json_object *fields_get, struct rschema
 			out->n++;
 			continue;
 		}
-		if (a != NULL) {
+		if (rf->vanishes) {
 			struct xfield *f = &out->f[out->n++];
 
 			/* Known to have gone from this version: null and read-only. */
@@ -369,7 +246,7 @@ schema_parse(const struct resource *res, json_object *fields_get, struct rschema
 			f->name = xstrdup(rf->name);
 			f->flags = rf->flags | RF_RO;
 			f->flags &= ~RF_Q;
-			f->type = a->type;
+			f->type = rf->vanished_type;
 			out->renamed = true;
 			log_info("%s: field %s.%s is gone from this Odoo; answered as null", res->name, res->model,
 			         rf->name);
@@ -418,11 +295,9 @@ static void
 add_field_names(json_object *names, const struct resource *r)
 {
 	for (const struct res_field *rf = r->fields; rf->name != NULL; rf++) {
-		const struct field_alias *a = find_alias(r->model, rf->name);
-
 		add_name_once(names, rf->name);
-		for (size_t k = 0; a != NULL && k < ARRAY_SIZE(a->odoo) && a->odoo[k] != NULL; k++)
-			add_name_once(names, a->odoo[k]);
+		for (size_t k = 0; rf->odoo != NULL && rf->odoo[k] != NULL; k++)
+			add_name_once(names, rf->odoo[k]);
 	}
 	if (r->lines != NULL)
 		add_name_once(names, r->lines->field);
@@ -435,6 +310,7 @@ schema_fields_get_call(const struct resource *res, json_object **args, json_obje
 		"type", "string", "required", "readonly", "relation", "selection",
 		"store", "sortable", "searchable",
 	};
+	const struct res_table *t = resource_table();
 	json_object *names = json_object_new_array();
 	json_object *attrs = json_object_new_array();
 
@@ -444,12 +320,9 @@ schema_fields_get_call(const struct resource *res, json_object **args, json_obje
 	 * on every request.  Odoo skips names it does not know.
 	 */
 	add_field_names(names, res);
-	for (size_t i = 0; i < ARRAY_SIZE(resources); i++) {
-		if (strcmp(resources[i].model, res->model) == 0)
-			add_field_names(names, &resources[i]);
-		if (resources[i].lines != NULL && strcmp(resources[i].lines->child->model, res->model) == 0)
-			add_field_names(names, resources[i].lines->child);
-	}
+	for (size_t i = 0; i < t->n; i++)   /* line entries (not routable) included */
+		if (strcmp(t->r[i].model, res->model) == 0)
+			add_field_names(names, &t->r[i]);
 	for (size_t i = 0; i < ARRAY_SIZE(attributes); i++)
 		json_object_array_add(attrs, json_object_new_string(attributes[i]));
 	*args = json_object_new_array();

@@ -13,10 +13,29 @@
 #define RF_RO  0x1u   /* read-only through the API */
 #define RF_Q   0x2u   /* searched by q= */
 
+/* Field types of fields_get that the API converts. */
+enum ftype {
+	FT_BOOLEAN, FT_INTEGER, FT_FLOAT, FT_MONETARY, FT_CHAR, FT_TEXT, FT_HTML,
+	FT_DATE, FT_DATETIME, FT_SELECTION, FT_MANY2ONE, FT_ONE2MANY, FT_MANY2MANY,
+};
+
 /* One exposed field as the table names it. */
 struct res_field {
-	const char *name;    /* Odoo's field name, also the JSON key */
+	const char *name;    /* the JSON key; also Odoo's field name unless odoo says otherwise */
 	unsigned    flags;   /* RF_* */
+	/*
+	 * Odoo's names tried in order, NULL-terminated (the resources file's
+	 * "odoo": names that changed between versions, tax_id is tax_ids on
+	 * Odoo 19), or NULL for name alone.
+	 */
+	const char *const *odoo;
+	/*
+	 * Whether a field none of whose names this Odoo knows is answered as
+	 * null of type vanished_type, read-only (the file's "type"), rather
+	 * than dropped.
+	 */
+	bool        vanishes;
+	enum ftype  vanished_type;
 };
 
 struct resource;
@@ -31,9 +50,19 @@ struct res_lines {
 	const struct resource *child;   /* the line resource (its model and fields) */
 };
 
+/* A workflow action: POST /api/v1/<res>/<id>/<name> (actions.c). */
+struct res_action {
+	const char *name;     /* URL segment */
+	const char *method;   /* Odoo method, called on [ids] */
+	const char *kwargs;   /* JSON object text ({"context": {...}}), or NULL */
+	const char *const *from;   /* NULL-terminated states the record may be in, or NULL: any */
+	const char *to;       /* the state the record must be in afterwards, or NULL: not checked */
+};
+
 /*
- * One entry of the table.  Adding a resource is adding one of these to the
- * table in resource.c; the handlers are generic over it.
+ * One entry of the table.  The table comes from the resources file
+ * (resfile.c: RESOURCES_FILE, or the compiled-in resources/default.json);
+ * the handlers are generic over it.
  */
 struct resource {
 	const char *name;            /* URL segment, e.g. "customers" */
@@ -42,15 +71,37 @@ struct resource {
 	const char *create_defaults; /* JSON object merged into every create, or NULL */
 	const char *default_order;   /* "field [asc|desc],..." when the request sorts nothing, or NULL */
 	bool        read_only;       /* only GET/HEAD */
+	bool        routable;        /* false: reached only as the lines of another entry */
 	const struct res_field *fields;  /* terminated by { NULL, 0 } */
 	const struct res_lines *lines;   /* nested lines, or NULL */
+	const struct res_action *actions;  /* n_actions of them */
+	size_t      n_actions;
 };
 
-/* The routable resource called name, or NULL.  Static storage. */
+/* A whole table (resfile.c builds them; resource_install makes one current). */
+struct res_table {
+	struct resource *r;   /* every entry, routable or not, in file order */
+	size_t           n;
+};
+
+/*
+ * Makes t the table every lookup answers from, freeing the previous one
+ * (at start-up, before any worker runs: lookups take no lock).  Without
+ * a call the compiled-in default is used.
+ */
+void resource_install(struct res_table *t);
+
+/* The current table (the compiled-in default on first use). */
+const struct res_table *resource_table(void);
+
+/* The routable resource called name, or NULL.  Lives as long as the table. */
 const struct resource *resource_find(const char *name);
 
 /* The i-th routable resource, or NULL past the end (for tests and listings). */
 const struct resource *resource_at(size_t i);
+
+/* The action of res called name, or NULL. */
+const struct res_action *resource_action(const struct resource *res, const char *name);
 
 /*
  * Appends the terms of res's base domain to the JSON array domain (nothing
@@ -59,12 +110,6 @@ const struct resource *resource_at(size_t i);
  */
 void resource_base_domain(const struct resource *res, json_object *domain);
 
-/* Field types of fields_get that the API converts. */
-enum ftype {
-	FT_BOOLEAN, FT_INTEGER, FT_FLOAT, FT_MONETARY, FT_CHAR, FT_TEXT, FT_HTML,
-	FT_DATE, FT_DATETIME, FT_SELECTION, FT_MANY2ONE, FT_ONE2MANY, FT_MANY2MANY,
-};
-
 /* Maps fields_get's "type" string; false for a type the API does not handle. */
 bool ftype_parse(const char *s, enum ftype *out);
 
@@ -72,8 +117,8 @@ bool ftype_parse(const char *s, enum ftype *out);
 struct xfield {
 	char       *name;          /* the API's name */
 	/*
-	 * Odoo's name for it on this server (the alias table of resource.c maps
-	 * names that changed between versions: tax_id is tax_ids on Odoo 19),
+	 * Odoo's name for it on this server (the table's res_field.odoo names
+	 * those that changed between versions: tax_id is tax_ids on Odoo 19),
 	 * or NULL for a field this Odoo no longer has: answered as null, read-only.
 	 */
 	char       *odoo;

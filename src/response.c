@@ -51,6 +51,8 @@ static const char *const messages[MSG__COUNT][2] = {
 	[MSG_BATCH_TOKEN]        = { "/token no se puede usar dentro de un lote", "/token cannot be used inside a batch" },
 	[MSG_BATCH_FULL]         = { "La respuesta del lote alcanzó su tamaño máximo; esta petición no se ejecutó",
 	                             "The batch answer reached its size limit; this request was not run" },
+	[MSG_STATE_CONFLICT]     = { "El registro no está en un estado que permita esta acción",
+	                             "The record is not in a state that allows this action" },
 };
 
 const char *

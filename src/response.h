@@ -46,6 +46,7 @@ enum msg {
 	MSG_BATCH_NESTED,        /* 400 a batch inside a batch */
 	MSG_BATCH_TOKEN,         /* 400 /token inside a batch */
 	MSG_BATCH_FULL,          /* 413 not run: the batch answer reached BATCH_MAX_RESPONSE */
+	MSG_STATE_CONFLICT,      /* 409 a workflow action on a record in a state it is not allowed from */
 	MSG__COUNT
 };
 

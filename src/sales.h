@@ -1,4 +1,4 @@
-/* sales.h: the sale workflow actions (confirm, cancel, draft). */
+/* sales.h: the workflow actions of the resource table (the resources file's "actions"). */
 #ifndef OB_SALES_H
 #define OB_SALES_H
 
@@ -11,8 +11,10 @@
  * POST /api/v1/:res/:id/:action (route_params 0, 1, 2).  Runs the Odoo
  * method of the action on the record and answers 200 with it as read back
  * (lines included).  404 for a resource without workflow, an unknown action
- * or record; 422 with Odoo's reason when Odoo refuses, or when it accepts
- * but the order does not reach the action's state (e.g. draft on a
+ * or record; 409 (errors.state) when the action has "from" and the record
+ * is in another state, checked on the read that finds the record (no extra
+ * Odoo call); 422 with Odoo's reason when Odoo refuses, or when it accepts
+ * but the record does not reach the action's "to" state (e.g. draft on a
  * confirmed order, which Odoo 18 silently ignores).
  */
 void sales_action(struct ctx *c);
@@ -22,8 +24,10 @@ void sales_action(struct ctx *c);
  * every id in one Odoo call (action_confirm on many orders).  Every id
  * must exist inside the base domain first (else 404 naming them in
  * errors.ids, and nothing runs); at most BULK_MAX ids.  Answers 200 with
- * the orders read back (one read), in the order of the ids; 422 with
- * errors.ids naming the orders that did not reach the action's state.
+ * the orders read back (one read), in the order of the ids; 409 (nothing
+ * runs) when the action has "from" and some record is in another state
+ * (bulk_check_states: the same one search); 422 with errors.ids naming the
+ * orders that did not reach the action's "to" state.
  */
 void sales_bulk_action(struct ctx *c);
 

@@ -18,11 +18,11 @@ Test(resource, table_matches_design)
 	cr_assert_not_null(r);
 	cr_assert_str_eq(r->model, "res.partner");
 	cr_assert_not_null(strstr(r->base_domain, "supplier_rank"));
-	cr_assert_str_eq(r->create_defaults, "{\"supplier_rank\": 1}");
+	cr_assert_str_eq(r->create_defaults, "{\"supplier_rank\":1}");
 	r = resource_find("customers");
 	cr_assert_str_eq(r->model, "res.partner");
 	cr_assert_not_null(strstr(r->base_domain, "customer_rank"));
-	cr_assert_str_eq(r->create_defaults, "{\"customer_rank\": 1}");
+	cr_assert_str_eq(r->create_defaults, "{\"customer_rank\":1}");
 	r = resource_find("products");
 	cr_assert_str_eq(r->model, "product.product");
 	cr_assert_null(r->base_domain);

@@ -1,0 +1,28 @@
+/* resfile.h: the resources file (RESOURCES_FILE, resources/default.json) -> a resource table. */
+#ifndef OB_RESFILE_H
+#define OB_RESFILE_H
+
+#include <stddef.h>
+
+#include "resource.h"
+
+/* resources/default.json as shipped, embedded at build time (resources_default.c, generated). */
+extern const char resfile_default[];
+extern const size_t resfile_default_len;
+
+/*
+ * Parses and validates the text of a resources file (len bytes; name is
+ * how messages call it).  Returns a new table (free with res_table_free,
+ * or hand it to resource_install), or NULL with err holding one line:
+ * "name:LINE: key.path: what is wrong", e.g.
+ * "resources.json:14: resources[3].fields[2].q: must be true or false".
+ */
+struct res_table *resfile_parse(const char *text, size_t len, const char *name, char *err, size_t errlen);
+
+/* resfile_parse of the file at path (at most 4 MiB); NULL with err when unreadable or bad. */
+struct res_table *resfile_load(const char *path, char *err, size_t errlen);
+
+/* Frees a table and everything in it; accepts NULL. */
+void res_table_free(struct res_table *t);
+
+#endif
