@@ -80,6 +80,8 @@ static const struct setting settings[] = {
 	{ "REDIS_URL",               K_REDIS,   "", 0, 0, OFF(redis_url) },
 	{ "REDIS_PREFIX",            K_STR,     "odoo-bridge:", 1, 0, OFF(redis_prefix) },
 	{ "REDIS_TIMEOUT_MS",        K_LONG,    "200", 10, 10000, OFF(redis_timeout_ms) },
+	/* The resource table (resfile.c): empty is the compiled-in resources/default.json. */
+	{ "RESOURCES_FILE",          K_PATH,    "", 0, 0, OFF(resources_file) },
 	{ "DOCS",                    K_ONOFF,   "on", 0, 0, OFF(docs) },
 	/* The CDN FastAPI's get_swagger_ui_html loads Swagger UI from (fastapi/openapi/docs.py). */
 	{ "DOCS_ASSETS_URL",         K_URL,     "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5", 0, 0, OFF(docs_assets_url) },
@@ -594,6 +596,27 @@ default_shm_path(char **path, const char *what)
 	*path = xasprintf("/dev/shm/odoo-bridge-%lu.%s", (unsigned long)geteuid(), what);
 }
 
+/*
+ * A relative path that the configuration file gave is relative to that
+ * file's directory (a web server starts the program in a directory of its
+ * own choosing); from the environment it stays relative to the working
+ * directory.
+ */
+static void
+relative_to_file(const struct config *cfg, const struct raw *r, const char *name, char **path)
+{
+	const struct setting *s = find_setting(name, strlen(name));
+	const char *slash;
+	char *joined;
+
+	if (s == NULL || r->src[s - settings] != 'f' || (*path)[0] == '\0' || (*path)[0] == '/' ||
+	    cfg->config_file == NULL || (slash = strrchr(cfg->config_file, '/')) == NULL)
+		return;
+	joined = xasprintf("%.*s/%s", (int)(slash - cfg->config_file), cfg->config_file, *path);
+	free(*path);
+	*path = joined;
+}
+
 bool
 config_load(struct config *cfg, const char *file, char **envp, struct config_error *err)
 {
@@ -633,6 +656,7 @@ config_load(struct config *cfg, const char *file, char **envp, struct config_err
 		       cfg->odoo_lang);
 		goto out;
 	}
+	relative_to_file(cfg, &r, "RESOURCES_FILE", &cfg->resources_file);
 	/* One file per user per host: all the processes a web server spawns share it. */
 	default_shm_path(&cfg->throttle_file, "throttle");
 	default_shm_path(&cfg->revoke_file, "revoked");

@@ -64,6 +64,7 @@ struct config {
 	char   *redis_url;         /* REDIS_URL (may hold a password): "" keeps the state on this host */
 	char   *redis_prefix;      /* REDIS_PREFIX: of every key, so that deployments can share a Redis */
 	long    redis_timeout_ms;  /* REDIS_TIMEOUT_MS: connect and command timeout, 10..10000 */
+	char   *resources_file;    /* RESOURCES_FILE: the resource table (resfile.c); "" is the compiled-in one */
 	bool    docs;              /* DOCS: on | off (GET /openapi.json and /docs) */
 	char   *docs_assets_url;   /* DOCS_ASSETS_URL: where /docs loads swagger-ui-dist from */
 	char   *config_file;       /* the file read, or NULL */

@@ -16,6 +16,7 @@
 #include "odoo.h"
 #include "auth.h"
 #include "metrics.h"
+#include "resfile.h"
 #include "server.h"
 #include "state.h"
 
@@ -231,9 +232,38 @@ run_listen(const char *addr, long threads, long backlog)
 	return 0;
 }
 
+/*
+ * RESOURCES_FILE, read once at start-up into a new table that becomes the
+ * current one only once it is whole: a bad file is a configuration error
+ * (the caller refuses to start) and nothing of it is used.
+ */
+static bool
+load_resources(char *err, size_t errlen)
+{
+	struct res_table *t;
+
+	if (g_app.cfg.resources_file[0] == '\0')
+		return true;   /* the compiled-in resources/default.json */
+	t = resfile_load(g_app.cfg.resources_file, err, errlen);
+	if (t == NULL)
+		return false;
+	resource_install(t);
+	log_debug("resources from %s", g_app.cfg.resources_file);
+	return true;
+}
+
+/* --check-config --ping's fields_get calls, as the service account. */
+static enum odoo_err
+ping_fetch(void *ud, const char *model, const char *method, json_object *args, json_object *kwargs,
+           json_object **out, struct odoo_error *err)
+{
+	return odoo_call(ud, NULL, model, method, args, kwargs, true, out, err);
+}
+
 static int
 check_config(bool ping)
 {
+	size_t n_res = 0, errors, warnings;
 	struct odoo_error err;
 	struct odoo *o;
 	struct odoo_version ver;
@@ -243,6 +273,10 @@ check_config(bool ping)
 		printf("configuration OK (file %s)\n", g_app.cfg.config_file);
 	else
 		printf("configuration OK\n");
+	while (resource_at(n_res) != NULL)
+		n_res++;
+	printf("resources OK: %zu route%s from %s\n", n_res, n_res == 1 ? "" : "s",
+	       g_app.cfg.resources_file[0] != '\0' ? g_app.cfg.resources_file : "the compiled-in default");
 	if (!ping)
 		return 0;
 	o = odoo_from_config(&g_app.cfg);
@@ -262,13 +296,23 @@ check_config(bool ping)
 	uid = odoo_service_uid(o, &err);
 	if (uid > 0)
 		printf("protocol %s\n", odoo_protocol(o));
-	odoo_free(o);
 	if (uid <= 0) {
+		odoo_free(o);
 		fprintf(stderr, "odoo-bridge: the service account %s cannot log in to database %s: %s\n",
 		    g_app.cfg.odoo_username, g_app.cfg.odoo_db, err.message[0] ? err.message : "wrong login or password");
 		return 1;
 	}
 	printf("service account %s logs in to %s (uid %ld)\n", g_app.cfg.odoo_username, g_app.cfg.odoo_db, uid);
+	/* Every model and field of the table, as the service account sees them. */
+	fflush(stdout);
+	errors = resfile_check_odoo(resource_table(), ping_fetch, o, stdout, &warnings);
+	odoo_free(o);
+	if (errors > 0) {
+		fprintf(stderr, "odoo-bridge: %zu model%s of the resources not on this Odoo\n", errors,
+		        errors == 1 ? " is" : "s are");
+		return 1;
+	}
+	printf("resources match this Odoo (%zu warning%s)\n", warnings, warnings == 1 ? "" : "s");
 	return 0;
 }
 
@@ -290,6 +334,7 @@ main(int argc, char **argv)
 	bool check = false, ping = false;
 	int64_t threads = 4, backlog = 128;
 	struct config_error cerr;
+	char rerr[1024];
 	struct sigaction sa;
 	int opt, rc;
 
@@ -334,6 +379,11 @@ main(int argc, char **argv)
 		return 1;
 	}
 	log_set_level(g_app.cfg.log_level);
+	if (!load_resources(rerr, sizeof rerr)) {
+		fprintf(stderr, "odoo-bridge: configuration error: RESOURCES_FILE: %s\n", rerr);
+		config_free(&g_app.cfg);
+		return 1;
+	}
 	if (check) {
 		rc = check_config(ping);
 		config_free(&g_app.cfg);

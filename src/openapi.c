@@ -108,6 +108,7 @@ static const struct {
 	{ 403, "Odoo refused the operation (access rights, record rules); at /token, a portal or public user, "
 	       "or (AUTH_MODE=service) a user in none of LOGIN_GROUPS" },
 	{ 404, "No such record, or outside the resource (e.g. a customer under /suppliers)" },
+	{ 409, "A workflow action on a record in a state the action does not start from (`errors` says which)" },
 	{ 413, "Body over MAX_BODY" },
 	{ 415, "Body that is not application/json (a form too at /token)" },
 	{ 422, "Odoo rejected the data or the transition: its message passes through" },
@@ -897,6 +898,12 @@ responses(const struct doc_route *r, const struct resource *res, const char *act
 	}
 	free(rec);
 	add_errors(rs, r);
+	/* Actions with "from" in the resources file refuse a record in another state. */
+	for (size_t i = 0; res != NULL && (r->kind == OPK_ACTION || r->kind == OPK_BULK_ACTION) && i < res->n_actions; i++)
+		if (res->actions[i].from != NULL) {
+			add_error(rs, 409);
+			break;
+		}
 	return rs;
 }
 

@@ -963,6 +963,96 @@ resfile_load(const char *path, char *err, size_t errlen)
 	return t;
 }
 
+/* ------------------------------------------------------ against a live Odoo */
+
+/* Whether fields_get's answer fg has a field called name of a type the API handles; *type_ok says the latter. */
+static bool
+odoo_has(json_object *fg, const char *name, bool *type_ok)
+{
+	json_object *attrs, *type;
+	enum ftype ft;
+
+	*type_ok = false;
+	if (!json_object_object_get_ex(fg, name, &attrs))
+		return false;
+	*type_ok = json_object_object_get_ex(attrs, "type", &type) && json_object_is_type(type, json_type_string) &&
+	           ftype_parse(json_object_get_string(type), &ft);
+	return true;
+}
+
+/* Checks the fields of r against its model's answer fg. */
+static void
+check_fields(const struct resource *r, json_object *fg, FILE *out, size_t *warnings)
+{
+	for (const struct res_field *f = r->fields; f->name != NULL; f++) {
+		const char *found = NULL;
+		bool type_ok = false;
+
+		for (size_t k = 0; f->odoo != NULL && f->odoo[k] != NULL && found == NULL; k++)
+			if (odoo_has(fg, f->odoo[k], &type_ok))
+				found = f->odoo[k];
+		if (found == NULL && odoo_has(fg, f->name, &type_ok))
+			found = f->name;
+		if (found != NULL && type_ok)
+			continue;
+		(*warnings)++;
+		if (found != NULL)
+			fprintf(out, "warning: %s.%s: %s.%s is of a type the API does not handle; not exposed\n", r->name,
+			        f->name, r->model, found);
+		else if (f->vanishes)
+			fprintf(out, "warning: %s.%s: %s has no such field on this Odoo; answered as null\n", r->name,
+			        f->name, r->model);
+		else
+			fprintf(out, "warning: %s.%s: %s has no such field on this Odoo; dropped from the answers\n",
+			        r->name, f->name, r->model);
+	}
+	if (r->lines != NULL) {
+		bool type_ok;
+
+		if (!odoo_has(fg, r->lines->field, &type_ok)) {
+			(*warnings)++;
+			fprintf(out, "warning: %s.%s: %s has no field %s; the lines are not read\n", r->name, r->lines->key,
+			        r->model, r->lines->field);
+		}
+	}
+}
+
+size_t
+resfile_check_odoo(const struct res_table *t, schema_fetch_fn fetch, void *ud, FILE *out, size_t *warnings)
+{
+	size_t errors = 0;
+
+	*warnings = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct resource *r = &t->r[i];
+		json_object *args, *kwargs, *fg = NULL;
+		struct odoo_error err;
+		bool seen = false;
+
+		/* One call per model: suppliers and customers share res.partner's. */
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = strcmp(t->r[k].model, r->model) == 0;
+		if (seen)
+			continue;
+		memset(&err, 0, sizeof(err));
+		schema_fields_get_call(r, &args, &kwargs);
+		if (fetch(ud, r->model, "fields_get", args, kwargs, &fg, &err) != ODOO_OK ||
+		    !json_object_is_type(fg, json_type_object)) {
+			errors++;
+			fprintf(out, "error: %s: model %s is not on this Odoo (or cannot be read): %s\n", r->name, r->model,
+			        err.message[0] != '\0' ? err.message : "fields_get did not answer an object");
+		} else {
+			for (size_t k = i; k < t->n; k++)
+				if (strcmp(t->r[k].model, r->model) == 0)
+					check_fields(&t->r[k], fg, out, warnings);
+		}
+		json_object_put(fg);
+		json_object_put(args);
+		json_object_put(kwargs);
+	}
+	return errors;
+}
+
 static void
 resource_free(struct resource *r)
 {

@@ -147,8 +147,9 @@ sales_action(struct ctx *c)
 	 * The record must exist inside the base domain; its lines are read once,
 	 * for the answer.  That read has its state too: "from" costs no call.
 	 */
-	if (!crud_load_schema(c, &t, false) || !crud_find(c, &t, true, &rec, NULL))
+	if (!crud_load_schema(c, &t, false) || !crud_find(c, &t, a->from == NULL, &rec, NULL))
 		return;
+	/* With "from" the record is read as a tree (not the fast path's text), to see its state. */
 	if (!state_allowed(a, rec, &now)) {
 		answer_state_conflict(c, t.res, a, t.id, now);
 		json_object_put(rec);

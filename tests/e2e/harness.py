@@ -176,6 +176,9 @@ class Sim:
         self.log.close()
 
 
+# The resource table the bridges of this run load (run-e2e.sh), "" for the compiled-in one.
+RESOURCES_FILE = os.environ.get("E2E_RESOURCES_FILE", "")
+
 # Every CACHE_FILE a bridge_env named (Sim.reset empties them).
 CACHE_FILES = set()
 
@@ -201,6 +204,9 @@ def bridge_env(sim_url, tmpdir, **extra):
     }
     if PROTOCOL == "json2":
         env["ODOO_API_KEY"] = sim_api_key("admin", "admin")
+    # run-e2e.sh: the shipped resources file from disk; empty (the variants): the compiled-in copy.
+    if RESOURCES_FILE:
+        env["RESOURCES_FILE"] = RESOURCES_FILE
     for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
         if k in os.environ:
             env[k] = os.environ[k]
