@@ -224,21 +224,45 @@ path_text(const struct pctx *p, char *out, size_t n)
 }
 
 static bool
-fail(struct pctx *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+fail_at(struct pctx *p, size_t off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* "name:LINE: path: reason"; always false. */
+/* "name:LINE: path: reason", LINE that of off (SIZE_MAX: of what the path names); always false. */
 static bool
-fail(struct pctx *p, const char *fmt, ...)
+vfail(struct pctx *p, size_t off, const char *fmt, va_list ap)
 {
 	char path[256], why[512];
+
+	vsnprintf(why, sizeof(why), fmt, ap);
+	path_text(p, path, sizeof(path));
+	if (off == SIZE_MAX)
+		off = locate(p, p->depth);
+	snprintf(p->err, p->errlen, "%s:%u: %s%s%s", p->name, line_at(p->text, p->len, off), path,
+	         path[0] != '\0' ? ": " : "", why);
+	return false;
+}
+
+static bool
+fail_at(struct pctx *p, size_t off, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
+	vfail(p, off, fmt, ap);
 	va_end(ap);
-	path_text(p, path, sizeof(path));
-	snprintf(p->err, p->errlen, "%s:%u: %s%s%s", p->name, line_at(p->text, p->len, locate(p, p->depth)), path,
-	         path[0] != '\0' ? ": " : "", why);
+	return false;
+}
+
+static bool
+fail(struct pctx *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static bool
+fail(struct pctx *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(p, SIZE_MAX, fmt, ap);
+	va_end(ap);
 	return false;
 }
 
@@ -287,7 +311,7 @@ dup_walk(struct pctx *p, size_t i, size_t *end)
 			push_key(p, key);
 			for (size_t k = 0; k < nk && ok; k++)
 				if (keys[k].b - keys[k].a == b - a && memcmp(s + keys[k].a, s + a, b - a) == 0)
-					ok = fail(p, "given twice in the same object");
+					ok = fail_at(p, a, "given twice in the same object");   /* the second one's line */
 			keys = xrealloc(keys, (nk + 1) * sizeof(*keys));
 			keys[nk].a = a;
 			keys[nk].b = b;
@@ -910,13 +934,8 @@ resfile_parse(const char *text, size_t len, const char *name, char *err, size_t 
 		json_tokener_free(tok);
 		return NULL;
 	}
+	/* Strict mode refuses text after the value too (no JSON_TOKENER_ALLOW_TRAILING_CHARS). */
 	json_tokener_free(tok);
-	if (skip_ws(text, len, end) < len) {
-		snprintf(err, errlen, "%s:%u: text after the end of the JSON value", name,
-		         line_at(text, len, skip_ws(text, len, end)));
-		json_object_put(top);
-		return NULL;
-	}
 	if (dup_walk(&p, 0, &dummy) && parse_top(&p, top, &t))
 		log_debug("%s: %zu resources", name, t->n);
 	json_object_put(top);
