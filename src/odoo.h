@@ -266,6 +266,12 @@ void odoo_get_stats(const struct odoo *o, struct odoo_stats *st);
  */
 bool odoo_err_unsupported(const struct odoo_error *err, const char *method);
 
+/*
+ * Whether err is XML-RPC's fault for a method that returned None (Odoo's
+ * marshaller has no allow_none): the call was done, only its answer is lost.
+ */
+bool odoo_err_returned_none(const struct odoo_error *err);
+
 /* Deepest nesting of arrays/objects converted in either direction. */
 #define ODOO_MAX_DEPTH 32
 

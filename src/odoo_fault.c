@@ -396,3 +396,15 @@ odoo_err_unsupported(const struct odoo_error *err, const char *method)
 	return strcmp(err->name, "werkzeug.exceptions.UnprocessableEntity") == 0 ||
 	       strcmp(err->name, "builtins.TypeError") == 0;
 }
+
+/*
+ * XML-RPC: a fault 1 "TypeError: cannot marshal None unless allow_none is
+ * enabled": the method ran (and Odoo committed it) but returned None, which
+ * Odoo's marshaller cannot send (odoo-captures/odoo19: method_returning_none).
+ */
+bool
+odoo_err_returned_none(const struct odoo_error *err)
+{
+	return err->code == ODOO_E_SERVER && err->fault_code == 1 &&
+	       strstr(err->message, "cannot marshal None") != NULL;
+}

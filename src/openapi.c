@@ -1289,7 +1289,9 @@ openapi_build(const struct config *cfg, const char *prefix, openapi_schema_fn ge
 
 			if (r->kind == OPK_HIDDEN || strstr(r->pattern, ":res") == NULL)
 				continue;
-			if (res->read_only && strcmp(r->method, "GET") != 0)
+			/* A read-only resource keeps its workflow actions (invoices' post). */
+			if (res->read_only && strcmp(r->method, "GET") != 0 && strstr(r->pattern, ":action") == NULL &&
+			    r->kind != OPK_BULK_ACTION)
 				continue;
 			if (strstr(r->pattern, ":action") == NULL && r->kind != OPK_BULK_ACTION) {
 				add_operation(paths, cfg, r, res, s, NULL, NULL);

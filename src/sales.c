@@ -51,11 +51,16 @@ run_action(struct ctx *c, const struct target *t, const struct res_action *a, co
 	json_object_array_add(args, bulk_id_list(ids, n));
 	if (a->kwargs != NULL)
 		kwargs = json_tokener_parse(a->kwargs);
-	if (auth_call(c, t->res->model, a->method, args, kwargs, false, &out, &err) != ODOO_OK) {
+	if (auth_call(c, t->res->model, a->method, args, kwargs, false, &out, &err) != ODOO_OK &&
+	    !odoo_err_returned_none(&err)) {
 		bulk_log_each(c, a->name, t->res, ids, n, odoo_strerror(err.code));
 		odoo_answer_error(c, &err, a->method);
-	} else if (json_object_is_type(out, json_type_object)) {
-		/* A dict is a window action (a wizard asking the user): nothing happened. */
+	} else if (json_object_is_type(out, json_type_object) && json_object_object_get_ex(out, "type", NULL)) {
+		/*
+		 * A dict with a type is a window action (a wizard asking the user):
+		 * nothing happened.  Others ({} from purchase's button_draft, None
+		 * that XML-RPC cannot carry, True) mean done; "to" then checks it.
+		 */
 		bulk_log_each(c, a->name, t->res, ids, n, "Odoo answered a wizard, not a transition");
 		response_error(c->res, c->req->lang, 422, MSG_ODOO_REJECTED, NULL);
 	} else {

@@ -176,6 +176,8 @@ check "the .deb holds the manual pages" sh -c "grep -q 'man8/odoo-bridge.8.gz' '
 check "the .deb holds the lighttpd example" has " \.$EXAMPLES/lighttpd/odoo-bridge.conf$"
 check "the .deb holds the Apache examples" sh -c "grep -q ' .$EXAMPLES/apache/odoo-bridge.conf$' '$work/contents' && grep -q ' .$EXAMPLES/apache/odoo-bridge-cgi.conf$' '$work/contents'"
 check "the .deb holds the nginx example" has " \.$EXAMPLES/contrib/nginx-odoo-bridge.conf$"
+# make install's pkgdatadir: the built-in resource table as a file (RESOURCES_FILE's starting point).
+check "the .deb holds the default resources file" has ' \./usr/share/odoo-bridge/resources/default\.json$'
 check "the .deb holds the systemd unit" has ' \./(usr/)?lib/systemd/system/odoo-bridge\.service$'
 check "the .deb holds $CONF, -rw-r----- root/www-data" has "^-rw-r----- root/www-data \.$CONF$"
 # hiredis is linked in (REDIS_URL): shlibs must have made it a dependency.
