@@ -1,5 +1,6 @@
-// resfile.test.mjs: simple-rest's getList/getOne/create/update and custom against /api/v1/purchases, a resource
-// that exists only in examples/resources/purchase.json (RESOURCES_FILE), checked in the simulator.
+// resfile.test.mjs: simple-rest's getList/getOne/create/update and custom (confirm, cancel, draft) against
+// /api/v1/purchases, a resource that exists only in examples/resources/purchase.json (RESOURCES_FILE),
+// checked in the simulator.
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
@@ -84,6 +85,15 @@ describe("purchases (examples/resources/purchase.json)", () => {
 		assert.equal(odoo.state, "purchase");
 		const e = await httpError(s.dataProvider.custom({ url: `${s.apiUrl}/purchases/${id}/confirm`, method: "post" }));
 		assert.equal(e.statusCode, 409);
+	});
+
+	test("custom: cancel (Odoo answers None) and back to draft (Odoo answers {})", async () => {
+		let { data } = await s.dataProvider.custom({ url: `${s.apiUrl}/purchases/${id}/cancel`, method: "post" });
+		assert.equal(data.state, "cancel");
+		({ data } = await s.dataProvider.custom({ url: `${s.apiUrl}/purchases/${id}/draft`, method: "post" }));
+		assert.equal(data.state, "draft");
+		const [odoo] = await po([["id", "=", id]], { fields: ["state"] });
+		assert.equal(odoo.state, "draft");
 	});
 
 	test("the default resources are there too", async () => {
