@@ -343,6 +343,16 @@ def test_purchase_delete_needs_a_cancelled_order(clean_sim, api, odoo):
     assert odoo("purchase.order.line", "search_count", [["order_id", "=", pid]]) == 0
 
 
+def test_approve_an_order_waiting_for_approval(clean_sim, api, odoo):
+    """With two-step approval Odoo's button_confirm leaves a large order 'to approve' (the
+    demo's P00006); a manager's button_approve (it returns {}) makes it a purchase order."""
+    assert odoo("purchase.order", "read", [6], fields=["state"])[0]["state"] == "to approve"
+    error(api("POST", "purchases/6/confirm"), STATE_CONFLICT)
+    d = ok(api("POST", "purchases/6/approve"))
+    assert d["state"] == "purchase" and d["date_approve"] is not None and d == odoo.purchase(6)
+    error(api("POST", "purchases/6/approve"), STATE_CONFLICT)
+
+
 def test_cancel_of_a_received_order(clean_sim, api, odoo):
     """P00004's receipt is done.  Odoo 18 has it 'done' (locked): not a state cancel is
     allowed from, 409 without asking Odoo.  Odoo 19 has it 'purchase' with the locked flag:
