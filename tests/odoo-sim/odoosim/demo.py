@@ -6,7 +6,9 @@ Desk", partner 15 "Azure Interior", sale orders 1, 4 and 19, country 233
 prices from product_demo.xml) and adds customers and suppliers, so that every
 list a client pages through has something in it.  Sequences continue where the
 captures left them: the next sale order is id 28, S00028 (S00027 was used by
-a failed create during the capture run).
+a failed create during the capture run).  Purchase orders, transfers and
+journal entries (PURCHASES, PICKINGS, MOVES) have no capture: made up, with the
+suppliers, customers and products above, in each of their states.
 """
 
 import datetime
