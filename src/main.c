@@ -308,8 +308,8 @@ check_config(bool ping)
 	errors = resfile_check_odoo(resource_table(), ping_fetch, o, stdout, &warnings);
 	odoo_free(o);
 	if (errors > 0) {
-		fprintf(stderr, "odoo-bridge: %zu model%s of the resources not on this Odoo\n", errors,
-		        errors == 1 ? " is" : "s are");
+		fprintf(stderr, "odoo-bridge: %zu model%s of the resources %s not on this Odoo\n", errors,
+		        errors == 1 ? "" : "s", errors == 1 ? "is" : "are");
 		return 1;
 	}
 	printf("resources match this Odoo (%zu warning%s)\n", warnings, warnings == 1 ? "" : "s");

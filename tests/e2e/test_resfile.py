@@ -55,6 +55,10 @@ def test_a_file_from_disk_is_the_table(sim, workdir, own_contract):
     api = Api(env, token)
     error(api.get("countries"), 404)
     assert ok(api.get("categories", {"_start": 0, "_end": 1}))
+    # The metrics' route labels follow the table: a resource is named, a path that is none is not.
+    text = harness.run_cgi(env, "GET", "/metrics").body.decode()
+    assert 'route="/api/v1/categories"' in text, text
+    assert 'route="/api/v1/{res}",method="GET",status="4xx"' in text and "/api/v1/countries" not in text, text
 
 
 @pytest.mark.parametrize("text, where", [
@@ -136,3 +140,25 @@ def test_from_refuses_a_record_in_another_state(clean_sim, from_env):
     assert [o["state"] for o in d] == ["sale", "sale"]
     assert ok(api("POST", "sales/%d/cancel" % confirmed[0]))["state"] == "cancel"
 
+
+
+def test_check_config_ping_checks_models_and_fields(sim, workdir):
+    """--ping: one fields_get per model; an unknown model fails, a missing field is a warning."""
+    env = harness.bridge_env(sim.url, workdir)
+    p = subprocess.run([harness.BRIDGE, "--check-config", "--ping"], env=env, capture_output=True, text=True,
+                       timeout=60)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "resources match this Odoo" in p.stdout and "error:" not in p.stdout, p.stdout
+    t = default_table()
+    countries = next(r for r in t["resources"] if r["name"] == "countries")
+    countries["fields"] += ["no_such_field", {"name": "no_such_either", "type": "char"}]
+    t["resources"].append({"name": "ghosts", "model": "x.ghost", "fields": ["id"]})
+    env["RESOURCES_FILE"] = write(workdir, t)
+    p = subprocess.run([harness.BRIDGE, "--check-config", "--ping"], env=env, capture_output=True, text=True,
+                       timeout=60)
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert "error: ghosts: model x.ghost is not on this Odoo" in p.stdout, p.stdout
+    assert "warning: countries.no_such_field: res.country has no such field on this Odoo; dropped" in p.stdout
+    assert "warning: countries.no_such_either: res.country has no such field on this Odoo; answered as null" \
+        in p.stdout
+    assert "1 model of the resources is not on this Odoo" in p.stderr, p.stderr

@@ -182,6 +182,35 @@ Test(config, file_and_precedence)
 	free(path);
 }
 
+/* RESOURCES_FILE: relative to the configuration file's directory when it comes from the file. */
+Test(config, resources_file_path)
+{
+	char *path = write_file("ODOO_PASSWORD=x\n" SECRET "\nRESOURCES_FILE=conf.d/resources.json\n", 0600);
+	char *abs = write_file("ODOO_PASSWORD=x\n" SECRET "\nRESOURCES_FILE=/etc/r.json\n", 0600);
+	char *env[] = { "ODOO_PASSWORD=admin", SECRET, NULL };
+	char *env_rel[] = { "RESOURCES_FILE=here.json", NULL };
+	struct config cfg;
+	struct config_error err;
+
+	cr_assert(config_load(&cfg, NULL, env, &err), "%s", err.msg);
+	cr_assert_str_eq(cfg.resources_file, "", "empty: the compiled-in table");
+	config_free(&cfg);
+	cr_assert(config_load(&cfg, path, env + 2, &err), "%s", err.msg);
+	cr_assert_str_eq(cfg.resources_file, "/tmp/conf.d/resources.json");
+	config_free(&cfg);
+	cr_assert(config_load(&cfg, abs, env + 2, &err), "%s", err.msg);
+	cr_assert_str_eq(cfg.resources_file, "/etc/r.json");
+	config_free(&cfg);
+	/* From the environment: as given (the working directory's). */
+	cr_assert(config_load(&cfg, path, env_rel, &err), "%s", err.msg);
+	cr_assert_str_eq(cfg.resources_file, "here.json");
+	config_free(&cfg);
+	unlink(path);
+	unlink(abs);
+	free(path);
+	free(abs);
+}
+
 Test(config, file_from_env_variable)
 {
 	char *path = write_file("ODOO_PASSWORD=x\n" SECRET "\nODOO_DB=fromfile\n", 0600);
