@@ -373,6 +373,22 @@ def test_purchase_create_needs_a_vendor(clean_sim, api, odoo):
     assert odoo("purchase.order", "search_count", []) == n
 
 
+def test_odoo_rights_apply(clean_sim, api, menvs, odoo):
+    """Each user's own Odoo rights (AUTH_MODE=user): Marc Demo, a salesman without Purchase
+    rights, gets Odoo's AccessError as 403 on every purchase call, and still reads what
+    his groups allow (the sales of the default table)."""
+    demo = login(menvs["purchase.json"], "demo", "demo")
+    n = odoo("purchase.order", "search_count", [])
+    for method, path, body in (("GET", "purchases", None), ("GET", "purchases/2", None),
+                               ("POST", "purchases/2/confirm", None),
+                               ("POST", "purchases", {"partner_id": 14, "lines": [{"product_id": 5}]})):
+        d = error(api(method, path, body=body, token=demo), 403)
+        assert "Traceback" not in d["detail"]
+    assert odoo("purchase.order", "read", [2], fields=["state"])[0]["state"] == "draft"
+    assert odoo("purchase.order", "search_count", []) == n
+    assert ok(api.get("sales/1", token=demo))["id"] == 1
+
+
 # ----------------------------------------------------------------- invoices
 
 @pytest.fixture
