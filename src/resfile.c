@@ -121,23 +121,33 @@ skip_value(const char *s, size_t len, size_t i)
 	return len;
 }
 
+/* The key quoted at s[a..b), decoded ("\u0061" is "a", as json-c reads it).  Caller frees. */
+static char *
+decode_key(const char *s, size_t a, size_t b)
+{
+	json_object *o;
+	char *raw, *key;
+
+	if (b < a + 2)
+		return xstrdup("");
+	if (memchr(s + a, '\\', b - a) == NULL)
+		return xstrndup(s + a + 1, b - a - 2);
+	raw = xstrndup(s + a, b - a);
+	o = json_tokener_parse(raw);
+	key = xstrdup(json_object_is_type(o, json_type_string) ? json_object_get_string(o) : raw);
+	json_object_put(o);
+	free(raw);
+	return key;
+}
+
 /* Whether the quoted string at s[a..b) (quotes included) is key. */
 static bool
 key_is(const char *s, size_t a, size_t b, const char *key)
 {
-	json_object *o;
-	bool same;
+	char *k = decode_key(s, a, b);
+	bool same = strcmp(k, key) == 0;
 
-	if (b < a + 2)
-		return false;
-	if (memchr(s + a, '\\', b - a) == NULL)
-		return b - a - 2 == strlen(key) && memcmp(s + a + 1, key, b - a - 2) == 0;
-	/* An escaped key: let json-c decode it. */
-	char *raw = xstrndup(s + a, b - a);
-	o = json_tokener_parse(raw);
-	same = json_object_is_type(o, json_type_string) && strcmp(json_object_get_string(o), key) == 0;
-	json_object_put(o);
-	free(raw);
+	free(k);
 	return same;
 }
 
@@ -299,34 +309,33 @@ dup_walk(struct pctx *p, size_t i, size_t *end)
 		return true;
 	}
 	if (i < len && s[i] == '{') {
-		struct { size_t a, b; } *keys = NULL;
+		char **keys = NULL;
 		size_t nk = 0;
 		bool ok = true;
 
 		i = skip_ws(s, len, i + 1);
 		while (ok && i < len && s[i] == '"') {
 			size_t a = i, b = skip_string(s, len, i);
-			char *key = xstrndup(s + a + 1, b - a >= 2 ? b - a - 2 : 0);
+			char *key = decode_key(s, a, b);
 
 			push_key(p, key);
 			for (size_t k = 0; k < nk && ok; k++)
-				if (keys[k].b - keys[k].a == b - a && memcmp(s + keys[k].a, s + a, b - a) == 0)
+				if (strcmp(keys[k], key) == 0)
 					ok = fail_at(p, a, "given twice in the same object");   /* the second one's line */
 			keys = xrealloc(keys, (nk + 1) * sizeof(*keys));
-			keys[nk].a = a;
-			keys[nk].b = b;
-			nk++;
+			keys[nk++] = key;
 			i = skip_ws(s, len, b);
 			if (i < len && s[i] == ':')
 				i++;
 			if (ok)
 				ok = dup_walk(p, i, &i);
 			pop(p);
-			free(key);
 			i = skip_ws(s, len, i);
 			if (i < len && s[i] == ',')
 				i = skip_ws(s, len, i + 1);
 		}
+		for (size_t k = 0; k < nk; k++)
+			free(keys[k]);
 		free(keys);
 		*end = i < len ? i + 1 : len;
 		return ok;
@@ -765,6 +774,9 @@ parse_resource(struct pctx *p, json_object *o, struct res_table *t, size_t i, st
 	push_key(p, "fields");
 	if (!parse_fields(p, v, r))
 		return false;
+	/* Records are addressed by id: every answer carries it (Refine needs it too). */
+	if (!has_field(r, SIZE_MAX, "id"))
+		return fail(p, "must list \"id\"");
 	pop(p);
 	if (json_object_object_get_ex(o, "domain", &v)) {
 		size_t at;

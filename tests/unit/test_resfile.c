@@ -236,6 +236,8 @@ ParameterizedTestParameters(resfile, errors)
 		{ "{\"resources\": [{\"name\": \"x\",\n \"name\": \"y\", \"model\": \"m\", \"fields\": [\"id\"]}]}",
 		  "2: resources[0].name: given twice" },
 		{ RES(",\n\"create_defaults\": {\"a\": 1,\n \"a\": 2}"), "5: resources[0].create_defaults.a: given twice" },
+		{ RES(",\n\"create_defaults\": {\"ab\": 1,\n \"a\\u0062\": 2}"),
+		  "5: resources[0].create_defaults.ab: given twice" },
 		/* resource keys */
 		{ RES(",\n\"rout\": false"), "4: resources[0].rout: unknown key (known: name, model," },
 		{ "{\"resources\": [\n{\"model\": \"m\", \"fields\": [\"id\"]}]}", "2: resources[0]: \"name\" is required" },
@@ -251,6 +253,8 @@ ParameterizedTestParameters(resfile, errors)
 		{ "{\"resources\": [\n{\"name\": \"x\", \"model\": \"m\"}]}", "2: resources[0]: \"fields\" is required" },
 		{ "{\"resources\": [\n{\"name\": \"x\", \"model\": \"m\", \"fields\": []}]}",
 		  "2: resources[0].fields: must be a non-empty list" },
+		{ "{\"resources\": [\n{\"name\": \"x\", \"model\": \"m\",\n\"fields\": [\"name\"]}]}",
+		  "3: resources[0].fields: must list \"id\"" },
 		{ "{\"resources\": [\n{\"name\": \"x\", \"model\": \"m\", \"fields\": [\"id\"],\n\"routable\": 1}]}",
 		  "3: resources[0].routable: must be true or false" },
 		{ RES(",\n\"read_only\": \"yes\""), "4: resources[0].read_only: must be true or false" },
