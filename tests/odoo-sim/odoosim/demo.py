@@ -6,7 +6,9 @@ Desk", partner 15 "Azure Interior", sale orders 1, 4 and 19, country 233
 prices from product_demo.xml) and adds customers and suppliers, so that every
 list a client pages through has something in it.  Sequences continue where the
 captures left them: the next sale order is id 28, S00028 (S00027 was used by
-a failed create during the capture run).
+a failed create during the capture run).  Purchase orders, transfers and
+journal entries (PURCHASES, PICKINGS, MOVES) have no capture: made up, with the
+suppliers, customers and products above, in each of their states.
 """
 
 import datetime
@@ -66,6 +68,11 @@ STUB_NAMES = {
     "res.partner.category": {1: "Vendor", 2: "Prospect", 3: "Employee", 4: "Gold", 5: "Silver"},
     "account.payment.term": {1: "Immediate Payment", 2: "15 Days", 4: "30 Days"},
     "res.partner.title": {1: "Madam", 2: "Miss", 3: "Mister", 4: "Doctor", 5: "Professor"},
+    "stock.picking.type": {1: "YourCompany: Receipts", 2: "YourCompany: Delivery Orders"},
+    "stock.location": {4: "Partners/Vendors", 5: "Partners/Customers", 8: "WH/Stock"},
+    "account.journal": {1: "Customer Invoices", 2: "Vendor Bills", 3: "Miscellaneous Operations"},
+    "account.incoterms": {1: "EXTRA WORKS", 6: "FREE ON BOARD"},
+    "account.fiscal.position": {},
 }
 
 # Values of stub records beyond their name, for web_read specifications
@@ -406,6 +413,54 @@ ORDERS = (
      ((5, 2, 70.0, 0, ()),)),
 )
 
+# Purchase orders (no capture: made up, with the demo's suppliers and products):
+# id, vendor, buyer, state, date_order, vendor reference, lines;
+# line: product, quantity, unit price, taxes.  Odoo 18 numbers them P00001...
+PURCHASES = (
+    (1, 14, 2, "purchase", "2026-11-03 09:00:00", "LI-7781",
+     ((22, 20, 20.0, (2,)), (16, 30, 10.0, (2,)))),
+    (2, 15, 2, "draft", "2026-11-18 10:15:00", False,
+     ((5, 10, 55.0, ()), (6, 12, 35.0, ()))),
+    (3, 45, 2, "sent", "2026-11-20 14:30:00", "MN-2026-31",
+     ((26, 6, 100.0, (2,)),)),
+    (4, 12, 2, "done", "2026-10-12 08:45:00", "RM-5530",
+     ((14, 50, 14.0, (2,)), (34, 100, 0.0, ()))),
+    (5, 48, 2, "cancel", "2026-10-30 16:20:00", False,
+     ((17, 4, 120.5, ()),)),
+    (6, 46, 2, "to approve", "2026-11-24 11:05:00", False,
+     ((29, 2, 1000.0, (2,)),)),
+)
+
+# Transfers: id, name, type (1 receipt, 2 delivery), partner, state, scheduled, origin, sale.
+PICKINGS = (
+    (1, "WH/IN/00001", 1, 14, "assigned", "2026-11-10 09:00:00", "P00001", False),
+    (2, "WH/IN/00002", 1, 12, "done", "2026-10-15 08:45:00", "P00004", False),
+    (3, "WH/IN/00003", 1, 48, "cancel", "2026-11-05 16:20:00", "P00005", False),
+    (4, "WH/OUT/00001", 2, 11, "assigned", "2026-11-27 10:00:00", "S00004", 4),
+    (5, "WH/OUT/00002", 2, 16, "done", "2026-11-04 12:00:00", "S00007", 7),
+    (6, "WH/OUT/00003", 2, 19, "confirmed", "2026-11-08 09:30:00", "S00010", 10),
+    (7, "WH/OUT/00004", 2, 22, "waiting", "2026-11-12 15:00:00", "S00013", 13),
+    (8, "WH/OUT/00005", 2, 24, "draft", "2026-11-14 11:00:00", "S00015", 15),
+)
+
+# Journal entries: id, type, number ("/" for a draft), partner, state, invoice date,
+# origin, amount paid ("full": the total), lines; line: product, quantity, unit price, taxes.
+MOVES = (
+    (1, "out_invoice", "INV/2026/00001", 16, "posted", "2026-11-03", "S00007", "full",
+     ((8, 5, 450.0, (1,)), (22, 10, 25.0, ()))),
+    (2, "out_invoice", "INV/2026/00002", 19, "posted", "2026-11-06", "S00010", 0.0,
+     ((13, 2, 320.0, (1,)),)),
+    (3, "out_invoice", "INV/2026/00003", 22, "posted", "2026-11-10", "S00013", 500.0,
+     ((15, 1, 1799.0, ()), (16, 4, 47.0, ()))),
+    (4, "out_invoice", "/", 24, "draft", False, "S00015", 0.0,
+     ((12, 2, 147.0, (1,)), (6, 3, 40.0, ()))),
+    (5, "out_invoice", "/", 13, "draft", "2026-11-25", False, 0.0, ()),
+    (6, "in_invoice", "BILL/2026/00001", 14, "posted", "2026-11-11", "P00001", 0.0,
+     ((22, 20, 20.0, (2,)),)),
+    (7, "out_refund", "RINV/2026/00001", 16, "posted", "2026-11-12", "INV/2026/00001", 0.0,
+     ((22, 1, 25.0, ()),)),
+)
+
 # Where the sequences stand after the demo data (and the capture run).
 NEXT_SALE_NUMBER = 28
 NEXT_IDS = {"sale.order": 28, "sale.order.line": 53, "res.partner": 55, "res.users": 8,
@@ -419,7 +474,7 @@ class Store:
     def __init__(self, model_names):
         self.tables = {name: {} for name in model_names}
         self.next_id = {name: 1 for name in model_names}
-        self.sequences = {"sale.order": 1}
+        self.sequences = {"sale.order": 1, "purchase.order": 1}
         self.passwords = {}
         self.api_keys = {}
         # Bumped on every change: sort_cache entries of older versions are stale.
@@ -449,9 +504,18 @@ def build(registry):
     _load_users(env, store)
     _load_products(env)
     _load_orders(env)
+    _load_purchases(env)
+    _load_pickings(env)
+    _load_moves(env)
     store.sequences["sale.order"] = NEXT_SALE_NUMBER
+    store.sequences["purchase.order"] = len(PURCHASES) + 1
+    store.sequences["account.move"] = {("INV", "2026"): 4, ("BILL", "2026"): 2,
+                                       ("RINV", "2026"): 2}
     for name, next_id in NEXT_IDS.items():
         store.next_id[name] = max(next_id, max(store.tables[name], default=0) + 1)
+    for name in ("purchase.order", "purchase.order.line", "stock.picking", "account.move",
+                 "account.move.line"):
+        store.next_id[name] = max(store.tables[name], default=0) + 1
     return store
 
 
@@ -573,3 +637,55 @@ def _load_orders(env):
                            lines._fn("tax_id"): [(6, 0, list(taxes))]},
                           rid=line_id, stamps=_stamps(when, user))
             line_id += 1
+
+
+def _load_purchases(env):
+    orders = env["purchase.order"]
+    lines = env["purchase.order.line"]
+    line_id = 1
+    locked_flag = "locked" in orders._schema        # Odoo 19: no 'done' state, a flag
+    for rid, partner, user, state, date, ref, order_lines in PURCHASES:
+        vals = {"name": "P%05d" % rid, "partner_id": partner, "user_id": user, "state": state,
+                "date_order": date, "partner_ref": ref}
+        if state in ("purchase", "done"):
+            vals["date_approve"] = date
+        if state == "done" and locked_flag:
+            vals.update(state="purchase", locked=True)
+        orders._insert(vals, rid=rid, stamps=_stamps(date, user))
+        for product, qty, price, taxes in order_lines:
+            line_vals = {"order_id": rid, "product_id": product, "product_qty": qty,
+                         "price_unit": price, lines._fn("taxes_id"): [(6, 0, list(taxes))]}
+            if state == "done":
+                line_vals["qty_received"] = qty
+            lines._insert(line_vals, rid=line_id, stamps=_stamps(date, user))
+            line_id += 1
+
+
+def _load_pickings(env):
+    pickings = env["stock.picking"]
+    for rid, name, kind, partner, state, when, origin, sale in PICKINGS:
+        vals = {"name": name, "picking_type_id": kind, "partner_id": partner, "state": state,
+                "scheduled_date": when, "origin": origin, "sale_id": sale, "user_id": 2}
+        if state == "done":
+            vals["date_done"] = when
+        pickings._insert(vals, rid=rid, stamps=_stamps(when, 2))
+
+
+def _load_moves(env):
+    moves = env["account.move"]
+    lines = env["account.move.line"]
+    line_id = 1
+    for rid, move_type, name, partner, state, date, origin, paid, move_lines in MOVES:
+        when = (date or "2026-11-26") + " 12:00:00"
+        moves._insert({"move_type": move_type, "name": name, "partner_id": partner,
+                       "state": state, "invoice_date": date, "invoice_date_due": date,
+                       "date": date or "2026-11-26", "invoice_origin": origin,
+                       "invoice_user_id": 2 if move_type.startswith("out_") else False},
+                      rid=rid, stamps=_stamps(when, 2))
+        for product, qty, price, taxes in move_lines:
+            lines._insert({"move_id": rid, "product_id": product, "quantity": qty,
+                           "price_unit": price, "tax_ids": [(6, 0, list(taxes))]},
+                          rid=line_id, stamps=_stamps(when, 2))
+            line_id += 1
+        moves._table[rid]["_paid"] = moves._value(rid, "amount_total") if paid == "full" \
+            else float(paid)

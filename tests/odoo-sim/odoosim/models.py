@@ -759,6 +759,638 @@ class SaleOrderLine(BaseModel):
                                   "order line.")
 
 
+# ---- purchase, invoices, pickings ---------------------------------------------------------
+# No capture holds these models: their fields (schemas.py) and behaviour follow Odoo 18's
+# source (addons/purchase, purchase_stock, account, stock), as each docstring says.
+
+# purchase_stock: cancelling an order cancels its receipts; a done one refuses
+# (stock/models/stock_move.py StockMove._action_cancel).
+DONE_MOVE_CANCEL = ("You cannot cancel a stock move that has been set to 'Done'. Create a return "
+                    "in order to reverse the moves which took place.")
+
+
+def _tax_amounts(base, taxes):
+    """(untaxed, tax) of a line base with account.tax ids taxes, not rounded."""
+    rate = sum(TAX_RATES.get(tax, 0.0) for tax in taxes)
+    return base, base * rate / 100.0
+
+
+def _sum_rounded(lines, raw_amounts):
+    """(untaxed, tax, total) with taxes rounded per line, as Odoo's default."""
+    untaxed = tax = 0.0
+    for line in lines:
+        base, line_tax = raw_amounts(line)
+        untaxed += decimal_round(base, 2)
+        tax += decimal_round(line_tax, 2)
+    untaxed, tax = decimal_round(untaxed, 2), decimal_round(tax, 2)
+    return untaxed, tax, decimal_round(untaxed + tax, 2)
+
+
+class PurchaseOrder(BaseModel):
+    """purchase.order: requests for quotation and purchase orders (addons/purchase/models/
+    purchase_order.py, Odoo 18), with purchase_stock's receipts."""
+
+    _name = "purchase.order"
+    _description = "Purchase Order"
+    _order = "priority desc, id desc"
+    _rec_names_search = ("name", "partner_ref")
+    _o2m = {"order_line": ("purchase.order.line", "order_id")}
+    _defaults = {
+        "state": "draft", "date_order": "_default_now", "company_id": 1, "currency_id": 1,
+        "user_id": "_default_user", "priority": "0", "picking_type_id": 1,
+        "mail_reminder_confirmed": False, "mail_reception_confirmed": False,
+        "locked": False,
+    }
+
+    def _default_now(self, vals):
+        return self.env.now
+
+    def _default_user(self, vals):
+        return self.env.uid
+
+    def _prepare_create(self, vals):
+        # create(): name = ir.sequence 'purchase.order' (P00001...), taken before the INSERT.
+        if vals.get("name", "New") == "New":
+            store = self.env.store
+            vals["name"] = "P%05d" % store.sequences["purchase.order"]
+            store.sequences["purchase.order"] += 1
+        return vals
+
+    def _before_unlink(self):
+        # PurchaseOrder._unlink_if_cancelled
+        for rid in self._ids:
+            if self._value(rid, "state") != "cancel":
+                raise UserError("In order to delete a purchase order, you must cancel it first.")
+
+    def _lines(self, rid):
+        lines = self.env["purchase.order.line"]
+        return [line for line in self._value(rid, "order_line")
+                if not lines._value(line, "display_type")]
+
+    def _totals(self, rid):
+        key = ("purchase totals", rid)
+        totals = self.env.cache.get(key)
+        if totals is None:
+            totals = self.env.cache[key] = _sum_rounded(
+                self._lines(rid), self.env["purchase.order.line"]._raw_amounts)
+        return totals
+
+    def _compute_amount_untaxed(self, rid):
+        return self._totals(rid)[0]
+
+    def _compute_amount_tax(self, rid):
+        return self._totals(rid)[1]
+
+    def _compute_amount_total(self, rid):
+        return self._totals(rid)[2]
+
+    def _compute_amount_total_cc(self, rid):
+        return self._totals(rid)[2]
+
+    def _compute_currency_rate(self, rid):
+        return 1.0
+
+    def _compute_display_name(self, rid):
+        name = self._table[rid].get("name") or ""
+        ref = self._table[rid].get("partner_ref")
+        return "%s (%s)" % (name, ref) if ref else name
+
+    def _compute_date_planned(self, rid):
+        # The earliest date of the lines; a date written on the order when it has none.
+        lines = self.env["purchase.order.line"]
+        dates = [lines._value(line, "date_planned") for line in self._lines(rid)]
+        dates = [d for d in dates if d]
+        return min(dates) if dates else self._table[rid].get("_date_planned", False)
+
+    def _inverse_date_planned(self, rid, value):
+        self._table[rid] = dict(self._table[rid], _date_planned=self._convert(
+            "date_planned", value, ""))
+
+    def _compute_date_calendar_start(self, rid):
+        if self._value(rid, "state") in ("purchase", "done"):
+            return self._value(rid, "date_approve")
+        return self._value(rid, "date_order")
+
+    def _compute_invoice_status(self, rid):
+        lines = self.env["purchase.order.line"]
+        if self._value(rid, "state") not in ("purchase", "done"):
+            return "no"
+        if any(lines._value(line, "qty_to_invoice") for line in self._lines(rid)):
+            return "to invoice"
+        return "no"
+
+    def _compute_invoice_ids(self, rid):
+        return []
+
+    def _compute_invoice_count(self, rid):
+        return 0
+
+    def _compute_product_id(self, rid):
+        lines = self._value(rid, "order_line")
+        return self.env["purchase.order.line"]._value(lines[0], "product_id") if lines else False
+
+    def _compute_company_currency_id(self, rid):
+        return 1
+
+    def _compute_country_code(self, rid):
+        return "US"
+
+    def _compute_tax_country_id(self, rid):
+        return 233
+
+    def _compute_access_url(self, rid):
+        return "/my/purchase/%d" % rid
+
+    def _compute_tax_totals(self, rid):
+        return False
+
+    def _pickings(self, rid):
+        name = self._table[rid].get("name")
+        pickings = self.env["stock.picking"]
+        return [pid for pid in pickings._all_sorted(pickings._order)
+                if name and pickings._table[pid].get("origin") == name]
+
+    def _compute_picking_ids(self, rid):
+        return self._pickings(rid)
+
+    def _compute_picking_count(self, rid):
+        return len(self._pickings(rid))
+
+    def _compute_receipt_status(self, rid):
+        pickings = self.env["stock.picking"]
+        states = [pickings._value(pid, "state") for pid in self._pickings(rid)
+                  if pickings._value(pid, "state") != "cancel"]
+        if self._value(rid, "state") not in ("purchase", "done") or not states:
+            return False
+        if all(state == "done" for state in states):
+            return "full"
+        return "partial" if any(state == "done" for state in states) else "pending"
+
+    def _check_write(self):
+        self._check_access("write")
+        self._check_rules("write")
+        self._check_exist()
+
+    def button_confirm(self):
+        """RFQ -> purchase order.  Orders not in draft or sent are skipped, silently, as
+        Odoo's loop does (`continue`); one-step approval (the default po_double_validation)
+        approves at once.  Returns True."""
+        self._check_write()
+        for rid in self._ids:
+            if self._value(rid, "state") not in ("draft", "sent"):
+                continue
+            self._browse([rid])._update({"state": "purchase", "date_approve": self.env.now})
+        return True
+
+    def button_approve(self, force=False):
+        """To approve -> purchase; returns {} as Odoo's does."""
+        self._check_write()
+        self._update({"state": "purchase", "date_approve": self.env.now})
+        return {}
+
+    def button_cancel(self):
+        """Cancel, whatever the state (Odoo 18 refuses only orders with posted bills, and
+        purchase_stock orders whose receipt is done: its pickings' action_cancel raises).
+        The receipts not done are cancelled with it.  Returns None, as Odoo's does: over
+        XML-RPC that is faultCode 1 "cannot marshal None" after the change is made."""
+        self._check_write()
+        pickings = self.env["stock.picking"]
+        to_cancel = []
+        for rid in self._ids:
+            for pid in self._pickings(rid):
+                state = pickings._value(pid, "state")
+                if state == "done":
+                    raise UserError(DONE_MOVE_CANCEL)
+                if state != "cancel":
+                    to_cancel.append(pid)
+        if to_cancel:
+            pickings._browse(to_cancel)._update({"state": "cancel"})
+        self._update({"state": "cancel", "mail_reminder_confirmed": False})
+
+    def button_draft(self):
+        """Back to RFQ (any state, as Odoo's write does); returns {}."""
+        self._check_write()
+        self._update({"state": "draft"})
+        return {}
+
+    def button_done(self):
+        """Lock the order: 'done' (Odoo 19: the locked flag).  Returns None."""
+        self._check_write()
+        if "locked" in self._schema:
+            self._update({"locked": True, "priority": "0"})
+        else:
+            self._update({"state": "done", "priority": "0"})
+
+    def button_unlock(self):
+        """Unlock: back to 'purchase' (Odoo 19: the flag).  Returns None."""
+        self._check_write()
+        if "locked" in self._schema:
+            self._update({"locked": False})
+        else:
+            self._update({"state": "purchase"})
+
+
+class PurchaseOrderLine(BaseModel):
+    """purchase.order.line (addons/purchase/models/purchase_order_line.py, Odoo 18)."""
+
+    _name = "purchase.order.line"
+    _description = "Purchase Order Line"
+    _order = "order_id, sequence, id"
+    _ondelete = {"order_id": "cascade", "product_id": "restrict"}
+    _digits = {"price_unit": 2, "product_qty": 2, "discount": 2, "qty_received": 2}
+    _defaults = {
+        "sequence": 10, "product_qty": 1.0, "discount": 0.0, "qty_received": 0.0,
+        "name": "_default_name", "price_unit": "_default_price_unit",
+        "product_uom": "_default_uom", "date_planned": "_default_date_planned",
+        "is_downpayment": False,
+    }
+
+    def _product(self, vals):
+        product = vals.get("product_id")
+        products = self.env["product.product"]
+        if type(product) is int and product in products._table:
+            return products, product
+        if type(product) is int and product:
+            raise products._missing_error([product])
+        return products, None
+
+    def _default_name(self, vals):
+        # _get_product_purchase_description: the display name (and description_purchase).
+        products, product = self._product(vals)
+        return products._value(product, "display_name") if product is not None else False
+
+    def _default_price_unit(self, vals):
+        # No vendor pricelist here: the product's cost (_compute_price_unit_and_date_planned_and_name).
+        products, product = self._product(vals)
+        return products._value(product, "standard_price") if product is not None else 0.0
+
+    def _default_uom(self, vals):
+        products, product = self._product(vals)
+        if product is None:
+            return False
+        fname = "uom_po_id" if "uom_po_id" in products._schema else "uom_id"
+        return products._value(product, fname)
+
+    def _default_date_planned(self, vals):
+        # _get_date_planned without a seller: the order's date (+ 0 days of delay).
+        if vals.get("display_type"):
+            return False
+        orders = self.env["purchase.order"]
+        order = vals.get("order_id")
+        if order in orders._table:
+            return orders._value(order, "date_order")
+        return self.env.now
+
+    def _order_value(self, rid, fname):
+        order = self._table[rid].get("order_id")
+        orders = self.env["purchase.order"]
+        return orders._value(order, fname) if order in orders._table else False
+
+    def _raw_amounts(self, rid):
+        if self._value(rid, "display_type"):
+            return 0.0, 0.0
+        base = (self._value(rid, "product_qty") * self._value(rid, "price_unit")
+                * (1.0 - self._value(rid, "discount") / 100.0))
+        return _tax_amounts(base, self._value(rid, self._fn("taxes_id")))
+
+    def _compute_price_subtotal(self, rid):
+        return decimal_round(self._raw_amounts(rid)[0], 2)
+
+    def _compute_price_total(self, rid):
+        base, tax = self._raw_amounts(rid)
+        return decimal_round(base + tax, 2)
+
+    def _compute_price_tax(self, rid):
+        return self._value(rid, "price_total") - self._value(rid, "price_subtotal")
+
+    def _compute_product_uom_qty(self, rid):
+        return self._value(rid, "product_qty")
+
+    def _compute_product_type(self, rid):
+        product = self._table[rid].get("product_id")
+        return self.env["product.product"]._value(product, "type") if product else False
+
+    def _compute_state(self, rid):
+        return self._order_value(rid, "state")
+
+    def _compute_partner_id(self, rid):
+        return self._order_value(rid, "partner_id")
+
+    def _compute_currency_id(self, rid):
+        return self._order_value(rid, "currency_id")
+
+    def _compute_company_id(self, rid):
+        return self._order_value(rid, "company_id")
+
+    def _compute_date_order(self, rid):
+        return self._order_value(rid, "date_order")
+
+    def _compute_date_approve(self, rid):
+        return self._order_value(rid, "date_approve")
+
+    def _compute_qty_invoiced(self, rid):
+        return 0.0
+
+    def _compute_qty_to_invoice(self, rid):
+        # purchase_method 'receive' (the products' default): received minus billed.
+        if self._value(rid, "state") not in ("purchase", "done"):
+            return 0.0
+        return self._value(rid, "qty_received") - self._value(rid, "qty_invoiced")
+
+    def _compute_display_name(self, rid):
+        name = (self._table[rid].get("name") or "").split("\n")[0]
+        return "%s: %s" % (self._order_value(rid, "name") or "", name)
+
+    def _before_write(self, vals):
+        if "display_type" in vals and any(self._value(rid, "display_type") != vals["display_type"]
+                                          for rid in self._ids):
+            raise UserError("You cannot change the type of a purchase order line. Instead you "
+                            "should delete the current line and create a new line of the proper "
+                            "type.")
+        if "product_id" in vals:
+            for key in ("price_unit", "name", "product_uom"):
+                fname = self._fn(key)
+                if fname not in vals:
+                    vals[fname] = self._default(key, vals)
+
+    def _before_unlink(self):
+        # _unlink_except_purchase; the state's label from the selection.
+        labels = dict(self.env["purchase.order"]._schema["state"]["selection"])
+        for rid in self._ids:
+            if self._value(rid, "state") == "purchase" and not self._value(rid, "display_type"):
+                raise UserError("Cannot delete a purchase order line which is in state \u201c%s\u201d."
+                                % labels["purchase"])
+
+    def _check_row(self, rid, row):
+        # _sql_constraints accountable_required_fields
+        if not row.get("display_type") and not row.get("is_downpayment") and \
+                not (row.get("product_id") and row.get(self._fn("product_uom"))
+                     and row.get("date_planned")):
+            raise ValidationError(CONSTRAINT % "Missing required fields on accountable purchase "
+                                  "order line.")
+
+
+def _sign(move_type):
+    """The sign of the *_signed amounts: positive for what the company is owed."""
+    return -1 if move_type in ("in_invoice", "in_receipt", "out_refund") else 1
+
+
+MOVE_DRAFT_NAMES = {
+    "out_invoice": "Draft Invoice", "out_refund": "Draft Credit Note", "in_invoice": "Draft Bill",
+    "in_refund": "Draft Vendor Credit Note", "out_receipt": "Draft Sales Receipt",
+    "in_receipt": "Draft Purchase Receipt", "entry": "Draft Entry",
+}
+# Sequence prefixes of the demo journals (account.journal code + year).
+MOVE_PREFIXES = {"out_invoice": "INV", "out_refund": "RINV", "in_invoice": "BILL",
+                 "in_refund": "RBILL", "out_receipt": "INV", "in_receipt": "BILL",
+                 "entry": "MISC"}
+SALE_TYPES = ("out_invoice", "out_refund", "out_receipt")
+PURCHASE_TYPES = ("in_invoice", "in_refund", "in_receipt")
+
+
+class AccountMove(BaseModel):
+    """account.move: invoices, bills and entries (addons/account/models/account_move.py,
+    Odoo 18).  Only invoice lines are kept: no tax, receivable or payment term lines;
+    amount_residual comes from a payment amount the demo data stores."""
+
+    _name = "account.move"
+    _description = "Journal Entry"
+    _order = "date desc, name desc, invoice_date desc, id desc"
+    _rec_names_search = ("name", "ref")
+    _o2m = {"line_ids": ("account.move.line", "move_id"),
+            "invoice_line_ids": ("account.move.line", "move_id")}
+    _defaults = {
+        "state": "draft", "move_type": "_default_move_type", "name": "/",
+        "date": "_default_date", "currency_id": 1, "company_id": 1,
+        "journal_id": "_default_journal", "invoice_user_id": "_default_user",
+    }
+
+    def _default_move_type(self, vals):
+        return self.env.context.get("default_move_type", "entry")
+
+    def _default_date(self, vals):
+        return vals.get("invoice_date") or datetime.date.today().isoformat()
+
+    def _default_journal(self, vals):
+        move_type = vals.get("move_type", "entry")
+        return 1 if move_type in SALE_TYPES else 2 if move_type in PURCHASE_TYPES else 3
+
+    def _default_user(self, vals):
+        return self.env.uid if vals.get("move_type") in SALE_TYPES else False
+
+    def _lines(self, rid):
+        lines = self.env["account.move.line"]
+        return [line for line in self._value(rid, "invoice_line_ids")
+                if lines._value(line, "display_type") == "product"]
+
+    def _totals(self, rid):
+        key = ("move totals", rid)
+        totals = self.env.cache.get(key)
+        if totals is None:
+            totals = self.env.cache[key] = _sum_rounded(
+                self._lines(rid), self.env["account.move.line"]._raw_amounts)
+        return totals
+
+    def _compute_amount_untaxed(self, rid):
+        return self._totals(rid)[0]
+
+    def _compute_amount_tax(self, rid):
+        return self._totals(rid)[1]
+
+    def _compute_amount_total(self, rid):
+        return self._totals(rid)[2]
+
+    def _compute_amount_residual(self, rid):
+        if self._value(rid, "state") == "cancel":
+            return 0.0
+        return decimal_round(self._totals(rid)[2] - self._table[rid].get("_paid", 0.0), 2)
+
+    def _compute_amount_untaxed_signed(self, rid):
+        return self._totals(rid)[0] * _sign(self._value(rid, "move_type"))
+
+    def _compute_amount_total_signed(self, rid):
+        return self._totals(rid)[2] * _sign(self._value(rid, "move_type"))
+
+    def _compute_amount_residual_signed(self, rid):
+        return self._value(rid, "amount_residual") * _sign(self._value(rid, "move_type"))
+
+    def _compute_payment_state(self, rid):
+        if self._value(rid, "state") != "posted" or self._value(rid, "move_type") == "entry":
+            return "not_paid"
+        total, residual = self._totals(rid)[2], self._value(rid, "amount_residual")
+        if total and not residual:
+            return "paid"
+        return "partial" if residual != total else "not_paid"
+
+    def _compute_commercial_partner_id(self, rid):
+        partner = self._table[rid].get("partner_id")
+        return self.env["res.partner"]._commercial(partner) if partner else False
+
+    def _compute_access_url(self, rid):
+        return "/my/invoices/%d" % rid
+
+    def _compute_display_name(self, rid):
+        # AccountMove._get_move_display_name
+        row = self._table[rid]
+        name = ""
+        if row.get("state") == "draft":
+            name += MOVE_DRAFT_NAMES[row.get("move_type", "entry")] + " "
+        if not row.get("name") or row.get("name") == "/":
+            name += "(* %d)" % rid
+        else:
+            name += row["name"]
+        return name
+
+    def _check_write(self):
+        self._check_access("write")
+        self._check_rules("write")
+        self._check_exist()
+
+    def action_post(self):
+        """Draft -> posted (AccountMove._post, soft=False): the checks Odoo makes first,
+        the invoice date, then the number from the journal's sequence.  Returns False,
+        as Odoo's action_post does."""
+        self._check_write()
+        for rid in self._ids:
+            move_type = self._value(rid, "move_type")
+            if move_type == "entry":
+                continue
+            if not self._value(rid, "partner_id"):
+                if move_type in SALE_TYPES:
+                    raise UserError("The field 'Customer' is required, please complete it to "
+                                    "validate the Customer Invoice.")
+                raise UserError("The field 'Vendor' is required, please complete it to "
+                                "validate the Vendor Bill.")
+            if self._totals(rid)[2] < 0:
+                raise UserError("You cannot validate an invoice with a negative total amount. "
+                                "You should create a credit note instead. Use the action menu "
+                                "to transform it into a credit note or refund.")
+            if not self._value(rid, "invoice_date"):
+                if move_type not in SALE_TYPES:
+                    raise UserError("The Bill/Refund date is required to validate this "
+                                    "document.")
+                self._browse([rid])._update({"invoice_date": datetime.date.today().isoformat()})
+        for rid in self._ids:
+            if self._value(rid, "state") in ("posted", "cancel"):
+                raise UserError("The entry %s (id %s) must be in draft."
+                                % (self._value(rid, "name"), rid))
+            if not self._value(rid, "line_ids"):
+                raise UserError("You need to add a line before posting.")
+        for rid in self._ids:
+            vals = {"state": "posted"}
+            when = self._value(rid, "invoice_date") or self._value(rid, "date")
+            vals["date"] = when
+            if not self._value(rid, "invoice_date_due"):
+                vals["invoice_date_due"] = when
+            if self._value(rid, "name") in (False, "/"):
+                vals["name"] = self._next_number(self._value(rid, "move_type"), when[:4])
+            self._browse([rid])._update(vals)
+        return False
+
+    def _next_number(self, move_type, year):
+        """The journal sequence: INV/2026/00001 (sequences are not rolled back)."""
+        prefix = MOVE_PREFIXES[move_type]
+        counters = self.env.store.sequences.setdefault("account.move", {})
+        key = (prefix, year)
+        number = counters.get(key, 1)
+        counters[key] = number + 1
+        return "%s/%s/%05d" % (prefix, year, number)
+
+
+class AccountMoveLine(BaseModel):
+    """account.move.line: the invoice lines of account.move (product, section, note)."""
+
+    _name = "account.move.line"
+    _description = "Journal Item"
+    _ondelete = {"move_id": "cascade", "product_id": "restrict"}
+    _digits = {"price_unit": 2, "quantity": 2, "discount": 2}
+    _defaults = {"display_type": "product", "quantity": 1.0, "discount": 0.0, "sequence": 10,
+                 "name": "_default_name", "price_unit": "_default_price_unit",
+                 "currency_id": 1}
+    # Odoo: "date desc, move_name desc, id"; invoice lines are listed in their sequence.
+    _order = "sequence, id"
+
+    def _product(self, vals):
+        product = vals.get("product_id")
+        products = self.env["product.product"]
+        return (products, product) if type(product) is int and product in products._table \
+            else (products, None)
+
+    def _default_name(self, vals):
+        products, product = self._product(vals)
+        return products._value(product, "display_name") if product is not None else False
+
+    def _default_price_unit(self, vals):
+        products, product = self._product(vals)
+        return products._value(product, "lst_price") if product is not None else 0.0
+
+    def _move_value(self, rid, fname):
+        move = self._table[rid].get("move_id")
+        moves = self.env["account.move"]
+        return moves._value(move, fname) if move in moves._table else False
+
+    def _raw_amounts(self, rid):
+        if self._value(rid, "display_type") != "product":
+            return 0.0, 0.0
+        base = (self._value(rid, "quantity") * self._value(rid, "price_unit")
+                * (1.0 - self._value(rid, "discount") / 100.0))
+        return _tax_amounts(base, self._value(rid, "tax_ids"))
+
+    def _compute_price_subtotal(self, rid):
+        return decimal_round(self._raw_amounts(rid)[0], 2)
+
+    def _compute_price_total(self, rid):
+        base, tax = self._raw_amounts(rid)
+        return decimal_round(base + tax, 2)
+
+    def _compute_move_name(self, rid):
+        return self._move_value(rid, "name")
+
+    def _compute_parent_state(self, rid):
+        return self._move_value(rid, "state")
+
+    def _compute_partner_id(self, rid):
+        return self._move_value(rid, "partner_id")
+
+
+class StockPicking(BaseModel):
+    """stock.picking: transfers (addons/stock/models/stock_picking.py, Odoo 18), held as
+    they are: no stock moves, no reservation, no workflow methods."""
+
+    _name = "stock.picking"
+    _description = "Transfer"
+    _order = "priority desc, scheduled_date asc, id desc"
+    _defaults = {"state": "draft", "move_type": "direct", "priority": "0", "company_id": 1,
+                 "name": "/", "scheduled_date": "_default_now", "user_id": "_default_user",
+                 "location_id": "_default_location", "location_dest_id": "_default_dest"}
+    # stock.picking.type -> (code, source location, destination location)
+    TYPES = {1: ("incoming", 4, 8), 2: ("outgoing", 8, 5)}
+
+    def _default_now(self, vals):
+        return self.env.now
+
+    def _default_user(self, vals):
+        return self.env.uid
+
+    def _default_location(self, vals):
+        return self.TYPES.get(vals.get("picking_type_id"), (None, 8, 8))[1]
+
+    def _default_dest(self, vals):
+        return self.TYPES.get(vals.get("picking_type_id"), (None, 8, 8))[2]
+
+    def _compute_picking_type_code(self, rid):
+        return self.TYPES.get(self._table[rid].get("picking_type_id"), ("internal",))[0]
+
+    def _compute_purchase_id(self, rid):
+        origin = self._table[rid].get("origin")
+        orders = self.env["purchase.order"]
+        for oid in orders._all_ids():
+            if origin and orders._table[oid].get("name") == origin:
+                return oid
+        return False
+
+
 # In the order unlink() looks for references (the first one found is reported).
 MODELS = (ResCountry, ResLang, UomUom, ProductCategory, ProductTemplate, ProductProduct, ResPartner,
-          ResUsers, SaleOrder, SaleOrderLine)
+          ResUsers, SaleOrder, SaleOrderLine, PurchaseOrder, PurchaseOrderLine, AccountMove,
+          AccountMoveLine, StockPicking)

@@ -93,6 +93,24 @@ ACCESS = (
     ("sale.order.line", "base.group_portal", 1, 0, 0, 0),
     ("sale.order.line", "account.group_account_invoice", 1, 1, 0, 0),
     ("sale.order.line", "stock.group_stock_user", 1, 0, 0, 0),
+    # addons/purchase/security/ir.model.access.csv (portal: read, narrowed by the rules below)
+    ("purchase.order", "purchase.group_purchase_user", 1, 1, 1, 0),
+    ("purchase.order", "purchase.group_purchase_manager", 1, 1, 1, 1),
+    ("purchase.order", "base.group_portal", 1, 0, 0, 0),
+    ("purchase.order", "account.group_account_invoice", 1, 1, 0, 0),
+    ("purchase.order.line", "purchase.group_purchase_user", 1, 1, 1, 1),
+    ("purchase.order.line", "purchase.group_purchase_manager", 1, 1, 1, 1),
+    ("purchase.order.line", "base.group_portal", 1, 0, 0, 0),
+    ("purchase.order.line", "account.group_account_invoice", 1, 1, 0, 0),
+    # addons/account/security/ir.model.access.csv
+    ("account.move", "account.group_account_invoice", 1, 1, 1, 1),
+    ("account.move", "base.group_portal", 1, 0, 0, 0),
+    ("account.move.line", "account.group_account_invoice", 1, 1, 1, 1),
+    ("account.move.line", "base.group_portal", 1, 0, 0, 0),
+    # addons/stock/security/ir.model.access.csv, addons/sale_stock (salesman: no unlink)
+    ("stock.picking", "stock.group_stock_user", 1, 1, 1, 1),
+    ("stock.picking", "stock.group_stock_manager", 1, 1, 1, 1),
+    ("stock.picking", "sales_team.group_sale_salesman", 1, 1, 1, 0),
 )
 OPERATIONS = ("read", "write", "create", "unlink")
 
@@ -176,6 +194,20 @@ RULES = (
      lambda env: [(1, "=", 1)]),
     ("sale.order.line", "Portal Sales Orders Line", ("base.group_portal",), (1, 0, 0, 0),
      lambda env: [("order_id.partner_id", "child_of", [_commercial_partner(env)])]),
+    # addons/purchase/security/purchase_security.xml portal_purchase_order_user_rule and
+    # portal_purchase_order_line_rule (followers there too: partner_id stands in).
+    ("purchase.order", "Portal Purchase Orders", ("base.group_portal",), (1, 0, 0, 0),
+     lambda env: [("partner_id", "child_of", [_commercial_partner(env)])]),
+    ("purchase.order.line", "Portal Purchase Orders Line", ("base.group_portal",),
+     (1, 0, 0, 0),
+     lambda env: [("order_id.partner_id", "child_of", [_commercial_partner(env)])]),
+    # addons/account/security/account_security.xml account_invoice_rule_portal: the posted
+    # invoices and bills of the user's commercial partner.
+    ("account.move", "Portal Personal Account Invoices", ("base.group_portal",), (1, 0, 0, 0),
+     lambda env: [("state", "not in", ("cancel", "draft")),
+                  ("partner_id", "child_of", [_commercial_partner(env)])]),
+    ("account.move.line", "Portal Invoice Lines", ("base.group_portal",), (1, 0, 0, 0),
+     lambda env: [("move_id.partner_id", "child_of", [_commercial_partner(env)])]),
 )
 
 

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Mapping
 
 from . import demo, errors, models, security
+from . import schemas as uncaptured
 from .errors import AccessDenied, AccessError, ServerError, UserError
 from .orm import BaseModel, Env, Registry, exc_name
 
@@ -35,7 +36,8 @@ _PRIVATE = re.compile(r"^(_.*|init)$")
 PRIVATE_19 = frozenset(("check_access",))
 # Fields Odoo 19 renamed: (model, Odoo 18 name) -> Odoo 19 name (FIELD-CHANGES.txt).
 RENAMES_19 = {("sale.order.line", "tax_id"): "tax_ids",
-              ("sale.order.line", "product_uom"): "product_uom_id"}
+              ("sale.order.line", "product_uom"): "product_uom_id",
+              **uncaptured.RENAMES_19}
 # Models without an Odoo 19 fields_get capture lose the [core] removals of the
 # model they share fields with (_inherits).
 SCHEMA_LIKE_19 = {"product.template": "product.product", "res.users": "res.partner"}
@@ -82,6 +84,10 @@ def load_schemas(fixtures, version=DEFAULT_VERSION):
     schemas = {}
     for cls in models.MODELS:
         path = os.path.join(fixtures, "fields_get", cls._name + ".json")
+        if cls._name in uncaptured.UNCAPTURED:
+            # Written from Odoo's source (schemas.py), per version: no capture to replace.
+            schemas[cls._name] = uncaptured.for_version(cls._name, version)
+            continue
         if not os.path.exists(path) and getattr(cls, "_schema_uncaptured", None):
             schemas[cls._name] = dict(cls._schema_uncaptured)
             continue

@@ -204,8 +204,10 @@ async function contractProxy(upstream, contract, problems) {
  * directory and returns lighttpd's logs (the bridge's stderr included).
  * With app (a directory: the built Refine app), lighttpd serves it as its
  * document root through lighttpd/odoo-bridge-app.conf, as in production.
+ * With resourcesFile (a path, absolute or relative to the source tree, e.g.
+ * "examples/resources/purchase.json"), the bridge loads that RESOURCES_FILE.
  */
-export async function startStack({ bridgeSettings = {}, app = null } = {}) {
+export async function startStack({ bridgeSettings = {}, app = null, resourcesFile = null } = {}) {
 	if (!fs.existsSync(bridgeBin))
 		throw new Error(`${bridgeBin} not found: build first, or set ODOO_BRIDGE_BIN`);
 	const lighttpd = findLighttpd();
@@ -259,6 +261,7 @@ export async function startStack({ bridgeSettings = {}, app = null } = {}) {
 			LOG_LEVEL: "info",
 			ODOO_PROTOCOL: protocol,
 			...(protocol === "json2" ? { ODOO_API_KEY: simApiKey("admin", "admin") } : {}),
+			...(resourcesFile ? { RESOURCES_FILE: path.resolve(topSrcdir, resourcesFile) } : {}),
 			...bridgeSettings,
 		};
 		fs.writeFileSync(path.join(run, "odoo-bridge.conf"),
