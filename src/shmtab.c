@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
@@ -51,6 +52,7 @@ struct shmtab {
 	struct header              *hdr;     /* start of the mapping */
 	size_t                      map_len;
 	uint32_t                    nslots;
+	_Atomic uint64_t            lock_timeouts;  /* shmtab_lock gave up after lock_wait_ms */
 };
 
 static const char *
@@ -178,6 +180,7 @@ shmtab_lock(struct shmtab *t)
 			goto fail;
 		}
 		if (now_mono_us() >= deadline) {
+			atomic_fetch_add(&t->lock_timeouts, 1);
 			log_warn("%s: %s stayed locked for %d ms; %s", t->f->what, t->path, t->f->lock_wait_ms,
 			         t->f->unlocked);
 			goto fail;
@@ -187,6 +190,12 @@ shmtab_lock(struct shmtab *t)
 fail:
 	pthread_mutex_unlock(&t->mu);
 	return false;
+}
+
+uint64_t
+shmtab_lock_timeouts(const struct shmtab *t)
+{
+	return t != NULL ? atomic_load(&((struct shmtab *)t)->lock_timeouts) : 0;
 }
 
 void

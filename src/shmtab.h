@@ -82,6 +82,8 @@ uint32_t shmtab_nslots(const struct shmtab *t);
  */
 bool shmtab_lock(struct shmtab *t);
 void shmtab_unlock(struct shmtab *t);
+/* How many times shmtab_lock gave up (the file stayed locked for lock_wait_ms): operations skipped. */
+uint64_t shmtab_lock_timeouts(const struct shmtab *t);
 
 /* SipHash-2-4 of m[0..len) keyed with the table's salt; never 0 (0 marks a free slot). */
 uint64_t shmtab_hash(const struct shmtab *t, const void *m, size_t len);

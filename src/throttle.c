@@ -62,6 +62,12 @@ struct throttle {
 	uint32_t       nslots;
 };
 
+uint64_t
+throttle_lock_timeouts(const struct throttle *t)
+{
+	return t != NULL ? shmtab_lock_timeouts(t->tab) : 0;
+}
+
 const char *
 throttle_strerror(enum throttle_err e)
 {

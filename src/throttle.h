@@ -144,6 +144,9 @@ void throttle_success(struct throttle *t, const char *login, const char *addr, i
 /* Unmaps and closes; accepts NULL. */
 void throttle_close(struct throttle *t);
 
+/* Operations this handle skipped because the file stayed locked (THROTTLE_LOCK_WAIT_MS). */
+uint64_t throttle_lock_timeouts(const struct throttle *t);
+
 /* The four kinds of key above. */
 enum throttle_key { THROTTLE_KEY_PAIR, THROTTLE_KEY_ADDR, THROTTLE_KEY_LOGIN, THROTTLE_KEY_GOOD };
 #define THROTTLE_KEY_MAX 326   /* bytes of the longest key text: "pair:" + 255 + "\n" + 64, and a spare */

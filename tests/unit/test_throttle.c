@@ -425,7 +425,13 @@ Test(throttle, reopened_file_keeps_counts)
  */
 #define RACE_KEYS 128   /* few enough that no neighbourhood of 16 slots overflows */
 
-static void
+/*
+ * Returns false, judging nothing, when some process gave up waiting for
+ * the lock (THROTTLE_LOCK_WAIT_MS, the documented fail-open: a heavily
+ * loaded machine, a sanitizer build): those skipped failures are not lost
+ * updates.
+ */
+static bool
 race(int nproc, bool inherit)
 {
 	const int each = THROTTLE_RING / nproc;
@@ -450,15 +456,24 @@ race(int nproc, bool inherit)
 					throttle_fail(mine, login, NULL, 1000 + i);
 				}
 			}
-			_exit(throttle_is_shared(mine) ? 0 : 2);
+			_exit(!throttle_is_shared(mine) ? 2 : throttle_lock_timeouts(mine) > 0 ? 4 : 0);
 		}
 	}
 	close(go[0]);
 	close(go[1]);   /* releases every child at once */
+	bool judged = true;
 	for (int p = 0; p < nproc; p++) {
 		int status;
 		cr_assert_eq(waitpid(pids[p], &status, 0), pids[p]);
-		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child %d status %d", p, status);
+		cr_assert(WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 4),
+		          "child %d status %d", p, status);
+		if (WEXITSTATUS(status) == 4)
+			judged = false;
+	}
+	if (!judged) {
+		if (t != NULL)
+			throttle_close(t);
+		return false;
 	}
 	if (t == NULL)
 		t = open_ok();
@@ -468,6 +483,7 @@ race(int nproc, bool inherit)
 		          "%s: fewer than %d failures counted", login, THROTTLE_RING);
 	}
 	throttle_close(t);
+	return true;
 }
 
 Test(throttle, two_processes_share_one_file)
@@ -491,20 +507,28 @@ Test(throttle, two_processes_share_one_file)
 /* Repeated on a fresh file each time: one round rarely catches a missing lock. */
 #define RACE_ROUNDS 10
 
-Test(throttle, concurrent_processes_lose_no_update)
+/* Rounds of race(); skipped only when no round could be judged (see race). */
+static void
+race_rounds(bool inherit)
 {
+	int judged = 0;
+
 	for (int r = 0; r < RACE_ROUNDS; r++) {
-		race(4, false);
+		judged += race(4, inherit);
 		cr_assert_eq(unlink(shm_path), 0);
 	}
+	if (judged == 0)
+		cr_skip_test("every round had a lock wait time out (a loaded machine): nothing to judge");
+}
+
+Test(throttle, concurrent_processes_lose_no_update)
+{
+	race_rounds(false);
 }
 
 Test(throttle, handle_inherited_through_fork_still_locks)
 {
-	for (int r = 0; r < RACE_ROUNDS; r++) {
-		race(4, true);
-		cr_assert_eq(unlink(shm_path), 0);
-	}
+	race_rounds(true);
 }
 
 Test(throttle, crashed_lock_holder_does_not_wedge_others)
