@@ -152,7 +152,8 @@ def test_check_config_names_the_file(env, workdir):
     p = subprocess.run(harness.BRIDGE_WRAPPER + [harness.BRIDGE, "--config", path, "--check-config"], env=env,
                        capture_output=True, text=True, timeout=30)
     assert p.returncode == 0, p.stderr
-    assert p.stdout == "configuration OK (file %s)\n" % path
+    assert p.stdout == "configuration OK (file %s)\nresources OK: 6 routes from %s\n" % (
+        path, env.get("RESOURCES_FILE") or "the compiled-in default")
 
 
 def test_check_config_wrong_password(env):
