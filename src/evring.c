@@ -16,11 +16,20 @@
 #define TABLE_VERSION 1u
 #define LOCK_WAIT_MS  50
 
+/* The poller's mark of one resource, kept for the next holder of the lease. */
+struct mark {
+	char    name[EVRING_RES_MAX];
+	char    mark[EVRING_MARK_LEN];
+	int64_t saved_ms;
+	uint64_t seq;
+};
+
 struct ctl {
 	uint64_t last;          /* the last event id given; read lock-free */
 	uint64_t lease_holder;  /* evring_poll_lease: (pid << 32) | thread number, 0 when free */
 	int64_t  lease_until_ms;
-	uint8_t  reserved[EVRING_SLOT - 24];
+	struct mark marks[EVRING_MARKS];
+	uint8_t  reserved[EVRING_SLOT - 24 - EVRING_MARKS * sizeof(struct mark)];
 };
 
 struct sslot {
@@ -354,4 +363,62 @@ evring_poll_lease(struct evring *r, int64_t now_ms, int64_t lease_ms)
 	}
 	shmtab_unlock(r->tab);
 	return mine;
+}
+
+void
+evring_poll_release(struct evring *r)
+{
+	if (!shmtab_lock(r->tab))
+		return;   /* it expires by itself */
+	if (r->ctl->lease_holder == holder_id()) {
+		r->ctl->lease_holder = 0;
+		r->ctl->lease_until_ms = 0;
+	}
+	shmtab_unlock(r->tab);
+}
+
+void
+evring_mark_save(struct evring *r, const char *name, const char *mark, uint64_t seq, int64_t now_ms)
+{
+	struct mark *m = NULL;
+
+	if (strlen(name) >= EVRING_RES_MAX || strlen(mark) >= EVRING_MARK_LEN || !shmtab_lock(r->tab))
+		return;
+	for (unsigned i = 0; i < EVRING_MARKS && m == NULL; i++)
+		if (strncmp(r->ctl->marks[i].name, name, EVRING_RES_MAX) == 0)
+			m = &r->ctl->marks[i];
+	/* Else the oldest (or a free one, saved_ms 0). */
+	if (m == NULL) {
+		m = &r->ctl->marks[0];
+		for (unsigned i = 1; i < EVRING_MARKS; i++)
+			if (r->ctl->marks[i].saved_ms < m->saved_ms)
+				m = &r->ctl->marks[i];
+	}
+	memset(m, 0, sizeof(*m));
+	strcpy(m->name, name);
+	strcpy(m->mark, mark);
+	m->saved_ms = now_ms;
+	m->seq = seq;
+	shmtab_unlock(r->tab);
+}
+
+bool
+evring_mark_load(struct evring *r, const char *name, int64_t since_ms, char *mark, uint64_t *seq)
+{
+	bool found = false;
+
+	if (!shmtab_lock(r->tab))
+		return false;
+	for (unsigned i = 0; i < EVRING_MARKS && !found; i++) {
+		const struct mark *m = &r->ctl->marks[i];
+
+		if (strncmp(m->name, name, EVRING_RES_MAX) == 0 && m->saved_ms >= since_ms &&
+		    memchr(m->mark, '\0', EVRING_MARK_LEN) != NULL) {
+			strcpy(mark, m->mark);
+			*seq = m->seq;
+			found = true;
+		}
+	}
+	shmtab_unlock(r->tab);
+	return found;
 }

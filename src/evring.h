@@ -65,6 +65,8 @@
 #define EVRING_IDS_MAX       56          /* ids in one event */
 #define EVRING_STREAM_SLOTS  256u        /* open streams per host */
 #define EVRING_WATCH_MAX     (EVRING_SLOT - 40)   /* "products,sales" of one stream */
+#define EVRING_MARKS         6           /* poller marks kept for the next lease holder */
+#define EVRING_MARK_LEN      20          /* "YYYY-MM-DD HH:MM:SS" and its NUL */
 #define EVRING_MIN_EVENTS    64u
 #define EVRING_MAX_EVENTS    (1u << 20)
 
@@ -149,5 +151,20 @@ size_t evring_watched(struct evring *r, int64_t now_ms, int64_t stale_ms, char *
  * lease_ms.  True when this process holds it (then it polls).
  */
 bool evring_poll_lease(struct evring *r, int64_t now_ms, int64_t lease_ms);
+
+/* Gives the lease up when this process (thread) holds it: its stream is ending. */
+void evring_poll_release(struct evring *r);
+
+/*
+ * The poller's mark (Odoo's write_date to go on from) of resource name,
+ * saved at each pass, so that the next holder of the lease goes on where
+ * the last one stopped.  evring_mark_load copies into mark[EVRING_MARK_LEN]
+ * the mark saved at or after since_ms, and into *seq the ring id up to
+ * which the saver had looked; false when there is none (the
+ * poller then starts from Odoo's newest write_date).  EVRING_MARKS
+ * resources at most: the oldest is replaced.
+ */
+void evring_mark_save(struct evring *r, const char *name, const char *mark, uint64_t seq, int64_t now_ms);
+bool evring_mark_load(struct evring *r, const char *name, int64_t since_ms, char *mark, uint64_t *seq);
 
 #endif
