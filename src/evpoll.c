@@ -12,7 +12,7 @@
 #include "util.h"
 
 #define WATCH_MAX 32
-#define DATE_LEN  20   /* "YYYY-MM-DD HH:MM:SS" and its NUL */
+#define DATE_LEN  EVRING_MARK_LEN   /* "YYYY-MM-DD HH:MM:SS" and its NUL */
 
 /* What the poller knows of one resource between passes. */
 struct watched {
@@ -81,6 +81,20 @@ static bool
 has_id(const int64_t *ids, size_t n, int64_t id)
 {
 	return n > 0 && bsearch(&id, ids, n, sizeof(*ids), cmp_id) != NULL;
+}
+
+static void
+save_mark(struct evring *ring, const char *name, const struct watched *w, int64_t now_ms)
+{
+	struct evring_mark m;
+
+	memset(&m, 0, sizeof m);
+	memcpy(m.mark, w->mark, DATE_LEN);
+	m.seq = w->seq;
+	m.closed = w->at_mark_closed;
+	m.n_ids = w->n_at_mark < EVRING_MARK_IDS ? w->n_at_mark : EVRING_MARK_IDS;
+	memcpy(m.ids, w->at_mark, m.n_ids * sizeof(*m.ids));
+	evring_mark_save(ring, name, &m, now_ms);
 }
 
 static json_object *
@@ -223,27 +237,30 @@ first_pass(struct ctx *c, struct evring *ring, const struct resource *r, struct 
 	static const char *const fields[] = { "write_date" };
 	json_object *kw = json_object_new_object(), *out, *rec;
 	const char *d;
-	uint64_t seq;
+	struct evring_mark m;
 
-	if (evring_mark_load(ring, r->name, now_ms - c->cfg->events_poll * 3000 - 5000, w->mark, &seq)) {
+	if (evring_mark_load(ring, r->name, now_ms - c->cfg->events_poll * 3000 - 5000, &m)) {
 		/*
-		 * Go on from the last holder's place: what the ring announced since
-		 * (its own events, the bridge's writes) is not announced again.
+		 * Go on from the last holder's place: the ids it saw at the mark,
+		 * and what the ring announced since (the bridge's writes, its own
+		 * events) are not announced again.
 		 */
 		json_object_put(kw);
+		memcpy(w->mark, m.mark, DATE_LEN);
 		free(w->at_mark);
-		w->at_mark = NULL;
-		w->n_at_mark = 0;
-		w->at_mark_closed = false;
+		w->at_mark = xmalloc((m.n_ids + 1) * sizeof(*w->at_mark));
+		memcpy(w->at_mark, m.ids, m.n_ids * sizeof(*m.ids));
+		w->n_at_mark = m.n_ids;
+		qsort(w->at_mark, w->n_at_mark, sizeof(*w->at_mark), cmp_id);
+		w->at_mark_closed = m.closed;
 		free(w->bridged);
 		w->bridged = NULL;
 		w->n_bridged = 0;
-		w->seq = seq;
+		w->seq = m.seq;
 		w->ids_known = false;
 		free(w->ids);
 		w->ids = NULL;
 		w->ready = true;
-		evring_mark_save(ring, r->name, w->mark, w->seq, now_ms);
 		return;
 	}
 	json_object_object_add(kw, "fields", str_array(fields, 1));
@@ -293,7 +310,7 @@ first_pass(struct ctx *c, struct evring *ring, const struct resource *r, struct 
 	w->n_bridged = 0;
 	w->seq = evring_last(ring);
 	w->ready = true;
-	evring_mark_save(ring, r->name, w->mark, w->seq, now_ms);
+	save_mark(ring, r->name, w, now_ms);
 }
 
 static void
@@ -407,7 +424,7 @@ pass(struct ctx *c, struct evring *ring, const struct resource *r, struct watche
 	}
 	/* After this pass's own events: the next one tells the bridge's writes from them. */
 	w->seq = evring_last(ring);
-	evring_mark_save(ring, r->name, w->mark, w->seq, now_ms);
+	save_mark(ring, r->name, w, now_ms);
 	free(created);
 	free(updated);
 	free(deleted);

@@ -384,3 +384,68 @@ def test_no_stream_no_odoo_load(deployment, sim):
         assert _polls(sim) > 0
     finally:
         s.close()
+
+
+def test_user_mode_refuses_resources_the_user_may_not_read(deployment, sim):
+    """AUTH_MODE=user (the default): at the stream's start, Odoo's check_access_rights as the user.
+    Marc Demo without the Sales group may not read sale orders: a stream of sales is refused (403
+    naming it), so he receives no event of them; products he may read."""
+    a = client(deployment)
+    try:
+        assert sim.control("groups", {"login": "demo", "groups": ["base.group_user"]})["login"] == "demo"
+        d = client(deployment, "demo")
+        r = d.request("GET", "/api/v1/events?resources=products,sales")
+        assert r.status == 403, r.body
+        assert r.data["errors"]["resources"] == ["sales"]
+        s = stream(deployment.port, d.token, "products")
+        try:
+            assert s.status == 200
+            r = a.request("POST", "/api/v1/products", json_body={"name": "Demo may see this"})
+            assert r.status == 201
+            pid = r.data["id"]
+            assert s.next(LATENCY, lambda e: pid in e["json"]["ids"]) is not None
+        finally:
+            s.close()
+    finally:
+        sim.reset()
+
+
+def test_service_mode_streams_every_resource(sim):
+    """AUTH_MODE=service: every call is the service account's, so no per-user check at the start."""
+    d = start("lighttpd", sim, AUTH_MODE="service", LOGIN_GROUPS="base.group_user")
+    try:
+        sim.control("groups", {"login": "demo", "groups": ["base.group_user"]})
+        c = client(d, "demo")
+        s = stream(d.port, c.token, "sales")
+        assert s.status == 200
+        s.close()
+    finally:
+        sim.reset()
+        finish(d)
+
+
+def test_cgi_answers_what_is_there_and_ends(clean_sim, workdir):
+    """As a CGI program (one process per request) the stream ends after the first events, or
+    after one heartbeat when there are none: the client comes back with Last-Event-ID."""
+    env = harness.bridge_env(clean_sim.url, workdir, EVENTS_HEARTBEAT=1, EVENTS_POLL=0)
+    form = "username=admin&password=%s" % harness.secret("admin", "admin")
+    r = harness.run_cgi(env, "POST", "/token", body=form.encode(),
+                        content_type="application/x-www-form-urlencoded")
+    token = r.json()["access_token"]
+    auth = {"Authorization": "Bearer " + token}
+    r = harness.run_cgi(env, "POST", "/api/v1/products", body=json.dumps({"name": "CGI event"}).encode(),
+                        headers=auth, content_type="application/json")
+    assert r.status == 201
+    pid = r.json()["id"]
+    t0 = time.monotonic()
+    r = harness.run_cgi(env, "GET", "/api/v1/events", query="resources=products",
+                        headers=dict(auth, **{"Last-Event-ID": "0"}))
+    assert r.status == 200 and r.headers["content-type"].startswith("text/event-stream")
+    assert time.monotonic() - t0 < 1.0 + LATENCY
+    body = r.body.decode()
+    assert "event: products\nid: 1\ndata: " in body and '"ids":[%d]' % pid in body, body
+    t0 = time.monotonic()
+    r = harness.run_cgi(env, "GET", "/api/v1/events", query="resources=products", headers=auth)
+    assert r.status == 200
+    assert "event:" not in r.body.decode() and "retry: 1000" in r.body.decode()
+    assert 0.9 <= time.monotonic() - t0 < 1 + LATENCY
