@@ -184,6 +184,26 @@ events_parse_resources(const char *list, const char **names, size_t max, size_t 
 	return *n > 0;
 }
 
+/* ---- /metrics ---- */
+
+bool
+events_metrics(const struct config *cfg, struct state *st, struct buf *b)
+{
+	struct evring *r = state_events(st);
+	char text[512];
+
+	snprintf(text, sizeof text,
+	         "# HELP odoo_bridge_event_streams Open GET /api/v1/events streams on the host\n"
+	         "# TYPE odoo_bridge_event_streams gauge\n"
+	         "odoo_bridge_event_streams %zu\n"
+	         "# HELP odoo_bridge_events_total Events published on the host since its ring was made\n"
+	         "# TYPE odoo_bridge_events_total counter\n"
+	         "odoo_bridge_events_total %llu\n",
+	         evring_streams(r, now_mono_us() / 1000, cfg->events_heartbeat * 3000 + 5000),
+	         (unsigned long long)evring_last(r));
+	return buf_puts(b, text);
+}
+
 /* ---- the stream ---- */
 
 struct stream {

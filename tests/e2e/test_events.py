@@ -323,11 +323,27 @@ def test_a_revoked_token_ends_the_stream(deployment):
         s.close()
 
 
+def test_an_expired_token_ends_the_stream(sim):
+    d = start("lighttpd", sim, JWT_TTL=3, JWT_LEEWAY=0)
+    try:
+        b = client(d)
+        s = stream(d.port, b.token, "products")
+        assert s.status == 200
+        assert s.ended.wait(3 + HEARTBEAT + LATENCY), "the stream outlived its token"
+        s.close()
+    finally:
+        finish(d)
+
+
 def test_streams_per_user_are_bounded(deployment):
     b = client(deployment)
     streams = [stream(deployment.port, b.token, "products") for _ in range(3)]
     try:
         assert [s.status for s in streams] == [200, 200, 200]
+        m = harness.Http(deployment.port).request("GET", "/metrics")
+        assert m.status == 200
+        open_now = [l for l in m.body.decode().splitlines() if l.startswith("odoo_bridge_event_streams ")]
+        assert open_now and int(open_now[0].split()[1]) >= 3, open_now
         r = b.request("GET", "/api/v1/events?resources=products")
         assert r.status == 429, r.body
         assert r.data["detail"]
