@@ -403,7 +403,7 @@ def test_no_stream_no_odoo_load(deployment, sim):
 
 
 def test_user_mode_refuses_resources_the_user_may_not_read(deployment, sim):
-    """AUTH_MODE=user (the default): at the stream's start, Odoo's check_access_rights as the user.
+    """AUTH_MODE=user (the default): at the stream's start, Odoo's has_access('read') as the user.
     Marc Demo without the Sales group may not read sale orders: a stream of sales is refused (403
     naming it), so he receives no event of them; products he may read."""
     a = client(deployment)
