@@ -331,8 +331,12 @@ send_out(struct stream *s)
 static size_t
 drain(struct stream *s)
 {
-	struct ev *evs = xmalloc(BATCH * sizeof(*evs));
+	struct ev *evs;
 	size_t sent = 0, n;
+
+	if (s->last == evring_last(s->ring))
+		return 0;   /* the usual tick: nothing new, nothing to allocate */
+	evs = xmalloc(BATCH * sizeof(*evs));
 
 	if (s->last > evring_last(s->ring)) {
 		/* A Last-Event-ID past the ring's last id: the ring was made again since (a reboot). */
@@ -506,6 +510,14 @@ events_handler(struct ctx *c)
 		return;
 	}
 
+	if (strcmp(c->req->method, "HEAD") == 0) {
+		/* The head alone, as the router serves HEAD with GET: no stream, no place held. */
+		evring_stream_leave(s.ring, slot);
+		c->res->status = 200;
+		response_add_header(c->res, "Content-Type", "text/event-stream; charset=utf-8");
+		response_add_header(c->res, "Cache-Control", "no-cache");
+		return;
+	}
 	/* The head, written now: from here on the answer is the stream. */
 	c->res->status = 200;
 	response_add_header(c->res, "Content-Type", "text/event-stream; charset=utf-8");

@@ -239,6 +239,11 @@ def test_unknown_or_missing_resource_is_400(deployment):
         assert "resources" in r.data["errors"]
     r = harness.Http(deployment.port).request("GET", "/api/v1/events?resources=products")
     assert r.status == 401
+    # HEAD: the head alone, at once (no stream held open).
+    t0 = time.monotonic()
+    r = b.request("HEAD", "/api/v1/events?resources=products", timeout=LATENCY)
+    assert r.status == 200 and r.getheader("content-type").startswith("text/event-stream")
+    assert time.monotonic() - t0 < LATENCY
 
 
 def test_a_change_made_in_odoo_reaches_the_stream(deployment, odoo):
