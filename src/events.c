@@ -69,6 +69,11 @@ share(struct state *st, const char *resource, enum ev_action a, const int64_t *i
 	char host[24];
 	const char *text;
 
+	if (!state_events_across_hosts(st)) {
+		json_object_put(o);
+		json_object_put(l);
+		return;
+	}
 	if (o == NULL || l == NULL)
 		abort();
 	snprintf(host, sizeof host, "%016llx", (unsigned long long)evring_host(state_events(st)));
@@ -134,6 +139,8 @@ relay(struct state *st)
 	struct relay rl;
 	char pos[EVRING_POS_MAX];
 
+	if (!state_events_across_hosts(st))
+		return;
 	rl.ring = state_events(st);
 	rl.copied = 0;
 	snprintf(rl.host, sizeof rl.host, "%016llx", (unsigned long long)evring_host(rl.ring));

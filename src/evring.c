@@ -456,9 +456,9 @@ evring_host(struct evring *r)
 		return h;
 	if (r->ctl->host == 0) {
 		/* Made once per file: the salt-keyed hash of this process's pid and the time is random enough. */
-		struct { pid_t pid; int64_t us; } seed = { getpid(), now_mono_us() };
+		int64_t seed[2] = { (int64_t)getpid(), now_mono_us() };   /* no padding: every byte is set */
 
-		__atomic_store_n(&r->ctl->host, shmtab_hash(r->tab, &seed, sizeof seed), __ATOMIC_RELEASE);
+		__atomic_store_n(&r->ctl->host, shmtab_hash(r->tab, seed, sizeof seed), __ATOMIC_RELEASE);
 	}
 	h = r->ctl->host;
 	shmtab_unlock(r->tab);

@@ -193,6 +193,12 @@ state_events(struct state *s)
 	return s->events;
 }
 
+bool
+state_events_across_hosts(const struct state *s)
+{
+	return s->redis != NULL && s->redis_engine->event_add != NULL;
+}
+
 void
 state_event_share(struct state *s, const void *data, size_t len, long max)
 {

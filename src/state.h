@@ -128,6 +128,7 @@ struct evring *state_events(struct state *s);
  */
 #define STATE_EVPOS_MAX 48
 typedef void (*state_event_fn)(void *ud, const void *data, size_t len);
+bool state_events_across_hosts(const struct state *s);   /* REDIS_URL is set: share */
 void state_event_share(struct state *s, const void *data, size_t len, long max);
 bool state_events_shared(struct state *s, char *pos, size_t max, state_event_fn fn, void *ud);
 
