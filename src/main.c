@@ -15,6 +15,7 @@
 
 #include "odoo.h"
 #include "auth.h"
+#include "events.h"
 #include "metrics.h"
 #include "resfile.h"
 #include "server.h"
@@ -61,6 +62,7 @@ on_term(int sig)
 {
 	(void)sig;
 	g_stop = 1;
+	events_stopping = 1;   /* open streams end at their next tick */
 	FCGX_ShutdownPending();
 	if (atomic_load(&g_active) == 0)
 		_exit(0);
@@ -76,6 +78,18 @@ static int
 fcgx_write(void *out, const char *buf, size_t n)
 {
 	return FCGX_PutStr(buf, (int)n, (FCGX_Stream *)out) == (int)n ? 0 : -1;
+}
+
+static int
+fcgx_flush(void *out)
+{
+	return FCGX_FFlush((FCGX_Stream *)out) == 0 ? 0 : -1;
+}
+
+static int
+stdio_flush(void *out)
+{
+	return fflush((FILE *)out) == 0 ? 0 : -1;
 }
 
 /* Standard input of a CGI request, counting what was read of the body. */
@@ -168,6 +182,8 @@ fcgi_loop(void *argp)
 		atomic_fetch_add(&g_active, 1);
 		io.read = fcgx_read;
 		io.write = fcgx_write;
+		io.flush = fcgx_flush;
+		io.cgi = false;
 		io.in = fr.in;
 		io.out = fr.out;
 		server_handle(&w, fr.envp, &io);
@@ -192,7 +208,8 @@ run_cgi(void)
 {
 	struct worker w;
 	struct cgi_in in = { stdin, 0 };
-	struct io_ops io = { stdio_read, stdio_write, &in, stdout };
+	struct io_ops io = { .read = stdio_read, .write = stdio_write, .in = &in, .out = stdout,
+	                     .flush = stdio_flush, .cgi = true };
 
 	worker_init(&w, &g_app);
 	server_handle(&w, environ, &io);

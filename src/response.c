@@ -53,6 +53,12 @@ static const char *const messages[MSG__COUNT][2] = {
 	                             "The batch answer reached its size limit; this request was not run" },
 	[MSG_STATE_CONFLICT]     = { "El registro no está en un estado que permita esta acción",
 	                             "The record is not in a state that allows this action" },
+	[MSG_EVENTS_TOO_MANY]    = { "Demasiados flujos de eventos abiertos para este usuario",
+	                             "Too many open event streams for this user" },
+	[MSG_EVENTS_NO_STREAM]   = { "Un flujo de eventos no puede ir dentro de un lote",
+	                             "An event stream cannot run inside a batch" },
+	[MSG_EVENTS_BUSY]        = { "El registro de flujos está ocupado; inténtelo de nuevo",
+	                             "The stream registry is busy; try again" },
 };
 
 const char *
