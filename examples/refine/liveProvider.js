@@ -135,6 +135,17 @@ export function toLiveEvent(message) {
 	};
 }
 
+// The resources a 403 of GET /api/v1/events names ({"errors": {"resources": [...]}}), of those asked for.
+async function deniedResources(res, asked) {
+	try {
+		const body = await res.json();
+		const names = body.errors?.resources;
+		return Array.isArray(names) ? names.filter((n) => asked.includes(n)) : [];
+	} catch {
+		return [];
+	}
+}
+
 // Sleeps ms, or less when the signal aborts.
 const sleep = (ms, signal) => new Promise((resolve) => {
 	if (signal.aborted) {
@@ -155,11 +166,12 @@ const sleep = (ms, signal) => new Promise((resolve) => {
  * subscriptions; the stream follows that set (opened for its resources,
  * closed when it is empty).  The stream reconnects after a failure with an
  * exponential backoff (retryMin to retryMax, with jitter, or Retry-After on
- * a 429 or 503), at once when the server ends it (it does after
- * EVENTS_MAX_AGE, so that the token is checked again), always with
- * Last-Event-ID.  It stops on 401 (token expired or revoked: Refine's
+ * a 429 or 503), and when the server ends it (it does after
+ * EVENTS_MAX_AGE, so that the token is checked again) after the delay the
+ * stream's `retry:` field asks for, or at once; always with Last-Event-ID.  It stops on 401 (token expired or revoked: Refine's
  * authProvider logs out, and the pages that mount after the next login
- * subscribe again) and when the last subscription goes.
+ * subscribe again) and when the last subscription goes.  A 403 naming
+ * resources the user may not read (AUTH_MODE=user) reopens it without them.
  */
 export const liveProvider = (apiBase, storage = globalThis.localStorage, options = {}) => {
 	const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -173,6 +185,10 @@ export const liveProvider = (apiBase, storage = globalThis.localStorage, options
 	// reconnection, also when the resources change (the server filters).
 	let lastEventId = null;
 	let settleTimer;
+	// Resources the user may not read (AUTH_MODE=user: the bridge answered
+	// 403 naming them): left out of the stream, so that the others still
+	// get their events.
+	const denied = new Set();
 
 	const deliver = (sub, event) => {
 		try {
@@ -251,9 +267,17 @@ export const liveProvider = (apiBase, storage = globalThis.localStorage, options
 				continue;
 			}
 			if (!res.ok || res.body === null) {
+				const refused = res.status === 403 ? await deniedResources(res, c.resources) : [];
 				await res.body?.cancel().catch(() => {});
 				if (res.status === 401) {
 					stop();
+					return;
+				}
+				if (refused.length > 0) {
+					for (const r of refused)
+						denied.add(r);
+					stop(new Error(`no live updates for ${refused.join(", ")}: the user may not read them`));
+					follow();
 					return;
 				}
 				if (res.status === 429 || res.status === 408 || res.status >= 500) {
@@ -305,15 +329,19 @@ export const liveProvider = (apiBase, storage = globalThis.localStorage, options
 	const follow = () => {
 		clearTimeout(settleTimer);
 		settleTimer = setTimeout(() => {
-			const resources = [...new Set([...subscriptions].map((s) => s.resource))].sort();
+			const resources = [...new Set([...subscriptions].map((s) => s.resource))]
+				.filter((r) => !denied.has(r)).sort();
 			if (conn !== null && !conn.stopped && conn.resources.join(",") === resources.join(","))
 				return;
 			conn?.abort.abort();
 			conn = null;
-			if (resources.length === 0) {
-				lastEventId = null; // a page that mounts later reads fresh data anyway
-				return;
+			if (subscriptions.size === 0) {
+				// A page that mounts later reads fresh data anyway, maybe as another user.
+				lastEventId = null;
+				denied.clear();
 			}
+			if (resources.length === 0)
+				return;
 			conn = { resources, abort: new AbortController(), stopped: false };
 			void run(conn);
 		}, settle);

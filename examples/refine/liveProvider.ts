@@ -180,6 +180,17 @@ export function toLiveEvent(message: SseMessage): LiveEvent | null {
 	};
 }
 
+// The resources a 403 of GET /api/v1/events names ({"errors": {"resources": [...]}}), of those asked for.
+async function deniedResources(res: Response, asked: string[]): Promise<string[]> {
+	try {
+		const body: { errors?: { resources?: unknown } } = await res.json();
+		const names = body.errors?.resources;
+		return Array.isArray(names) ? names.filter((n): n is string => asked.includes(n)) : [];
+	} catch {
+		return [];
+	}
+}
+
 // Sleeps ms, or less when the signal aborts.
 const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
 	if (signal.aborted) {
@@ -207,11 +218,12 @@ interface Connection {
  * subscriptions; the stream follows that set (opened for its resources,
  * closed when it is empty).  The stream reconnects after a failure with an
  * exponential backoff (retryMin to retryMax, with jitter, or Retry-After on
- * a 429 or 503), at once when the server ends it (it does after
- * EVENTS_MAX_AGE, so that the token is checked again), always with
- * Last-Event-ID.  It stops on 401 (token expired or revoked: Refine's
+ * a 429 or 503), and when the server ends it (it does after
+ * EVENTS_MAX_AGE, so that the token is checked again) after the delay the
+ * stream's `retry:` field asks for, or at once; always with Last-Event-ID.  It stops on 401 (token expired or revoked: Refine's
  * authProvider logs out, and the pages that mount after the next login
- * subscribe again) and when the last subscription goes.
+ * subscribe again) and when the last subscription goes.  A 403 naming
+ * resources the user may not read (AUTH_MODE=user) reopens it without them.
  */
 export const liveProvider = (apiBase: string, storage: Storage = globalThis.localStorage,
 	options: LiveOptions = {}): LiveProvider => {
@@ -226,6 +238,10 @@ export const liveProvider = (apiBase: string, storage: Storage = globalThis.loca
 	// reconnection, also when the resources change (the server filters).
 	let lastEventId: string | null = null;
 	let settleTimer: ReturnType<typeof setTimeout> | undefined;
+	// Resources the user may not read (AUTH_MODE=user: the bridge answered
+	// 403 naming them): left out of the stream, so that the others still
+	// get their events.
+	const denied = new Set<string>();
 
 	const deliver = (sub: LiveSubscription, event: LiveEvent) => {
 		try {
@@ -304,9 +320,17 @@ export const liveProvider = (apiBase: string, storage: Storage = globalThis.loca
 				continue;
 			}
 			if (!res.ok || res.body === null) {
+				const refused = res.status === 403 ? await deniedResources(res, c.resources) : [];
 				await res.body?.cancel().catch(() => {});
 				if (res.status === 401) {
 					stop();
+					return;
+				}
+				if (refused.length > 0) {
+					for (const r of refused)
+						denied.add(r);
+					stop(new Error(`no live updates for ${refused.join(", ")}: the user may not read them`));
+					follow();
 					return;
 				}
 				if (res.status === 429 || res.status === 408 || res.status >= 500) {
@@ -358,15 +382,19 @@ export const liveProvider = (apiBase: string, storage: Storage = globalThis.loca
 	const follow = () => {
 		clearTimeout(settleTimer);
 		settleTimer = setTimeout(() => {
-			const resources = [...new Set([...subscriptions].map((s) => s.resource))].sort();
+			const resources = [...new Set([...subscriptions].map((s) => s.resource))]
+				.filter((r) => !denied.has(r)).sort();
 			if (conn !== null && !conn.stopped && conn.resources.join(",") === resources.join(","))
 				return;
 			conn?.abort.abort();
 			conn = null;
-			if (resources.length === 0) {
-				lastEventId = null; // a page that mounts later reads fresh data anyway
-				return;
+			if (subscriptions.size === 0) {
+				// A page that mounts later reads fresh data anyway, maybe as another user.
+				lastEventId = null;
+				denied.clear();
 			}
+			if (resources.length === 0)
+				return;
 			conn = { resources, abort: new AbortController(), stopped: false };
 			void run(conn);
 		}, settle);

@@ -311,6 +311,27 @@ describe("the provider", () => {
 		p.unsubscribe(a.s);
 	});
 
+	test("403 naming resources (user mode): reopened without them, the others still get events", async () => {
+		script.push((q, r) => {
+			r.writeHead(403, { "Content-Type": "application/json" });
+			r.end(JSON.stringify({ detail: "x", message: "x", statusCode: 403, errors: { resources: ["sales"] } }));
+		});
+		const { p, errors } = provider();
+		const a = sub(p, "resources/products");
+		const b = sub(p, "resources/sales");
+		await until(() => openStreams.size === 1, 2000, "a stream");
+		assert.equal(requests[0].url, "/api/v1/events?resources=products,sales");
+		assert.equal(requests[1].url, "/api/v1/events?resources=products");
+		assert.equal(errors.length, 1);
+		assert.match(errors[0].message, /sales/);
+		[...openStreams][0].write(event(1, "products", "updated", [3]));
+		await until(() => a.events.length === 1, 2000, "the products event");
+		assert.equal(b.events.length, 0);
+		p.unsubscribe(a.s);
+		p.unsubscribe(b.s);
+		await until(() => openStreams.size === 0, 2000, "stream closed");
+	});
+
 	test("the resources change: the stream is reopened for the new set, with Last-Event-ID", async () => {
 		const { p } = provider();
 		const a = sub(p, "resources/products");
