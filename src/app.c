@@ -5,6 +5,7 @@
 
 #include "app.h"
 #include "cache.h"
+#include "events.h"
 #include "odoo.h"
 #include "util.h"
 
@@ -37,8 +38,11 @@ ctx_odoo(struct ctx *c)
 			abort();
 		}
 		/* Every write through this client invalidates the cached answers that show its model. */
-		if (c->w->app->state != NULL)
+		if (c->w->app->state != NULL) {
 			odoo_on_write(c->w->odoo, cache_note_write, c->w->app->state);
+			/* ...and is announced to the event streams of the host (events.c). */
+			odoo_on_written(c->w->odoo, events_note_written, c->w->app->state);
+		}
 	}
 	return c->w->odoo;
 }

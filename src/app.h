@@ -12,6 +12,7 @@ struct schema_cache;
 struct state;
 struct schema_scopes;
 struct openapi_cache;
+struct io_ops;
 
 /* Made once at start-up; read-only afterwards (shared by all threads). */
 struct app {
@@ -55,6 +56,7 @@ struct ctx {
 	struct identity  user;
 	bool             lang_known;  /* odoo_lang is decided (auth.c) */
 	const char      *odoo_lang;   /* the context lang of the request's Odoo calls, or NULL */
+	const struct io_ops *io;      /* how the answer is written (server.h); NULL in a batch's sub-request */
 };
 
 /* Returns the worker's Odoo client, creating it on first use (app.c). */

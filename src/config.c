@@ -80,6 +80,13 @@ static const struct setting settings[] = {
 	{ "REDIS_URL",               K_REDIS,   "", 0, 0, OFF(redis_url) },
 	{ "REDIS_PREFIX",            K_STR,     "odoo-bridge:", 1, 0, OFF(redis_prefix) },
 	{ "REDIS_TIMEOUT_MS",        K_LONG,    "200", 10, 10000, OFF(redis_timeout_ms) },
+	/* GET /api/v1/events (events.c): Server-Sent Events. */
+	{ "EVENTS_HEARTBEAT",        K_LONG,    "15", 1, 300, OFF(events_heartbeat) },
+	{ "EVENTS_POLL",             K_LONG,    "5", 0, 3600, OFF(events_poll) },
+	{ "EVENTS_MAX_PER_USER",     K_LONG,    "4", 1, 256, OFF(events_max_per_user) },
+	{ "EVENTS_MAX_AGE",          K_LONG,    "3600", 5, 86400, OFF(events_max_age) },
+	{ "EVENTS_RING",             K_LONG,    "4096", 64, 1048576, OFF(events_ring) },
+	{ "EVENTS_FILE",             K_PATH,    "", 0, 0, OFF(events_file) },
 	{ "DOCS",                    K_ONOFF,   "on", 0, 0, OFF(docs) },
 	/* The CDN FastAPI's get_swagger_ui_html loads Swagger UI from (fastapi/openapi/docs.py). */
 	{ "DOCS_ASSETS_URL",         K_URL,     "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5", 0, 0, OFF(docs_assets_url) },
@@ -638,6 +645,7 @@ config_load(struct config *cfg, const char *file, char **envp, struct config_err
 	default_shm_path(&cfg->revoke_file, "revoked");
 	default_shm_path(&cfg->metrics_file, "metrics");
 	default_shm_path(&cfg->cache_file, "cache");
+	default_shm_path(&cfg->events_file, "events");
 	ok = true;
 out:
 	raw_free(&r);

@@ -64,6 +64,12 @@ struct config {
 	char   *redis_url;         /* REDIS_URL (may hold a password): "" keeps the state on this host */
 	char   *redis_prefix;      /* REDIS_PREFIX: of every key, so that deployments can share a Redis */
 	long    redis_timeout_ms;  /* REDIS_TIMEOUT_MS: connect and command timeout, 10..10000 */
+	long    events_heartbeat;  /* EVENTS_HEARTBEAT seconds between ": ping" comments of a quiet stream */
+	long    events_poll;       /* EVENTS_POLL seconds between polls of Odoo for outside changes (0: off) */
+	long    events_max_per_user; /* EVENTS_MAX_PER_USER open streams per user on the host */
+	long    events_max_age;    /* EVENTS_MAX_AGE seconds a stream lasts before it ends (token checked again) */
+	long    events_ring;       /* EVENTS_RING events kept for Last-Event-ID */
+	char   *events_file;       /* EVENTS_FILE: the shared event ring and open streams */
 	bool    docs;              /* DOCS: on | off (GET /openapi.json and /docs) */
 	char   *docs_assets_url;   /* DOCS_ASSETS_URL: where /docs loads swagger-ui-dist from */
 	char   *config_file;       /* the file read, or NULL */

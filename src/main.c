@@ -15,6 +15,7 @@
 
 #include "odoo.h"
 #include "auth.h"
+#include "events.h"
 #include "metrics.h"
 #include "server.h"
 #include "state.h"
@@ -60,6 +61,7 @@ on_term(int sig)
 {
 	(void)sig;
 	g_stop = 1;
+	events_stopping = 1;   /* open streams end at their next tick */
 	FCGX_ShutdownPending();
 	if (atomic_load(&g_active) == 0)
 		_exit(0);
@@ -75,6 +77,18 @@ static int
 fcgx_write(void *out, const char *buf, size_t n)
 {
 	return FCGX_PutStr(buf, (int)n, (FCGX_Stream *)out) == (int)n ? 0 : -1;
+}
+
+static int
+fcgx_flush(void *out)
+{
+	return FCGX_FFlush((FCGX_Stream *)out) == 0 ? 0 : -1;
+}
+
+static int
+stdio_flush(void *out)
+{
+	return fflush((FILE *)out) == 0 ? 0 : -1;
 }
 
 /* Standard input of a CGI request, counting what was read of the body. */
@@ -167,6 +181,8 @@ fcgi_loop(void *argp)
 		atomic_fetch_add(&g_active, 1);
 		io.read = fcgx_read;
 		io.write = fcgx_write;
+		io.flush = fcgx_flush;
+		io.cgi = false;
 		io.in = fr.in;
 		io.out = fr.out;
 		server_handle(&w, fr.envp, &io);
@@ -191,7 +207,8 @@ run_cgi(void)
 {
 	struct worker w;
 	struct cgi_in in = { stdin, 0 };
-	struct io_ops io = { stdio_read, stdio_write, &in, stdout };
+	struct io_ops io = { .read = stdio_read, .write = stdio_write, .in = &in, .out = stdout,
+	                     .flush = stdio_flush, .cgi = true };
 
 	worker_init(&w, &g_app);
 	server_handle(&w, environ, &io);

@@ -499,6 +499,13 @@ odoo_on_write(struct odoo *o, odoo_write_fn fn, void *ud)
 	o->on_write_ud = ud;
 }
 
+void
+odoo_on_written(struct odoo *o, odoo_written_fn fn, void *ud)
+{
+	o->on_written = fn;
+	o->on_written_ud = ud;
+}
+
 /* The one place every call passes: a write, whatever became of it, is announced after it. */
 static enum odoo_err
 call_announced(struct odoo *o, const struct odoo_cred *as, const char *model, const char *method,
@@ -509,6 +516,8 @@ call_announced(struct odoo *o, const struct odoo_cred *as, const char *model, co
 
 	if (o->on_write != NULL && !odoo_method_reads(method))
 		o->on_write(o->on_write_ud, model, method);
+	if (rc == ODOO_OK && o->on_written != NULL && !odoo_method_reads(method))
+		o->on_written(o->on_written_ud, model, method, args, out != NULL ? *out : NULL);
 	return rc;
 }
 

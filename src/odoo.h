@@ -236,6 +236,17 @@ typedef void (*odoo_write_fn)(void *ud, const char *model, const char *method);
 void odoo_on_write(struct odoo *o, odoo_write_fn fn, void *ud);
 
 /*
+ * Called after every call that odoo_on_write announces and that Odoo
+ * accepted (ODOO_OK), with its positional arguments and its result (both
+ * borrowed, either may be NULL): the event stream (events.c) learns there
+ * which records a create, write, unlink or workflow action touched.  fn
+ * NULL removes the hook.
+ */
+typedef void (*odoo_written_fn)(void *ud, const char *model, const char *method, json_object *args,
+                                json_object *result);
+void odoo_on_written(struct odoo *o, odoo_written_fn fn, void *ud);
+
+/*
  * The service account's uid (logging in if needed); 0 on failure, with err
  * saying why: ODOO_E_LOGIN when Odoo refused it (logged as an error:
  * ODOO_USERNAME/ODOO_PASSWORD/ODOO_API_KEY or ODOO_DB are wrong), or the

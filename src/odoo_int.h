@@ -58,6 +58,8 @@ struct odoo {
 	struct odoo_stats stats;
 	odoo_write_fn on_write;    /* odoo_on_write: called after each non-read call */
 	void   *on_write_ud;
+	odoo_written_fn on_written; /* odoo_on_written: after each write Odoo accepted */
+	void   *on_written_ud;
 };
 
 /* ---- odoo_fault.c: errors, shared by the interface and the backends ---- */

@@ -28,6 +28,7 @@ enum op_kind {
 	OPK_LIST, OPK_CREATE, OPK_GET, OPK_UPDATE, OPK_DELETE, OPK_ACTION,
 	OPK_BULK_UPDATE, OPK_BULK_DELETE, OPK_BULK_ACTION,   /* ?id=1&id=2 (bulk.c, sales.c) */
 	OPK_BATCH,
+	OPK_EVENTS,   /* GET /api/v1/events: a text/event-stream (events.c) */
 };
 
 #define OPF_SECURED  0x01u  /* needs a bearer token: security requirement and 401 */
@@ -37,6 +38,7 @@ enum op_kind {
 #define OPF_LOGIN    0x10u  /* /token: 401 for a wrong login, 429 throttled */
 #define OPF_STATE    0x20u  /* needs the shared revocation list: 503 when it cannot be used */
 #define OPF_IDS      0x40u  /* takes ?id=1&id=2 (bulk.h): 404 naming the missing ones in errors.ids */
+#define OPF_LIMITED  0x80u  /* bounded per user: 429 */
 
 /*
  * Every route of app_routes (routes.c), with what the document says about
@@ -82,6 +84,8 @@ static const struct doc_route {
 	/* Not OPF_ODOO: the entries' Odoo errors are inside its 200. */
 	{ "/api/v1/batch", "POST", OPK_BATCH, OPF_SECURED | OPF_JSON | OPF_STATE,
 	  "Several API requests in one round trip (not atomic)" },
+	{ "/api/v1/events", "GET", OPK_EVENTS, OPF_SECURED | OPF_ODOO | OPF_STATE | OPF_LIMITED,
+	  "Server-Sent Events: which records of the given resources change" },
 	{ "/openapi.json", "GET", OPK_HIDDEN, 0, NULL },
 	{ "/docs", "GET", OPK_HIDDEN, 0, NULL },
 	/* Not public (METRICS_ALLOW, METRICS_TOKEN), and not JSON: left out as a Prometheus exporter's is. */
@@ -111,7 +115,8 @@ static const struct {
 	{ 413, "Body over MAX_BODY" },
 	{ 415, "Body that is not application/json (a form too at /token)" },
 	{ 422, "Odoo rejected the data or the transition: its message passes through" },
-	{ 429, "Too many failed logins from this address or for this login: see Retry-After" },
+	{ 429, "Too many failed logins from this address or for this login; at /api/v1/events, too many open "
+	       "streams for this user (EVENTS_MAX_PER_USER): see Retry-After" },
 	{ 502, "Odoo answered something unexpected" },
 	{ 503, "Odoo unreachable, or the service account cannot log in; at logout, the revocation list is busy" },
 	{ 504, "Odoo did not answer within ODOO_TIMEOUT_MS" },
@@ -670,7 +675,7 @@ add_errors(json_object *responses, const struct doc_route *r)
 		add_error(responses, 415);
 	if (r->flags & OPF_ODOO)
 		add_error(responses, 422);
-	if (r->flags & OPF_LOGIN)
+	if (r->flags & (OPF_LOGIN | OPF_LIMITED))
 		add_error(responses, 429);
 	if (r->flags & OPF_ODOO) {
 		add_error(responses, 502);
@@ -892,6 +897,21 @@ responses(const struct doc_route *r, const struct resource *res, const char *act
 		add_status(rs, 200, response("Every entry's answer, in order, whatever their statuses",
 		                             ref("schemas", "BatchResponse")));
 		break;
+	case OPK_EVENTS:
+		resp = json_object_new_object();
+		set_str(resp, "description", "A stream of Server-Sent Events, until EVENTS_MAX_AGE or the token ends: "
+		        "\"event: <resource>\", \"id: <n>\", \"data: {resource, action (created, updated, deleted), ids, "
+		        "at}\"; \"event: reset\" when the events after Last-Event-ID are lost (read everything again); "
+		        "a \": ping\" comment every EVENTS_HEARTBEAT seconds");
+		{
+			json_object *content = json_object_new_object(), *mt = json_object_new_object();
+
+			set(mt, "schema", type1("string"));
+			set(content, "text/event-stream", mt);
+			set(resp, "content", content);
+		}
+		add_status(rs, 200, resp);
+		break;
 	case OPK_HIDDEN:
 		break;
 	}
@@ -977,7 +997,7 @@ add_operation(json_object *paths, const struct config *cfg, const struct doc_rou
 			set(item, "parameters", params);
 		}
 	}
-	json_object_array_add(tags, jstr(res != NULL ? res->name : r->kind == OPK_HEALTH ? "operations" : "auth"));
+	json_object_array_add(tags, jstr(res != NULL ? res->name : r->kind == OPK_HEALTH ? "operations" : r->kind == OPK_EVENTS ? "events" : "auth"));
 	set(op, "tags", tags);
 	if (res != NULL && action != NULL)
 		summary = xasprintf("%s: %s (%s)", r->summary, action, res->name);
@@ -994,6 +1014,18 @@ add_operation(json_object *paths, const struct config *cfg, const struct doc_rou
 		set(op, "parameters", list_params(cfg, s));
 	if (r->flags & OPF_IDS)
 		set(op, "parameters", ids_param(cfg));
+	if (r->kind == OPK_EVENTS) {
+		json_object *ps = json_object_new_array(), *p;
+
+		p = param("resources", "query", type1("string"),
+		          "The resources to follow, comma-separated (e.g. products,sales); an unknown one is a 400. "
+		          "AUTH_MODE=user: one the user may not read is a 403 naming it in errors.resources");
+		set(p, "required", json_object_new_boolean(1));
+		json_object_array_add(ps, p);
+		json_object_array_add(ps, param("Last-Event-ID", "header", type1("string"),
+		                                "The id of the last event received: the stream resumes after it"));
+		set(op, "parameters", ps);
+	}
 	if ((body = request_body(cfg, r, res)) != NULL)
 		set(op, "requestBody", body);
 	set(op, "responses", responses(r, res, state));

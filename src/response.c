@@ -51,6 +51,12 @@ static const char *const messages[MSG__COUNT][2] = {
 	[MSG_BATCH_TOKEN]        = { "/token no se puede usar dentro de un lote", "/token cannot be used inside a batch" },
 	[MSG_BATCH_FULL]         = { "La respuesta del lote alcanzó su tamaño máximo; esta petición no se ejecutó",
 	                             "The batch answer reached its size limit; this request was not run" },
+	[MSG_EVENTS_TOO_MANY]    = { "Demasiados flujos de eventos abiertos para este usuario",
+	                             "Too many open event streams for this user" },
+	[MSG_EVENTS_NO_STREAM]   = { "Un flujo de eventos no puede ir dentro de un lote",
+	                             "An event stream cannot run inside a batch" },
+	[MSG_EVENTS_BUSY]        = { "El registro de flujos está ocupado; inténtelo de nuevo",
+	                             "The stream registry is busy; try again" },
 };
 
 const char *

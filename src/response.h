@@ -46,6 +46,9 @@ enum msg {
 	MSG_BATCH_NESTED,        /* 400 a batch inside a batch */
 	MSG_BATCH_TOKEN,         /* 400 /token inside a batch */
 	MSG_BATCH_FULL,          /* 413 not run: the batch answer reached BATCH_MAX_RESPONSE */
+	MSG_EVENTS_TOO_MANY,     /* 429 past EVENTS_MAX_PER_USER open streams (events.c) */
+	MSG_EVENTS_NO_STREAM,    /* 400 /api/v1/events where no stream can be sent (inside a batch) */
+	MSG_EVENTS_BUSY,         /* 503 the host's stream registry could not be had in time */
 	MSG__COUNT
 };
 
@@ -68,7 +71,7 @@ struct response {
 	char         *text;       /* owned: a body that is not JSON (response_text), or NULL */
 	size_t        text_len;
 	char         *text_type;  /* its Content-Type */
-	bool          written;
+	bool          written;    /* sent by the handler itself (a stream): server.c writes nothing more */
 };
 
 void response_init(struct response *res);

@@ -8,6 +8,7 @@
 #include "bulk.h"
 #include "cache.h"
 #include "crud.h"
+#include "events.h"
 #include "health.h"
 #include "metrics.h"
 #include "openapi.h"
@@ -64,6 +65,8 @@ const struct route app_routes[] = {
 	{ "/docs", false, { { "GET", docs_handler } }, NULL },
 	{ "/api/v1/me", true, { { "GET", auth_me } }, NULL },
 	{ "/api/v1/batch", true, { { "POST", batch_handler } }, NULL },
+	/* Server-Sent Events: the answer is a stream (events.c). */
+	{ "/api/v1/events", true, { { "GET", events_handler } }, NULL },
 	/* PATCH, PUT and DELETE of the collection take ?id=1&id=2 (bulk.c); POST takes an array too.
 	 * GETs go through the response cache (cache.c). */
 	{ "/api/v1/:res", true, { { "GET", cache_list }, { "POST", crud_create }, { "PATCH", bulk_update },

@@ -115,16 +115,19 @@ server_handle(struct worker *w, char **envp, const struct io_ops *io)
 	c.cfg = &w->app->cfg;
 	c.req = &req;
 	c.res = &res;
+	c.io = io;
 
 	dispatch(&c, io, &m, init_rc);
 	if (m.status != ROUTE_OPTIONS)
 		cors_apply(c.cfg, &req, &res);
 
 	status = res.status;
-	out = response_serialize(&res, req.request_id, m.head, &len);
-	if (io->write(io->out, out, len) != 0)
-		log_info("client went away before the answer was written");
-	free(out);
+	if (!res.written) {
+		out = response_serialize(&res, req.request_id, m.head, &len);
+		if (io->write(io->out, out, len) != 0)
+			log_info("client went away before the answer was written");
+		free(out);
+	}
 
 	us = now_mono_us() - req.start_us;
 	{

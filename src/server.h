@@ -13,6 +13,8 @@ struct io_ops {
 	int          (*write)(void *io, const char *buf, size_t n); /* 0 on success */
 	void          *in;
 	void          *out;
+	int          (*flush)(void *io);  /* pushes what was written to the client; NULL: cannot stream */
+	bool           cgi;               /* one request per process (a stream ends early, events.c) */
 };
 
 /* The application's routes (routes.c). */

@@ -2,6 +2,7 @@
 #include "autoconfig.h"   /* HAVE_HIREDIS */
 
 #include "config.h"
+#include "evring.h"
 #include "state_int.h"
 
 #include <stdlib.h>
@@ -13,6 +14,7 @@ struct state {
 	void                      *shm;     /* always open: the host's own tables */
 	void                      *redis;   /* NULL unless REDIS_URL is set */
 	const struct state_engine *redis_engine;
+	struct evring             *events;  /* the host's event ring (events.c); never NULL */
 };
 
 struct state *
@@ -21,6 +23,7 @@ state_open(const struct config *cfg)
 	struct state *s = xcalloc(1, sizeof(*s));
 
 	s->shm = state_shm_open(cfg);
+	s->events = evring_open(cfg->events_file, (uint32_t)cfg->events_ring, NULL);
 #ifdef HAVE_HIREDIS
 	if (cfg->redis_url != NULL && cfg->redis_url[0] != '\0') {
 		s->redis = state_redis_open(cfg);
@@ -39,6 +42,7 @@ state_close(struct state *s)
 	if (s->redis != NULL)
 		s->redis_engine->close(s->redis);
 	state_shm_engine.close(s->shm);
+	evring_close(s->events);
 	free(s);
 }
 
@@ -181,4 +185,10 @@ state_stats(struct state *s, struct state_stats *out)
 	state_shm_engine.stats(s->shm, out);
 	if (s->redis != NULL)
 		s->redis_engine->stats(s->redis, out);
+}
+
+struct evring *
+state_events(struct state *s)
+{
+	return s->events;
 }

@@ -108,6 +108,15 @@ enum state_result state_cache_put(struct state *s, const void *key, size_t klen,
 enum state_result state_gens_get(struct state *s, const char *const *models, size_t n, uint64_t *gens);
 void state_gen_bump(struct state *s, const char *model);
 
+/*
+ * The host's event ring and open-stream registry (evring.h), for
+ * GET /api/v1/events.  Always the shared-memory one: events reach every
+ * process of the host at once.  Not done yet: a Redis engine carrying
+ * them across hosts (each host sees the writes made through itself, and
+ * its own poller sees every change made in Odoo).  Never NULL.
+ */
+struct evring *state_events(struct state *s);
+
 /* Figures for /health and /metrics. */
 struct state_stats {
 	uint64_t cache_bytes;      /* bytes in use in the cache (shm engine; 0 for Redis) */

@@ -193,6 +193,7 @@ def bridge_env(sim_url, tmpdir, **extra):
         # Each test's own counters, not the host's default under /dev/shm.
         "METRICS_FILE": os.path.join(tmpdir, "metrics"),
         "CACHE_FILE": os.path.join(tmpdir, "cache"),
+        "EVENTS_FILE": os.path.join(tmpdir, "events"),
         "CORS_ORIGINS": "http://localhost:5173",
         "LOG_LEVEL": "info",
         "ODOO_PROTOCOL": PROTOCOL,

@@ -1,0 +1,447 @@
+/* events.c: GET /api/v1/events, the Server-Sent Events stream, and the publication of writes (events.h). */
+#include "autoconfig.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth.h"
+#include "events.h"
+#include "odoo_answer.h"
+#include "resource.h"
+#include "server.h"
+#include "state.h"
+
+#define MAX_RESOURCES 16
+#define TICK_MS       100   /* how often a stream looks at the ring: the latency of an event */
+#define BATCH         64    /* events read from the ring at once */
+
+volatile sig_atomic_t events_stopping;
+
+static int64_t
+now_unix_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- publication ---- */
+
+static bool
+ids_of(json_object *v, int64_t *ids, size_t max, size_t *n)
+{
+	if (v == NULL)
+		return false;
+	if (json_object_is_type(v, json_type_int)) {
+		if (*n < max)
+			ids[(*n)++] = json_object_get_int64(v);
+		return true;
+	}
+	if (!json_object_is_type(v, json_type_array))
+		return false;
+	for (size_t i = 0; i < json_object_array_length(v) && *n < max; i++) {
+		json_object *x = json_object_array_get_idx(v, i);
+
+		if (!json_object_is_type(x, json_type_int))
+			return false;
+		ids[(*n)++] = json_object_get_int64(x);
+	}
+	return true;
+}
+
+#define PUBLISH_MAX 10000   /* ids of one call (BULK_MAX is at most 10000) */
+
+void
+events_note_written(void *ud, const char *model, const char *method, json_object *args, json_object *result)
+{
+	struct state *st = ud;
+	enum ev_action a;
+	int64_t *ids;
+	size_t n = 0;
+	bool ok;
+
+	if (st == NULL)
+		return;
+	if (strcmp(method, "create") == 0) {
+		a = EV_CREATED;
+	} else if (strcmp(method, "unlink") == 0) {
+		a = EV_DELETED;
+	} else {
+		/* write, and workflow actions (action_confirm...): the records are the first argument. */
+		a = EV_UPDATED;
+	}
+	ids = xmalloc(PUBLISH_MAX * sizeof(*ids));
+	if (a == EV_CREATED)
+		ok = ids_of(result, ids, PUBLISH_MAX, &n);
+	else
+		ok = args != NULL && json_object_is_type(args, json_type_array) && json_object_array_length(args) > 0 &&
+		     ids_of(json_object_array_get_idx(args, 0), ids, PUBLISH_MAX, &n);
+	if (ok && n > 0) {
+		int64_t at = now_unix_ms();
+
+		for (size_t i = 0; resource_at(i) != NULL; i++) {
+			const struct resource *r = resource_at(i);
+
+			if (strcmp(r->model, model) != 0)
+				continue;
+			if (evring_publish(state_events(st), r->name, a, ids, n, at, NULL) != EVRING_OK)
+				log_warn("events: the event ring is busy; %s of %s ids not announced", method, r->name);
+		}
+	}
+	free(ids);
+}
+
+/* ---- formatting ---- */
+
+static void
+rfc3339_ms(int64_t ms, char *out, size_t len)
+{
+	time_t s = (time_t)(ms / 1000);
+	struct tm tm;
+	char base[32];
+
+	gmtime_r(&s, &tm);
+	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, len, "%s.%03dZ", base, (int)(ms % 1000));
+}
+
+bool
+events_format(struct buf *b, const struct ev *e)
+{
+	json_object *o = json_object_new_object(), *ids = json_object_new_array();
+	char line[96], at[40];
+	bool ok;
+
+	if (o == NULL || ids == NULL)
+		abort();
+	rfc3339_ms(e->at_ms, at, sizeof at);
+	json_object_object_add(o, "resource", json_object_new_string(e->resource));
+	json_object_object_add(o, "action", json_object_new_string(ev_action_name((enum ev_action)e->action)));
+	for (uint32_t i = 0; i < e->nids && i < EVRING_IDS_MAX; i++)
+		json_object_array_add(ids, json_object_new_int64(e->ids[i]));
+	json_object_object_add(o, "ids", ids);
+	json_object_object_add(o, "at", json_object_new_string(at));
+	/* The resource is a table name ([a-z_]): nothing in it can break the line. */
+	snprintf(line, sizeof line, "event: %s\nid: %llu\ndata: ", e->resource, (unsigned long long)e->id);
+	ok = buf_puts(b, line) &&
+	     buf_puts(b, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)) &&
+	     buf_puts(b, "\n\n");
+	json_object_put(o);
+	return ok;
+}
+
+bool
+events_format_reset(struct buf *b, uint64_t last)
+{
+	char line[160];
+
+	snprintf(line, sizeof line, "event: reset\nid: %llu\ndata: {\"action\":\"reset\"}\n\n", (unsigned long long)last);
+	return buf_puts(b, line);
+}
+
+bool
+events_parse_resources(const char *list, const char **names, size_t max, size_t *n, const char **bad)
+{
+	const char *p = list;
+
+	*n = 0;
+	*bad = NULL;
+	while (p != NULL && *p != '\0') {
+		size_t len = strcspn(p, ",");
+		char name[EVRING_RES_MAX];
+		const struct resource *r;
+
+		if (len == 0 || len >= sizeof name) {
+			*bad = "";
+			return false;
+		}
+		memcpy(name, p, len);
+		name[len] = '\0';
+		if ((r = resource_find(name)) == NULL) {
+			*bad = "";
+			return false;
+		}
+		bool dup = false;
+		for (size_t i = 0; i < *n; i++)
+			dup = dup || strcmp(names[i], r->name) == 0;
+		if (!dup) {
+			if (*n == max) {
+				*bad = "";
+				return false;
+			}
+			names[(*n)++] = r->name;
+		}
+		p += len;
+		if (*p == ',' && *++p == '\0') {
+			*bad = "";
+			return false;
+		}
+	}
+	return *n > 0;
+}
+
+/* ---- the stream ---- */
+
+struct stream {
+	struct ctx     *c;
+	struct evring  *ring;
+	const char     *names[MAX_RESOURCES];
+	size_t          n;
+	uint64_t        last;      /* the last ring id looked at */
+	struct buf      out;
+	bool            gone;      /* a write failed: the client went away */
+};
+
+static bool
+follows(const struct stream *s, const char *resource)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->names[i], resource) == 0)
+			return true;
+	return false;
+}
+
+/* Writes and flushes what is in s->out. */
+static void
+send_out(struct stream *s)
+{
+	const struct io_ops *io = s->c->io;
+
+	if (s->out.len == 0 || s->gone)
+		return;
+	if (io->write(io->out, s->out.data, s->out.len) != 0 || (io->flush != NULL && io->flush(io->out) != 0))
+		s->gone = true;
+	s->out.len = 0;
+}
+
+/* Sends the ring's events past s->last that the stream follows; returns how many. */
+static size_t
+drain(struct stream *s)
+{
+	struct ev *evs = xmalloc(BATCH * sizeof(*evs));
+	size_t sent = 0, n;
+
+	if (s->last > evring_last(s->ring)) {
+		/* A Last-Event-ID past the ring's last id: the ring was made again since (a reboot). */
+		s->last = evring_last(s->ring);
+		events_format_reset(&s->out, s->last);
+		sent++;
+	}
+	while (!s->gone && evring_last(s->ring) > s->last) {
+		enum evring_result rc = evring_since(s->ring, s->last, evs, BATCH, &n);
+
+		if (rc == EVRING_BUSY)
+			break;   /* the next tick tries again */
+		if (rc == EVRING_RESET) {
+			s->last = evring_last(s->ring);
+			events_format_reset(&s->out, s->last);
+			sent++;
+			break;
+		}
+		for (size_t i = 0; i < n; i++) {
+			s->last = evs[i].id;
+			if (follows(s, evs[i].resource)) {
+				events_format(&s->out, &evs[i]);
+				sent++;
+			}
+		}
+		send_out(s);
+		if (n == 0)
+			break;
+	}
+	send_out(s);
+	free(evs);
+	return sent;
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Whether the token still holds: not expired, not revoked (a busy list is no reason to end). */
+static bool
+token_holds(struct ctx *c)
+{
+	int64_t now = now_unix();
+
+	if (c->user.exp != 0 && c->user.exp <= now) {
+		log_info("events: token expired; ending the stream of login=%s", c->user.sub);
+		return false;
+	}
+	if (state_revoke_lookup(c->w->app->state, c->user.jti, now) == REVOKE_PRESENT) {
+		log_info("events: token revoked; ending the stream of login=%s", c->user.sub);
+		return false;
+	}
+	return true;
+}
+
+/* AUTH_MODE=user: the resources the user may not read, as Odoo says; false when Odoo could not be asked. */
+static bool
+check_rights(struct ctx *c, const char *const *names, size_t n, json_object *denied)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct resource *r = resource_find(names[i]);
+		json_object *args = json_object_new_array(), *kw = json_object_new_object(), *out = NULL;
+		struct odoo_error err;
+		enum odoo_err e;
+
+		json_object_array_add(args, json_object_new_string("read"));
+		json_object_object_add(kw, "raise_exception", json_object_new_boolean(0));
+		e = auth_call(c, r->model, "check_access_rights", args, kw, true, &out, &err);
+		json_object_put(args);
+		json_object_put(kw);
+		if (e != ODOO_OK) {
+			odoo_answer_error(c, &err, "check_access_rights");
+			return false;
+		}
+		if (!json_object_get_boolean(out))
+			json_object_array_add(denied, json_object_new_string(names[i]));
+		json_object_put(out);
+	}
+	return true;
+}
+
+static void
+too_many(struct ctx *c)
+{
+	json_object *errors = json_object_new_object(), *why = json_object_new_array();
+	char text[96];
+
+	snprintf(text, sizeof text, "at most %ld open streams per user", c->cfg->events_max_per_user);
+	json_object_array_add(why, json_object_new_string(text));
+	json_object_object_add(errors, "resources", why);
+	response_error(c->res, c->req->lang, 429, MSG_EVENTS_TOO_MANY, errors);
+	response_add_header(c->res, "Retry-After", "5");
+}
+
+void
+events_handler(struct ctx *c)
+{
+	const struct config *cfg = c->cfg;
+	const char *list = params_get(&c->req->query, "resources");
+	const char *lei = request_header(c->req, "HTTP_LAST_EVENT_ID");
+	struct stream s;
+	const char *bad;
+	char watch[EVRING_WATCH_MAX];
+	int slot = -1;
+	int64_t start, next_beat, next_check, stale_ms, resume = -1;
+	bool once;
+	enum evring_result rc;
+
+	if (c->io == NULL || c->w->app->state == NULL) {
+		/* Inside a batch: a stream is no sub-request. */
+		response_error(c->res, c->req->lang, 400, MSG_EVENTS_NO_STREAM, NULL);
+		return;
+	}
+	memset(&s, 0, sizeof s);
+	s.c = c;
+	s.ring = state_events(c->w->app->state);
+	if (list == NULL || params_count(&c->req->query, "resources") != 1 ||
+	    !events_parse_resources(list, s.names, MAX_RESOURCES, &s.n, &bad)) {
+		json_object *errors = json_object_new_object(), *why = json_object_new_array();
+
+		json_object_array_add(why, json_object_new_string("a comma-separated list of known resources"));
+		json_object_object_add(errors, "resources", why);
+		response_error(c->res, c->req->lang, 400, MSG_BAD_PARAMETER, errors);
+		return;
+	}
+	if (lei != NULL && *lei != '\0' && !parse_int64(lei, 0, INT64_MAX, &resume))
+		resume = -1;   /* not one of ours: start from now */
+	if (cfg->auth_mode == AUTH_USER) {
+		json_object *denied = json_object_new_array();
+
+		if (!check_rights(c, s.names, s.n, denied)) {
+			json_object_put(denied);
+			return;
+		}
+		if (json_object_array_length(denied) > 0) {
+			json_object *errors = json_object_new_object();
+
+			json_object_object_add(errors, "resources", denied);
+			response_error(c->res, c->req->lang, 403, MSG_FORBIDDEN, errors);
+			return;
+		}
+		json_object_put(denied);
+	}
+	watch[0] = '\0';
+	for (size_t i = 0; i < s.n; i++) {
+		if (i > 0)
+			strncat(watch, ",", sizeof watch - strlen(watch) - 1);
+		strncat(watch, s.names[i], sizeof watch - strlen(watch) - 1);
+	}
+	/* A stream that stopped touching its slot for three heartbeats (its process hangs) no longer counts. */
+	stale_ms = cfg->events_heartbeat * 3000 + 5000;
+	rc = evring_stream_enter(s.ring, c->user.uid, watch, cfg->events_max_per_user, now_mono_us() / 1000,
+	                         stale_ms, &slot);
+	if (rc == EVRING_TOO_MANY || rc == EVRING_FULL) {
+		log_info("events: %s: login=%s", rc == EVRING_FULL ? "every stream slot of the host is in use"
+		                                                    : "too many streams", c->user.sub);
+		too_many(c);
+		return;
+	}
+	if (rc != EVRING_OK) {
+		response_error(c->res, c->req->lang, 503, MSG_EVENTS_BUSY, NULL);
+		response_add_header(c->res, "Retry-After", "1");
+		return;
+	}
+
+	/* The head, written now: from here on the answer is the stream. */
+	c->res->status = 200;
+	response_add_header(c->res, "Content-Type", "text/event-stream; charset=utf-8");
+	response_add_header(c->res, "Cache-Control", "no-cache");
+	response_add_header(c->res, "X-Accel-Buffering", "no");
+	cors_apply(cfg, c->req, c->res);
+	{
+		size_t len;
+		char *head = response_serialize(c->res, c->req->request_id, true, &len);
+
+		buf_init(&s.out, SIZE_MAX / 2);
+		buf_append(&s.out, head, len);
+		free(head);
+	}
+	c->res->written = true;
+	once = c->io->flush == NULL || c->io->cgi;
+	/* A comment first, so that the client sees the answer begin; retry: how soon to come back. */
+	buf_puts(&s.out, once ? "retry: 1000\n\n" : ": stream open\nretry: 2000\n\n");
+	s.last = evring_last(s.ring);
+	if (resume >= 0)
+		s.last = (uint64_t)resume;
+	send_out(&s);
+
+	start = now_mono_us() / 1000;
+	next_beat = start + cfg->events_heartbeat * 1000;
+	next_check = start + 1000;
+	while (!s.gone && !events_stopping) {
+		int64_t now = now_mono_us() / 1000;
+
+		if (drain(&s) > 0 && once)
+			break;
+		if (now - start >= cfg->events_max_age * 1000)
+			break;   /* the client reconnects, and its token is checked again */
+		if (now >= next_check) {
+			if (!token_holds(c))
+				break;
+			next_check = now + 1000;
+		}
+		if (now >= next_beat) {
+			if (once)
+				break;
+			buf_puts(&s.out, ": ping\n\n");
+			send_out(&s);
+			evring_stream_touch(s.ring, slot, now);
+			next_beat = now + cfg->events_heartbeat * 1000;
+		}
+		sleep_ms(TICK_MS);
+	}
+	evring_stream_leave(s.ring, slot);
+	log_info("events: stream of login=%s ended after %llds", c->user.sub,
+	         (long long)((now_mono_us() / 1000 - start) / 1000));
+	buf_free(&s.out);
+}
