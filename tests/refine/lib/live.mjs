@@ -52,7 +52,9 @@ export function recordingFetch() {
 		breakers.add(breaker);
 		const signal = init.signal ? AbortSignal.any([init.signal, breaker.signal]) : breaker.signal;
 		try {
-			return await fetch(url, { ...init, signal });
+			const res = await fetch(url, { ...init, signal });
+			call.status = res.status;
+			return res;
 		} finally {
 			// Still there until the stream ends: breakAll() aborts its body too.
 			call.breaker = breaker;
