@@ -8,6 +8,7 @@
 
 #include "auth.h"
 #include "events.h"
+#include "evpoll.h"
 #include "odoo_answer.h"
 #include "resource.h"
 #include "server.h"
@@ -331,7 +332,7 @@ events_handler(struct ctx *c)
 	const char *bad;
 	char watch[EVRING_WATCH_MAX];
 	int slot = -1;
-	int64_t start, next_beat, next_check, stale_ms, resume = -1;
+	int64_t start, next_beat, next_check, next_poll, stale_ms, resume = -1;
 	bool once;
 	enum evring_result rc;
 
@@ -418,6 +419,7 @@ events_handler(struct ctx *c)
 	start = now_mono_us() / 1000;
 	next_beat = start + cfg->events_heartbeat * 1000;
 	next_check = start + 1000;
+	next_poll = start;
 	while (!s.gone && !events_stopping) {
 		int64_t now = now_mono_us() / 1000;
 
@@ -438,9 +440,15 @@ events_handler(struct ctx *c)
 			evring_stream_touch(s.ring, slot, now);
 			next_beat = now + cfg->events_heartbeat * 1000;
 		}
+		if (cfg->events_poll > 0 && now >= next_poll) {
+			/* Only the stream that holds the host's lease asks Odoo (evpoll.h). */
+			evpoll_tick(c, s.ring, now, stale_ms);
+			next_poll = now + cfg->events_poll * 1000;
+		}
 		sleep_ms(TICK_MS);
 	}
 	evring_stream_leave(s.ring, slot);
+	evpoll_stream_end(s.ring);
 	log_info("events: stream of login=%s ended after %llds", c->user.sub,
 	         (long long)((now_mono_us() / 1000 - start) / 1000));
 	buf_free(&s.out);

@@ -13,8 +13,19 @@
 #include "util.h"
 
 #define TABLE_MAGIC   "OBEVENT1"
-#define TABLE_VERSION 1u
+#define TABLE_VERSION 2u
 #define LOCK_WAIT_MS  50
+
+/* The poller's mark of one resource, kept for the next holder of the lease: one slot. */
+struct mark {
+	char     name[EVRING_RES_MAX];
+	char     mark[EVRING_MARK_LEN];
+	uint32_t n_ids;
+	int64_t  saved_ms;
+	uint64_t seq;
+	uint64_t closed;
+	int64_t  ids[EVRING_MARK_IDS];
+};
 
 struct ctl {
 	uint64_t last;          /* the last event id given; read lock-free */
@@ -36,6 +47,9 @@ struct sslot {
 _Static_assert(sizeof(struct ctl) == EVRING_SLOT, "control is one slot");
 _Static_assert(sizeof(struct sslot) == EVRING_SLOT, "a stream is one slot");
 _Static_assert(sizeof(struct ev) <= EVRING_SLOT, "an event fits a slot");
+_Static_assert(sizeof(struct mark) == EVRING_SLOT, "a mark is one slot");
+
+#define FIXED_SLOTS (1 + EVRING_STREAM_SLOTS + EVRING_MARKS)
 
 static const struct shmtab_format format = {
 	.what = "events",
@@ -43,8 +57,8 @@ static const struct shmtab_format format = {
 	.version = TABLE_VERSION,
 	.param = EVRING_STREAM_SLOTS,
 	.slot_size = EVRING_SLOT,
-	.min_slots = 1 + EVRING_STREAM_SLOTS + EVRING_MIN_EVENTS,
-	.max_slots = 1 + EVRING_STREAM_SLOTS + EVRING_MAX_EVENTS,
+	.min_slots = FIXED_SLOTS + EVRING_MIN_EVENTS,
+	.max_slots = FIXED_SLOTS + EVRING_MAX_EVENTS,
 	.lock_wait_ms = LOCK_WAIT_MS,
 	.fallback = "events reach this process's streams only",
 	.unlocked = "delaying events",
@@ -54,6 +68,7 @@ struct evring {
 	struct shmtab *tab;
 	struct ctl    *ctl;
 	struct sslot  *streams;
+	struct mark   *marks;
 	unsigned char *ring;
 	uint32_t       size;      /* ring slots */
 };
@@ -83,7 +98,7 @@ evring_open(const char *path, uint32_t nevents, enum shmtab_err *err)
 	for (int attempt = 0;; attempt++) {
 		enum shmtab_err e;
 
-		r->tab = shmtab_open(&format, path, 1 + EVRING_STREAM_SLOTS + nevents, &e);
+		r->tab = shmtab_open(&format, path, FIXED_SLOTS + nevents, &e);
 		if (err != NULL)
 			*err = e;
 		if (e != SHMTAB_E_SYSTEM || attempt == 20)
@@ -93,9 +108,10 @@ evring_open(const char *path, uint32_t nevents, enum shmtab_err *err)
 	base = shmtab_slots(r->tab);
 	r->ctl = (struct ctl *)(void *)base;
 	r->streams = (struct sslot *)(void *)(base + EVRING_SLOT);
-	r->ring = base + EVRING_SLOT * (1 + EVRING_STREAM_SLOTS);
+	r->marks = (struct mark *)(void *)(base + EVRING_SLOT * (1 + EVRING_STREAM_SLOTS));
+	r->ring = base + EVRING_SLOT * FIXED_SLOTS;
 	/* An existing file keeps its own size. */
-	r->size = shmtab_nslots(r->tab) - 1 - EVRING_STREAM_SLOTS;
+	r->size = shmtab_nslots(r->tab) - FIXED_SLOTS;
 	return r;
 }
 
@@ -354,4 +370,69 @@ evring_poll_lease(struct evring *r, int64_t now_ms, int64_t lease_ms)
 	}
 	shmtab_unlock(r->tab);
 	return mine;
+}
+
+void
+evring_poll_release(struct evring *r)
+{
+	if (!shmtab_lock(r->tab))
+		return;   /* it expires by itself */
+	if (r->ctl->lease_holder == holder_id()) {
+		r->ctl->lease_holder = 0;
+		r->ctl->lease_until_ms = 0;
+	}
+	shmtab_unlock(r->tab);
+}
+
+void
+evring_mark_save(struct evring *r, const char *name, const struct evring_mark *in, int64_t now_ms)
+{
+	struct mark *m = NULL;
+	size_t n = in->n_ids < EVRING_MARK_IDS ? in->n_ids : EVRING_MARK_IDS;
+
+	if (strlen(name) >= EVRING_RES_MAX || memchr(in->mark, '\0', EVRING_MARK_LEN) == NULL || !shmtab_lock(r->tab))
+		return;
+	for (unsigned i = 0; i < EVRING_MARKS && m == NULL; i++)
+		if (strncmp(r->marks[i].name, name, EVRING_RES_MAX) == 0)
+			m = &r->marks[i];
+	if (m == NULL) {
+		/* The oldest (a free one has saved_ms 0). */
+		m = &r->marks[0];
+		for (unsigned i = 1; i < EVRING_MARKS; i++)
+			if (r->marks[i].saved_ms < m->saved_ms)
+				m = &r->marks[i];
+	}
+	memset(m, 0, sizeof(*m));
+	strcpy(m->name, name);
+	memcpy(m->mark, in->mark, EVRING_MARK_LEN);
+	m->saved_ms = now_ms;
+	m->seq = in->seq;
+	m->closed = in->closed;
+	m->n_ids = (uint32_t)n;
+	memcpy(m->ids, in->ids, n * sizeof(*m->ids));
+	shmtab_unlock(r->tab);
+}
+
+bool
+evring_mark_load(struct evring *r, const char *name, int64_t since_ms, struct evring_mark *out)
+{
+	bool found = false;
+
+	if (!shmtab_lock(r->tab))
+		return false;
+	for (unsigned i = 0; i < EVRING_MARKS && !found; i++) {
+		const struct mark *m = &r->marks[i];
+
+		if (strncmp(m->name, name, EVRING_RES_MAX) == 0 && m->saved_ms >= since_ms &&
+		    memchr(m->mark, '\0', EVRING_MARK_LEN) != NULL && m->n_ids <= EVRING_MARK_IDS) {
+			memcpy(out->mark, m->mark, EVRING_MARK_LEN);
+			out->seq = m->seq;
+			out->closed = m->closed != 0;
+			out->n_ids = m->n_ids;
+			memcpy(out->ids, m->ids, m->n_ids * sizeof(*m->ids));
+			found = true;
+		}
+	}
+	shmtab_unlock(r->tab);
+	return found;
 }

@@ -24,6 +24,7 @@
  *	  control   one slot: the last event id given, the poller's lease;
  *	  streams   EVRING_STREAM_SLOTS slots: one per open stream (process id,
  *	            user id, last sign of life, the resources it follows);
+ *	  marks     EVRING_MARKS slots: the poller's place per resource;
  *	  ring      the rest: event n lives in ring slot n % size.
  *
  *	Event ids start at 1 and only grow while the file exists.  An event
@@ -65,6 +66,9 @@
 #define EVRING_IDS_MAX       56          /* ids in one event */
 #define EVRING_STREAM_SLOTS  256u        /* open streams per host */
 #define EVRING_WATCH_MAX     (EVRING_SLOT - 40)   /* "products,sales" of one stream */
+#define EVRING_MARKS         32          /* poller marks kept for the next lease holder (resources) */
+#define EVRING_MARK_IDS      54          /* ids at a mark kept with it */
+#define EVRING_MARK_LEN      20          /* "YYYY-MM-DD HH:MM:SS" and its NUL */
 #define EVRING_MIN_EVENTS    64u
 #define EVRING_MAX_EVENTS    (1u << 20)
 
@@ -149,5 +153,28 @@ size_t evring_watched(struct evring *r, int64_t now_ms, int64_t stale_ms, char *
  * lease_ms.  True when this process holds it (then it polls).
  */
 bool evring_poll_lease(struct evring *r, int64_t now_ms, int64_t lease_ms);
+
+/* Gives the lease up when this process (thread) holds it: its stream is ending. */
+void evring_poll_release(struct evring *r);
+
+/*
+ * The poller's place in one resource: the mark (Odoo's write_date to go on
+ * from), the ring id up to which it looked, and the ids it saw at the
+ * mark's second (at most EVRING_MARK_IDS: the others are announced again
+ * by the next holder, never lost).  Saved at each pass, so that the next
+ * holder of the lease goes on where the last one stopped.
+ * evring_mark_load fills *out with the place saved at or after since_ms;
+ * false when there is none (the poller then starts from Odoo's newest
+ * write_date).  EVRING_MARKS resources at most: the oldest is replaced.
+ */
+struct evring_mark {
+	char     mark[EVRING_MARK_LEN];
+	uint64_t seq;
+	bool     closed;               /* the mark's second was over when its ids were read */
+	size_t   n_ids;
+	int64_t  ids[EVRING_MARK_IDS];
+};
+void evring_mark_save(struct evring *r, const char *name, const struct evring_mark *m, int64_t now_ms);
+bool evring_mark_load(struct evring *r, const char *name, int64_t since_ms, struct evring_mark *out);
 
 #endif

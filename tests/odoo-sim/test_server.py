@@ -186,6 +186,18 @@ def test_password_change(sim):
     assert sim.call("res.partner", "search_count", []) > 0
 
 
+def test_groups_change(sim):
+    demo = (DATABASE, 6, "demo")
+    assert sim.call("sale.order", "check_access_rights", "read", _user=demo) is True
+    assert sim.control("groups", login="demo", groups=["base.group_user"]) == \
+        (200, {"ok": True, "login": "demo"})
+    assert sim.call("sale.order", "check_access_rights", "read", raise_exception=False, _user=demo) is False
+    assert sim.call("product.product", "check_access_rights", "read", _user=demo) is True
+    assert sim.control("groups", login="demo", groups=["no.such_group"])[0] == 400
+    assert sim.control("reset")[0] == 200
+    assert sim.call("sale.order", "check_access_rights", "read", _user=demo) is True
+
+
 def test_reset_restores_data_and_faults(sim):
     rid = sim.call("res.partner", "create", {"name": "Temporary"})
     sim.control("garbage", count=5)

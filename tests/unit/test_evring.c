@@ -310,3 +310,65 @@ Test(events_format, resources_list)
 	cr_assert_not(events_parse_resources(",products", names, 4, &n, &bad));
 	cr_assert_not(events_parse_resources("", names, 4, &n, &bad));
 }
+
+Test(evring, the_pollers_place_is_kept_for_the_next_holder)
+{
+	struct evring *r = open_ok(64);
+	struct evring_mark m, got;
+
+	memset(&m, 0, sizeof m);
+	cr_assert_not(evring_mark_load(r, "customers", 0, &got));
+	strcpy(m.mark, "2026-12-05 23:19:41");
+	m.seq = 17;
+	m.closed = true;
+	m.n_ids = 2;
+	m.ids[0] = 5;
+	m.ids[1] = 9;
+	evring_mark_save(r, "customers", &m, 1000);
+	cr_assert(evring_mark_load(r, "customers", 1000, &got));
+	cr_assert_str_eq(got.mark, "2026-12-05 23:19:41");
+	cr_assert_eq(got.seq, 17);
+	cr_assert(got.closed);
+	cr_assert_eq(got.n_ids, 2);
+	cr_assert_eq(got.ids[1], 9);
+	/* Saved before since_ms: too old to go on from. */
+	cr_assert_not(evring_mark_load(r, "customers", 1001, &got));
+	cr_assert_not(evring_mark_load(r, "products", 0, &got));
+	/* More ids than a slot holds: the first EVRING_MARK_IDS are kept. */
+	m.n_ids = EVRING_MARK_IDS + 10;
+	evring_mark_save(r, "customers", &m, 2000);
+	cr_assert(evring_mark_load(r, "customers", 2000, &got));
+	cr_assert_eq(got.n_ids, EVRING_MARK_IDS);
+	/* More resources than slots: the oldest place goes. */
+	for (int i = 0; i < EVRING_MARKS; i++) {
+		char name[16];
+
+		snprintf(name, sizeof name, "res%d", i);
+		evring_mark_save(r, name, &m, 3000 + i);
+	}
+	cr_assert_not(evring_mark_load(r, "customers", 0, &got));
+	cr_assert(evring_mark_load(r, "res0", 0, &got));
+	evring_close(r);
+}
+
+Test(evring, a_released_lease_is_free_at_once)
+{
+	struct evring *r = open_ok(64);
+	pid_t pid;
+	int st;
+
+	cr_assert(evring_poll_lease(r, 1000, 60000));
+	evring_poll_release(r);
+	pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0) {
+		struct evring *c = evring_open(shm_path, 64, NULL);
+		int ok = evring_poll_lease(c, 1001, 60000);
+
+		/* Held by this (live) child now: the parent cannot take it, nor release it. */
+		_exit(ok ? 0 : 1);
+	}
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert_eq(WEXITSTATUS(st), 0);
+	evring_close(r);
+}

@@ -458,6 +458,15 @@ class Handler(BaseHTTPRequestHandler):
             if not sim.database.set_password(login, password):
                 raise ValueError("no user with login %r" % login)
             return {"login": login}
+        if action == "groups":
+            login = args.get("login")
+            groups = args.get("groups")
+            if not isinstance(login, str) or not isinstance(groups, list) or \
+                    not all(isinstance(g, str) for g in groups):
+                raise ValueError("login must be a string and groups a list of xml ids")
+            if not sim.database.set_groups(login, groups):
+                raise ValueError("no user with login %r" % login)
+            return {"login": login}
         return None
 
     def handle_one_request(self):

@@ -156,6 +156,20 @@ class Database:
                     return True
         return False
 
+    def set_groups(self, login, groups):
+        """Replace a user's groups (xml ids of security.GROUPS; implied ones
+        follow), as an administrator editing the user in Odoo's form would;
+        False if there is no such login."""
+        unknown = [g for g in groups if g not in security.GROUPS]
+        if unknown:
+            raise ValueError("unknown groups: %s" % ", ".join(unknown))
+        with self.lock:
+            for row in self.store.tables["res.users"].values():
+                if row.get("login") == login:
+                    row["_groups"] = tuple(groups)
+                    return True
+        return False
+
     def _credentials_ok(self, uid, password):
         """res.users._check_credentials: the password, or one of the user's API
         keys (scope rpc), as Odoo 14+ accepts over XML-RPC."""
