@@ -270,6 +270,9 @@ export async function startStack({ bridgeSettings = {}, app = null } = {}) {
 			JWT_SECRET: jwtSecret,
 			CORS_ORIGINS: ALLOWED_ORIGIN,
 			THROTTLE_FILE: path.join(run, "throttle"),
+			// This stack's own event ring: the host's default file may be another
+			// run's, or an older build's (then each process keeps its events to itself).
+			EVENTS_FILE: path.join(run, "events"),
 			LOG_LEVEL: "info",
 			ODOO_PROTOCOL: protocol,
 			...(protocol === "json2" ? { ODOO_API_KEY: simApiKey("admin", "admin") } : {}),
