@@ -236,7 +236,7 @@ describe("the provider", () => {
 	test("a broken connection: reconnected after the backoff, with Last-Event-ID from an id-only announcement", async () => {
 		const { p, f } = provider({ retryMin: 300, retryMax: 300 });
 		const a = sub(p, "resources/products");
-		await until(() => openStreams.size === 1, 2000, "stream open");
+		await until(() => openStreams.size === 1 && f.calls[0]?.status === 200, 2000, "stream open");
 		[...openStreams][0].write("id: 41\n\n");
 		await sleep(100);
 		const broken = Date.now();
@@ -254,7 +254,8 @@ describe("the provider", () => {
 	test("reconnected without an id to resume from: the subscriptions are told to refetch", async () => {
 		const { p, f } = provider();
 		const a = sub(p, "resources/products");
-		await until(() => openStreams.size === 1, 2000, "stream open");
+		// Open on both ends: the server wrote its head, the client's fetch resolved.
+		await until(() => openStreams.size === 1 && f.calls[0]?.status === 200, 2000, "stream open");
 		f.breakAll();
 		await until(() => a.events.length === 1, 3000, "a reset after the blind reconnection");
 		assertLiveEvent(a.events[0], { type: "*" });
