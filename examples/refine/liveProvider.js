@@ -31,10 +31,19 @@ export class SseParser {
 	#event = "";
 	#data = [];
 	#idBuffer = null;
-	/** The id of the last event dispatched (or announced alone), null before any. */
-	lastEventId = null;
+	/** The id of the last event dispatched (or announced alone): the one to resume from. */
+	lastEventId;
 	/** The reconnection delay the server asked for (`retry:`), in ms, or null. */
 	retry = null;
+
+	/**
+	 * lastEventId: where the stream resumes from (the Last-Event-ID sent), kept
+	 * until an id field changes it: a blank line or an event without id does not.
+	 */
+	constructor(lastEventId = null) {
+		this.#idBuffer = lastEventId;
+		this.lastEventId = lastEventId;
+	}
 
 	/** Feeds decoded text; returns the events it completes. */
 	feed(text) {
@@ -168,10 +177,11 @@ const sleep = (ms, signal) => new Promise((resolve) => {
  * exponential backoff (retryMin to retryMax, with jitter, or Retry-After on
  * a 429 or 503), and when the server ends it (it does after
  * EVENTS_MAX_AGE, so that the token is checked again) after the delay the
- * stream's `retry:` field asks for, or at once; always with Last-Event-ID.  It stops on 401 (token expired or revoked: Refine's
- * authProvider logs out, and the pages that mount after the next login
- * subscribe again) and when the last subscription goes.  A 403 naming
- * resources the user may not read (AUTH_MODE=user) reopens it without them.
+ * stream's `retry:` field asks for, or at once; always with Last-Event-ID.
+ * It stops on 401 (token expired or revoked: Refine's authProvider logs
+ * out, and the pages that mount after the next login subscribe again) and
+ * when the last subscription goes.  A 403 naming resources the user may
+ * not read (AUTH_MODE=user) reopens it without them.
  */
 export const liveProvider = (apiBase, storage = globalThis.localStorage, options = {}) => {
 	const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -290,8 +300,7 @@ export const liveProvider = (apiBase, storage = globalThis.localStorage, options
 			connected = true;
 			if (blind)
 				resetAll();
-			const parser = new SseParser();
-			parser.lastEventId = lastEventId;
+			const parser = new SseParser(lastEventId);
 			const reader = res.body.getReader();
 			const decoder = new TextDecoder();
 			let received = false;

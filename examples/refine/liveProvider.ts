@@ -66,10 +66,19 @@ export class SseParser {
 	#event = "";
 	#data: string[] = [];
 	#idBuffer: string | null = null;
-	/** The id of the last event dispatched (or announced alone), null before any. */
-	lastEventId: string | null = null;
+	/** The id of the last event dispatched (or announced alone): the one to resume from. */
+	lastEventId: string | null;
 	/** The reconnection delay the server asked for (`retry:`), in ms, or null. */
 	retry: number | null = null;
+
+	/**
+	 * lastEventId: where the stream resumes from (the Last-Event-ID sent), kept
+	 * until an id field changes it: a blank line or an event without id does not.
+	 */
+	constructor(lastEventId: string | null = null) {
+		this.#idBuffer = lastEventId;
+		this.lastEventId = lastEventId;
+	}
 
 	/** Feeds decoded text; returns the events it completes. */
 	feed(text: string): SseMessage[] {
@@ -220,10 +229,11 @@ interface Connection {
  * exponential backoff (retryMin to retryMax, with jitter, or Retry-After on
  * a 429 or 503), and when the server ends it (it does after
  * EVENTS_MAX_AGE, so that the token is checked again) after the delay the
- * stream's `retry:` field asks for, or at once; always with Last-Event-ID.  It stops on 401 (token expired or revoked: Refine's
- * authProvider logs out, and the pages that mount after the next login
- * subscribe again) and when the last subscription goes.  A 403 naming
- * resources the user may not read (AUTH_MODE=user) reopens it without them.
+ * stream's `retry:` field asks for, or at once; always with Last-Event-ID.
+ * It stops on 401 (token expired or revoked: Refine's authProvider logs
+ * out, and the pages that mount after the next login subscribe again) and
+ * when the last subscription goes.  A 403 naming resources the user may
+ * not read (AUTH_MODE=user) reopens it without them.
  */
 export const liveProvider = (apiBase: string, storage: Storage = globalThis.localStorage,
 	options: LiveOptions = {}): LiveProvider => {
@@ -343,8 +353,7 @@ export const liveProvider = (apiBase: string, storage: Storage = globalThis.loca
 			connected = true;
 			if (blind)
 				resetAll();
-			const parser = new SseParser();
-			parser.lastEventId = lastEventId;
+			const parser = new SseParser(lastEventId);
 			const reader = res.body.getReader();
 			const decoder = new TextDecoder();
 			let received = false;

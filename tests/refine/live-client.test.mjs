@@ -126,6 +126,14 @@ describe("SseParser", () => {
 		}
 	});
 
+	test("the id to resume from survives blank lines and events without id", () => {
+		const parser = new live.SseParser("7");
+		assert.deepEqual(parser.feed(": open\nretry: 2000\n\nevent: x\ndata: 1\n\n"), [{ event: "x", data: "1", id: "7" }]);
+		assert.equal(parser.lastEventId, "7");
+		parser.feed("id: 8\n\n");
+		assert.equal(parser.lastEventId, "8");
+	});
+
 	test("CR alone ends lines; a field without a colon; unknown fields ignored", () => {
 		const { out } = parse(["data\rfoo: bar\revent: x\r\r"]);
 		assert.deepEqual(out, [{ event: "x", data: "", id: null }]);
@@ -227,8 +235,14 @@ describe("the provider", () => {
 		assert.ok(Date.now() - ended < 1000);
 		assert.equal(requests[1].headers["last-event-id"], "17");
 		await until(() => openStreams.size === 1, 2000, "stream open again");
+		// A stream that ends with nothing but its opening comment: the id to resume from stays.
+		[...openStreams][0].end();
+		await until(() => requests.length === 3, 2000, "a third request");
+		assert.equal(requests[2].headers["last-event-id"], "17");
+		await until(() => openStreams.size === 1, 2000, "stream open a third time");
 		[...openStreams][0].write(event(18, "products", "deleted", [1]));
-		await until(() => a.events.length === 2, 2000, "the event after the reconnection");
+		await until(() => a.events.length === 2, 2000, "the event after the reconnections");
+		assert.deepEqual(a.events.map((e) => e.type), ["updated", "deleted"], "no reset");
 		p.unsubscribe(a.s);
 		await until(() => openStreams.size === 0, 2000, "stream closed");
 	});
