@@ -54,6 +54,94 @@ ids_of(json_object *v, int64_t *ids, size_t max, size_t *n)
 }
 
 #define PUBLISH_MAX 10000   /* ids of one call (BULK_MAX is at most 10000) */
+#define SHARED_MAX  100000  /* entries kept in the hosts' shared stream (Redis) */
+#define RELAY_MS    200     /* how often a host copies the other hosts' events */
+
+/*
+ * A write through this host, for the other hosts (REDIS_URL): {"h": host,
+ * "r": resource, "a": action, "ids": [...], "at": ms}.  Without Redis, or
+ * with Redis down, nothing (the state layer warns, at most once a minute).
+ */
+static void
+share(struct state *st, const char *resource, enum ev_action a, const int64_t *ids, size_t n, int64_t at)
+{
+	json_object *o = json_object_new_object(), *l = json_object_new_array();
+	char host[24];
+	const char *text;
+
+	if (o == NULL || l == NULL)
+		abort();
+	snprintf(host, sizeof host, "%016llx", (unsigned long long)evring_host(state_events(st)));
+	json_object_object_add(o, "h", json_object_new_string(host));
+	json_object_object_add(o, "r", json_object_new_string(resource));
+	json_object_object_add(o, "a", json_object_new_int((int)a));
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(l, json_object_new_int64(ids[i]));
+	json_object_object_add(o, "ids", l);
+	json_object_object_add(o, "at", json_object_new_int64(at));
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	state_event_share(st, text, strlen(text), SHARED_MAX);
+	json_object_put(o);
+}
+
+struct relay {
+	struct evring *ring;
+	char           host[24];
+	size_t         copied;
+};
+
+/* One entry of the shared stream: another host's write goes into this host's ring. */
+static void
+relay_one(void *ud, const void *data, size_t len)
+{
+	struct relay *rl = ud;
+	json_tokener *tok = json_tokener_new();
+	json_object *o, *v, *l;
+	int64_t *ids = xmalloc(PUBLISH_MAX * sizeof(*ids));
+	size_t n = 0;
+
+	if (tok == NULL)
+		abort();
+	o = json_tokener_parse_ex(tok, data, (int)len);
+	json_tokener_free(tok);
+	if (o == NULL || !json_object_is_type(o, json_type_object))
+		goto out;
+	if (!json_object_object_get_ex(o, "h", &v) || strcmp(json_object_get_string(v), rl->host) == 0)
+		goto out;   /* this host's own: in the ring already */
+	if (!json_object_object_get_ex(o, "ids", &l) || !ids_of(l, ids, PUBLISH_MAX, &n) || n == 0)
+		goto out;
+	{
+		json_object *r, *a, *at;
+
+		if (!json_object_object_get_ex(o, "r", &r) || !json_object_is_type(r, json_type_string) ||
+		    resource_find(json_object_get_string(r)) == NULL || !json_object_object_get_ex(o, "a", &a) ||
+		    ev_action_name((enum ev_action)json_object_get_int(a)) == NULL ||
+		    !json_object_object_get_ex(o, "at", &at))
+			goto out;
+		if (evring_publish(rl->ring, json_object_get_string(r), (enum ev_action)json_object_get_int(a), ids, n,
+		                   json_object_get_int64(at), NULL) == EVRING_OK)
+			rl->copied++;
+	}
+out:
+	json_object_put(o);
+	free(ids);
+}
+
+/* The lease holder copies the other hosts' writes into this host's ring (REDIS_URL). */
+static void
+relay(struct state *st)
+{
+	struct relay rl;
+	char pos[EVRING_POS_MAX];
+
+	rl.ring = state_events(st);
+	rl.copied = 0;
+	snprintf(rl.host, sizeof rl.host, "%016llx", (unsigned long long)evring_host(rl.ring));
+	if (!evring_relay_pos(rl.ring, pos, false))
+		return;
+	if (state_events_shared(st, pos, 256, relay_one, &rl))
+		(void)evring_relay_pos(rl.ring, pos, true);
+}
 
 void
 events_note_written(void *ud, const char *model, const char *method, json_object *args, json_object *result)
@@ -90,6 +178,7 @@ events_note_written(void *ud, const char *model, const char *method, json_object
 				continue;
 			if (evring_publish(state_events(st), r->name, a, ids, n, at, NULL) != EVRING_OK)
 				log_warn("events: the event ring is busy; %s of %s ids not announced", method, r->name);
+			share(st, r->name, a, ids, n, at);
 		}
 	}
 	free(ids);
@@ -182,6 +271,26 @@ events_parse_resources(const char *list, const char **names, size_t max, size_t 
 		}
 	}
 	return *n > 0;
+}
+
+/* ---- /metrics ---- */
+
+bool
+events_metrics(const struct config *cfg, struct state *st, struct buf *b)
+{
+	struct evring *r = state_events(st);
+	char text[512];
+
+	snprintf(text, sizeof text,
+	         "# HELP odoo_bridge_event_streams Open GET /api/v1/events streams on the host\n"
+	         "# TYPE odoo_bridge_event_streams gauge\n"
+	         "odoo_bridge_event_streams %zu\n"
+	         "# HELP odoo_bridge_events_total Events published on the host since its ring was made\n"
+	         "# TYPE odoo_bridge_events_total counter\n"
+	         "odoo_bridge_events_total %llu\n",
+	         evring_streams(r, now_mono_us() / 1000, cfg->events_heartbeat * 3000 + 5000),
+	         (unsigned long long)evring_last(r));
+	return buf_puts(b, text);
 }
 
 /* ---- the stream ---- */
@@ -332,7 +441,8 @@ events_handler(struct ctx *c)
 	const char *bad;
 	char watch[EVRING_WATCH_MAX];
 	int slot = -1;
-	int64_t start, next_beat, next_check, next_poll, stale_ms, resume = -1;
+	int64_t start, next_beat, next_check, next_poll, next_lease, next_relay, stale_ms, resume = -1;
+	bool leader = false;
 	bool once;
 	enum evring_result rc;
 
@@ -420,6 +530,7 @@ events_handler(struct ctx *c)
 	next_beat = start + cfg->events_heartbeat * 1000;
 	next_check = start + 1000;
 	next_poll = start;
+	next_lease = next_relay = start;
 	while (!s.gone && !events_stopping) {
 		int64_t now = now_mono_us() / 1000;
 
@@ -439,6 +550,15 @@ events_handler(struct ctx *c)
 			send_out(&s);
 			evring_stream_touch(s.ring, slot, now);
 			next_beat = now + cfg->events_heartbeat * 1000;
+		}
+		if (now >= next_lease) {
+			/* One stream of the host copies the other hosts' events and polls Odoo (evpoll.h). */
+			leader = evring_poll_lease(s.ring, now, (cfg->events_poll > 0 ? cfg->events_poll : 1) * 3000 + 5000);
+			next_lease = now + 1000;
+		}
+		if (leader && now >= next_relay) {
+			relay(c->w->app->state);
+			next_relay = now + RELAY_MS;
 		}
 		if (cfg->events_poll > 0 && now >= next_poll) {
 			/* Only the stream that holds the host's lease asks Odoo (evpoll.h). */

@@ -61,6 +61,15 @@ bool events_format_reset(struct buf *b, uint64_t last);
 /* Splits "products,sales" into resource names: false (with *bad naming it, static) on an unknown one. */
 bool events_parse_resources(const char *list, const char **names, size_t max, size_t *n, const char **bad);
 
+/*
+ * Appends to b, in Prometheus's text format, the host's open streams
+ * (gauge odoo_bridge_event_streams) and the events published on the host
+ * since its ring was made (counter odoo_bridge_events_total).  False when
+ * b's cap was reached.
+ */
+struct state;
+bool events_metrics(const struct config *cfg, struct state *st, struct buf *b);
+
 /* Set by main.c when the process is told to stop: open streams end at once. */
 extern volatile sig_atomic_t events_stopping;
 

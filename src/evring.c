@@ -13,7 +13,7 @@
 #include "util.h"
 
 #define TABLE_MAGIC   "OBEVENT1"
-#define TABLE_VERSION 2u
+#define TABLE_VERSION 3u
 #define LOCK_WAIT_MS  50
 
 /* The poller's mark of one resource, kept for the next holder of the lease: one slot. */
@@ -31,7 +31,9 @@ struct ctl {
 	uint64_t last;          /* the last event id given; read lock-free */
 	uint64_t lease_holder;  /* evring_poll_lease: (pid << 32) | thread number, 0 when free */
 	int64_t  lease_until_ms;
-	uint8_t  reserved[EVRING_SLOT - 24];
+	uint64_t host;          /* evring_host: this host's random name among the hosts sharing events */
+	char     relay_pos[EVRING_POS_MAX];   /* evring_relay_pos: where the copy of other hosts' events is */
+	uint8_t  reserved[EVRING_SLOT - 32 - EVRING_POS_MAX];
 };
 
 struct sslot {
@@ -435,4 +437,40 @@ evring_mark_load(struct evring *r, const char *name, int64_t since_ms, struct ev
 	}
 	shmtab_unlock(r->tab);
 	return found;
+}
+
+uint64_t
+evring_host(struct evring *r)
+{
+	uint64_t h = __atomic_load_n(&r->ctl->host, __ATOMIC_ACQUIRE);
+
+	if (h != 0 || !shmtab_lock(r->tab))
+		return h;
+	if (r->ctl->host == 0) {
+		/* Made once per file: the salt-keyed hash of this process's pid and the time is random enough. */
+		struct { pid_t pid; int64_t us; } seed = { getpid(), now_mono_us() };
+
+		__atomic_store_n(&r->ctl->host, shmtab_hash(r->tab, &seed, sizeof seed), __ATOMIC_RELEASE);
+	}
+	h = r->ctl->host;
+	shmtab_unlock(r->tab);
+	return h;
+}
+
+bool
+evring_relay_pos(struct evring *r, char *pos, bool set)
+{
+	if (!shmtab_lock(r->tab))
+		return false;
+	if (set) {
+		size_t n = strnlen(pos, EVRING_POS_MAX - 1);
+
+		memcpy(r->ctl->relay_pos, pos, n);
+		r->ctl->relay_pos[n] = '\0';
+	} else {
+		memcpy(pos, r->ctl->relay_pos, EVRING_POS_MAX);
+		pos[EVRING_POS_MAX - 1] = '\0';
+	}
+	shmtab_unlock(r->tab);
+	return true;
 }

@@ -69,6 +69,7 @@
 #define EVRING_MARKS         32          /* poller marks kept for the next lease holder (resources) */
 #define EVRING_MARK_IDS      54          /* ids at a mark kept with it */
 #define EVRING_MARK_LEN      20          /* "YYYY-MM-DD HH:MM:SS" and its NUL */
+#define EVRING_POS_MAX       48          /* a position in the hosts' shared stream (state.h) */
 #define EVRING_MIN_EVENTS    64u
 #define EVRING_MAX_EVENTS    (1u << 20)
 
@@ -176,5 +177,18 @@ struct evring_mark {
 };
 void evring_mark_save(struct evring *r, const char *name, const struct evring_mark *m, int64_t now_ms);
 bool evring_mark_load(struct evring *r, const char *name, int64_t since_ms, struct evring_mark *out);
+
+/*
+ * This host's name among the hosts that share events through Redis: a
+ * random number, made once per file (never 0 when the file can be locked).
+ */
+uint64_t evring_host(struct evring *r);
+
+/*
+ * Where this host's copy of the other hosts' events is in their shared
+ * stream (a string of at most EVRING_POS_MAX - 1 bytes, "" at first): read
+ * into pos, or (set) written from pos.  False when the lock was not had.
+ */
+bool evring_relay_pos(struct evring *r, char *pos, bool set);
 
 #endif

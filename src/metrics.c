@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "events.h"
 #include "metrics.h"
 
 /*
@@ -671,7 +672,9 @@ metrics_handler(struct ctx *c)
 		return;
 	}
 	buf_init(&b, RENDER_MAX);
-	if (!metrics_render(&b)) {
+	if (!metrics_render(&b) ||
+	    (c->w != NULL && c->w->app != NULL && c->w->app->state != NULL &&
+	     !events_metrics(c->cfg, c->w->app->state, &b))) {
 		log_error("metrics: the exposition is over %zu bytes", (size_t)RENDER_MAX);
 		response_error(c->res, c->req->lang, 500, MSG_INTERNAL, NULL);
 	} else {

@@ -192,3 +192,18 @@ state_events(struct state *s)
 {
 	return s->events;
 }
+
+void
+state_event_share(struct state *s, const void *data, size_t len, long max)
+{
+	if (s->redis != NULL && s->redis_engine->event_add != NULL)
+		(void)s->redis_engine->event_add(s->redis, data, len, max);
+}
+
+bool
+state_events_shared(struct state *s, char *pos, size_t max, state_event_fn fn, void *ud)
+{
+	if (s->redis == NULL || s->redis_engine->events_read == NULL)
+		return false;
+	return s->redis_engine->events_read(s->redis, pos, max, fn, ud) == STATE_OK;
+}

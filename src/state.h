@@ -111,11 +111,25 @@ void state_gen_bump(struct state *s, const char *model);
 /*
  * The host's event ring and open-stream registry (evring.h), for
  * GET /api/v1/events.  Always the shared-memory one: events reach every
- * process of the host at once.  Not done yet: a Redis engine carrying
- * them across hosts (each host sees the writes made through itself, and
- * its own poller sees every change made in Odoo).  Never NULL.
+ * process of the host at once; with Redis, the other hosts' writes are
+ * copied into it (state_events_shared below).  Never NULL.
  */
 struct evring *state_events(struct state *s);
+
+/*
+ * The writes of every host (REDIS_URL): each host appends the events of
+ * the writes made through it (state_event_share, a Redis stream trimmed to
+ * about max entries), and one process per host copies the other hosts'
+ * into its own ring (state_events_shared reads the entries past pos, a
+ * position string of at most STATE_EVPOS_MAX - 1 bytes; "" means from now
+ * on).  Without Redis, or with Redis down, both do nothing and
+ * state_events_shared returns false: each host then announces its own
+ * writes only (and its poller finds every change in Odoo).
+ */
+#define STATE_EVPOS_MAX 48
+typedef void (*state_event_fn)(void *ud, const void *data, size_t len);
+void state_event_share(struct state *s, const void *data, size_t len, long max);
+bool state_events_shared(struct state *s, char *pos, size_t max, state_event_fn fn, void *ud);
 
 /* Figures for /health and /metrics. */
 struct state_stats {

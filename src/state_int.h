@@ -31,6 +31,17 @@ struct state_engine {
 	enum state_result (*gens_get)(void *e, const char *const *models, size_t n, uint64_t *gens);
 	enum state_result (*gen_bump)(void *e, const char *model);
 
+	/*
+	 * Events shared by the hosts (events.c; NULL in an engine that keeps
+	 * them on the host).  event_add appends data to the hosts' stream,
+	 * trimmed to about max entries.  events_read calls fn for each entry
+	 * after the position pos (a NUL-terminated string of at most
+	 * STATE_EVPOS_MAX - 1 bytes, "" for "from now on": then it is only set
+	 * to the last entry's), at most max of them, and moves pos past them.
+	 */
+	enum state_result (*event_add)(void *e, const void *data, size_t len, long max);
+	enum state_result (*events_read)(void *e, char *pos, size_t max, state_event_fn fn, void *ud);
+
 	void (*stats)(void *e, struct state_stats *out);   /* adds its figures to *out */
 	void (*close)(void *e);
 };

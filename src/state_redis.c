@@ -755,6 +755,106 @@ redis_gen_bump(void *e, const char *model)
 	return rep != NULL ? STATE_OK : STATE_DOWN;
 }
 
+/* ---- events shared by the hosts: a Redis stream, P e ---- */
+
+static enum state_result
+redis_event_add(void *e, const void *data, size_t len, long max)
+{
+	struct redis *r = e;
+	char *key = xasprintf("%se", r->prefix), n[24];
+	const char *argv[8];
+	size_t lens[8];
+	redisReply *rep;
+
+	snprintf(n, sizeof n, "%ld", max);
+	argv[0] = "XADD";
+	argv[1] = key;
+	argv[2] = "MAXLEN";
+	argv[3] = "~";
+	argv[4] = n;
+	argv[5] = "*";
+	argv[6] = "d";
+	argv[7] = (const char *)data;
+	for (int i = 0; i < 7; i++)
+		lens[i] = strlen(argv[i]);
+	lens[7] = len;
+	rep = command(r, 8, argv, lens);
+	free(key);
+	freeReplyObject(rep);
+	return rep != NULL ? STATE_OK : STATE_DOWN;
+}
+
+/* An entry id as Redis writes them: "<ms>-<seq>". */
+static bool
+stream_id_ok(const redisReply *id)
+{
+	return id != NULL && id->type == REDIS_REPLY_STRING && id->len > 0 && id->len < STATE_EVPOS_MAX &&
+	       strspn(id->str, "0123456789-") == id->len;
+}
+
+static enum state_result
+redis_events_read(void *e, char *pos, size_t max, state_event_fn fn, void *ud)
+{
+	struct redis *r = e;
+	char *key = xasprintf("%se", r->prefix), count[24];
+	const char *argv[6];
+	size_t lens[6];
+	redisReply *rep;
+
+	if (pos[0] == '\0') {
+		/* From now on: the last entry's id, or "0-0" for an empty stream. */
+		argv[0] = "XREVRANGE";
+		argv[1] = key;
+		argv[2] = "+";
+		argv[3] = "-";
+		argv[4] = "COUNT";
+		argv[5] = "1";
+		for (int i = 0; i < 6; i++)
+			lens[i] = strlen(argv[i]);
+		rep = command(r, 6, argv, lens);
+		free(key);
+		if (rep == NULL)
+			return STATE_DOWN;
+		strcpy(pos, "0-0");
+		if (rep->type == REDIS_REPLY_ARRAY && rep->elements == 1 && rep->element[0]->type == REDIS_REPLY_ARRAY &&
+		    rep->element[0]->elements >= 1 && stream_id_ok(rep->element[0]->element[0]))
+			memcpy(pos, rep->element[0]->element[0]->str, rep->element[0]->element[0]->len + 1);
+		freeReplyObject(rep);
+		return STATE_OK;
+	}
+	snprintf(count, sizeof count, "%zu", max);
+	argv[0] = "XREAD";
+	argv[1] = "COUNT";
+	argv[2] = count;
+	argv[3] = "STREAMS";
+	argv[4] = key;
+	argv[5] = pos;
+	for (int i = 0; i < 6; i++)
+		lens[i] = strlen(argv[i]);
+	rep = command(r, 6, argv, lens);
+	free(key);
+	if (rep == NULL)
+		return STATE_DOWN;
+	/* [[key, [[id, [field, value, ...]], ...]]], or nil when nothing is new. */
+	if (rep->type == REDIS_REPLY_ARRAY && rep->elements == 1 && rep->element[0]->type == REDIS_REPLY_ARRAY &&
+	    rep->element[0]->elements == 2 && rep->element[0]->element[1]->type == REDIS_REPLY_ARRAY) {
+		const redisReply *entries = rep->element[0]->element[1];
+
+		for (size_t i = 0; i < entries->elements; i++) {
+			const redisReply *en = entries->element[i];
+
+			if (en->type != REDIS_REPLY_ARRAY || en->elements != 2 || !stream_id_ok(en->element[0]))
+				continue;
+			memcpy(pos, en->element[0]->str, en->element[0]->len + 1);
+			if (en->element[1]->type == REDIS_REPLY_ARRAY && en->element[1]->elements == 2 &&
+			    en->element[1]->element[1]->type == REDIS_REPLY_STRING)
+				fn(ud, en->element[1]->element[1]->str, en->element[1]->element[1]->len);
+		}
+	}
+	freeReplyObject(rep);
+	return STATE_OK;
+}
+
 const char *
 state_redis_probe(void *e)
 {
@@ -842,6 +942,8 @@ const struct state_engine state_redis_engine = {
 	.cache_put = redis_cache_put,
 	.gens_get = redis_gens_get,
 	.gen_bump = redis_gen_bump,
+	.event_add = redis_event_add,
+	.events_read = redis_events_read,
 	.stats = redis_stats,
 	.close = redis_close,
 };

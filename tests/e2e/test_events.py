@@ -323,11 +323,27 @@ def test_a_revoked_token_ends_the_stream(deployment):
         s.close()
 
 
+def test_an_expired_token_ends_the_stream(sim):
+    d = start("lighttpd", sim, JWT_TTL=3, JWT_LEEWAY=0)
+    try:
+        b = client(d)
+        s = stream(d.port, b.token, "products")
+        assert s.status == 200
+        assert s.ended.wait(3 + HEARTBEAT + LATENCY), "the stream outlived its token"
+        s.close()
+    finally:
+        finish(d)
+
+
 def test_streams_per_user_are_bounded(deployment):
     b = client(deployment)
     streams = [stream(deployment.port, b.token, "products") for _ in range(3)]
     try:
         assert [s.status for s in streams] == [200, 200, 200]
+        m = harness.Http(deployment.port).request("GET", "/metrics")
+        assert m.status == 200
+        open_now = [l for l in m.body.decode().splitlines() if l.startswith("odoo_bridge_event_streams ")]
+        assert open_now and int(open_now[0].split()[1]) >= 3, open_now
         r = b.request("GET", "/api/v1/events?resources=products")
         assert r.status == 429, r.body
         assert r.data["detail"]
@@ -449,3 +465,45 @@ def test_cgi_answers_what_is_there_and_ends(clean_sim, workdir):
     assert r.status == 200
     assert "event:" not in r.body.decode() and "retry: 1000" in r.body.decode()
     assert 0.9 <= time.monotonic() - t0 < 1 + LATENCY
+
+
+def test_a_write_on_one_host_reaches_a_stream_on_another(sim, workdir):
+    """Two hosts (two lighttpd deployments, each with its own EVENTS_FILE) sharing one Redis: a
+    write through host A reaches a stream on host B; with Redis killed, writes still answer and
+    each host still announces its own."""
+    redis = harness.Redis(workdir)
+    prefix = "e2e-%s:" % harness.random_id()
+    hosts = []
+    try:
+        for _ in range(2):
+            hosts.append(start("lighttpd", sim, REDIS_URL=redis.url, REDIS_PREFIX=prefix, EVENTS_POLL=0))
+        ha, hb = hosts
+        a, b = client(ha), client(hb)
+        s = stream(hb.port, b.token, "products")
+        try:
+            time.sleep(1.5)   # host B's copier takes its place in the shared stream
+            t0 = time.monotonic()
+            r = a.request("POST", "/api/v1/products", json_body={"name": "Across hosts"})
+            assert r.status == 201
+            pid = r.data["id"]
+            e = s.next(LATENCY, lambda e: pid in e["json"]["ids"])
+            assert e is not None, "no event on host B within %.1f s (target 1 s)" % LATENCY
+            assert e["json"]["action"] == "created"
+            print("host A write to host B event: %.3f s" % (e["t"] - t0))
+            # Host B's own write is announced once on B (not again through Redis).
+            r = b.request("PATCH", "/api/v1/products/%d" % pid, json_body={"list_price": 2.0})
+            assert r.status == 200
+            seen = [e for e in s.all_within(2) if pid in e["json"]["ids"]]
+            assert [e["json"]["action"] for e in seen] == ["updated"], seen
+            redis.kill()
+            r = b.request("PATCH", "/api/v1/products/%d" % pid, json_body={"list_price": 3.0})
+            assert r.status == 200
+            assert s.next(LATENCY, lambda e: pid in e["json"]["ids"]) is not None
+            r = a.request("PATCH", "/api/v1/products/%d" % pid, json_body={"list_price": 4.0})
+            assert r.status == 200
+        finally:
+            s.close()
+    finally:
+        for d in hosts:
+            finish(d)
+        redis.close()
