@@ -52,6 +52,15 @@ after(async () => {
 	await sleep(100);
 });
 
+// The bridge's own count of the host's open streams (/metrics, from 127.0.0.1).
+const openStreams = async () => {
+	const r = await s.raw({ url: "/metrics" });
+	assert.equal(r.status, 200);
+	const m = /^odoo_bridge_event_streams (\d+)$/m.exec(r.data);
+	assert.ok(m, "odoo_bridge_event_streams in /metrics");
+	return Number(m[1]);
+};
+
 // The stream is open once its fetch answered: the first call resolved.
 const streaming = async (f, n = 1) => {
 	await until(() => f.calls.length >= n && f.calls[n - 1].breaker !== undefined, 10000, `stream ${n} open`);
@@ -121,11 +130,14 @@ describe("writes through the API reach the subscriptions", () => {
 		assert.equal(list.events.length, 3);
 	});
 
-	test("unsubscribe: the stream is aborted and nothing more is fetched", async () => {
+	test("unsubscribe: the stream is aborted, the bridge ends it, and nothing more is fetched", async () => {
 		const n = f.calls.length;
+		assert.equal(await openStreams(), 1);
 		for (const [q, x] of subscriptions.filter(([q]) => q === p))
 			q.unsubscribe(x);
 		await until(() => f.calls.at(-1).signal.aborted, 2000, "the stream aborted");
+		// The bridge notices at a heartbeat (1 s here) that fails, two or three of them.
+		await until(async () => await openStreams() === 0, 8000, "no stream open on the bridge");
 		// Longer than the reconnection delays (the bridge's retry: 2 s, retryMax 1 s).
 		await sleep(2500);
 		assert.equal(f.calls.length, n);
