@@ -392,23 +392,26 @@ token_holds(struct ctx *c)
 	return true;
 }
 
-/* AUTH_MODE=user: the resources the user may not read, as Odoo says; false when Odoo could not be asked. */
+/* AUTH_MODE=user: the resources the user may not read, as Odoo says; false (answered) when Odoo could not be asked. */
 static bool
 check_rights(struct ctx *c, const char *const *names, size_t n, json_object *denied)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct resource *r = resource_find(names[i]);
-		json_object *args = json_object_new_array(), *kw = json_object_new_object(), *out = NULL;
+		json_object *args = json_object_new_array(), *out = NULL;
 		struct odoo_error err;
 		enum odoo_err e;
 
+		/*
+		 * has_access on an empty recordset: the model's read right (Odoo 18
+		 * and 19; 19 has no check_access_rights any more).
+		 */
+		json_object_array_add(args, json_object_new_array());
 		json_object_array_add(args, json_object_new_string("read"));
-		json_object_object_add(kw, "raise_exception", json_object_new_boolean(0));
-		e = auth_call(c, r->model, "check_access_rights", args, kw, true, &out, &err);
+		e = auth_call(c, r->model, "has_access", args, NULL, true, &out, &err);
 		json_object_put(args);
-		json_object_put(kw);
 		if (e != ODOO_OK) {
-			odoo_answer_error(c, &err, "check_access_rights");
+			odoo_answer_error(c, &err, "has_access");
 			return false;
 		}
 		if (!json_object_get_boolean(out))

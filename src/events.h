@@ -29,7 +29,7 @@
  *
  * Before streaming: 400 for a missing or unknown resource, 403 (AUTH_MODE
  * =user) naming the resources the user may not read (Odoo's
- * check_access_rights as the user), 429 past EVENTS_MAX_PER_USER streams of
+ * has_access("read") on the model, as the user), 429 past EVENTS_MAX_PER_USER streams of
  * the user on the host.  Last-Event-ID resumes after that id; a client
  * that fell out of the ring gets "event: reset" and must read everything
  * again.  A comment ": ping" every EVENTS_HEARTBEAT seconds keeps proxies

@@ -94,6 +94,8 @@ save_mark(struct evring *ring, const char *name, const struct watched *w, int64_
 	m.closed = w->at_mark_closed;
 	m.n_ids = w->n_at_mark < EVRING_MARK_IDS ? w->n_at_mark : EVRING_MARK_IDS;
 	memcpy(m.ids, w->at_mark, m.n_ids * sizeof(*m.ids));
+	m.n_bridged = w->n_bridged < EVRING_MARK_IDS ? w->n_bridged : EVRING_MARK_IDS;
+	memcpy(m.bridged, w->bridged, m.n_bridged * sizeof(*m.bridged));
 	evring_mark_save(ring, name, &m, now_ms);
 }
 
@@ -254,8 +256,10 @@ first_pass(struct ctx *c, struct evring *ring, const struct resource *r, struct 
 		qsort(w->at_mark, w->n_at_mark, sizeof(*w->at_mark), cmp_id);
 		w->at_mark_closed = m.closed;
 		free(w->bridged);
-		w->bridged = NULL;
-		w->n_bridged = 0;
+		w->bridged = xmalloc((m.n_bridged + 1) * sizeof(*w->bridged));
+		memcpy(w->bridged, m.bridged, m.n_bridged * sizeof(*m.bridged));
+		w->n_bridged = m.n_bridged;
+		qsort(w->bridged, w->n_bridged, sizeof(*w->bridged), cmp_id);
 		w->seq = m.seq;
 		w->ids_known = false;
 		free(w->ids);

@@ -13,7 +13,7 @@
 #include "util.h"
 
 #define TABLE_MAGIC   "OBEVENT1"
-#define TABLE_VERSION 3u
+#define TABLE_VERSION 4u
 #define LOCK_WAIT_MS  50
 
 /* The poller's mark of one resource, kept for the next holder of the lease: one slot. */
@@ -23,7 +23,8 @@ struct mark {
 	uint32_t n_ids;
 	int64_t  saved_ms;
 	uint64_t seq;
-	uint64_t closed;
+	uint32_t closed;
+	uint32_t n_bridged;     /* ids[n_ids .. n_ids + n_bridged) */
 	int64_t  ids[EVRING_MARK_IDS];
 };
 
@@ -390,7 +391,9 @@ void
 evring_mark_save(struct evring *r, const char *name, const struct evring_mark *in, int64_t now_ms)
 {
 	struct mark *m = NULL;
-	size_t n = in->n_ids < EVRING_MARK_IDS ? in->n_ids : EVRING_MARK_IDS;
+	/* The bridge's ids first (kept whole when they fit), then as many seen ids as room is left. */
+	size_t nb = in->n_bridged < EVRING_MARK_IDS ? in->n_bridged : EVRING_MARK_IDS;
+	size_t n = in->n_ids < EVRING_MARK_IDS - nb ? in->n_ids : EVRING_MARK_IDS - nb;
 
 	if (strlen(name) >= EVRING_RES_MAX || memchr(in->mark, '\0', EVRING_MARK_LEN) == NULL || !shmtab_lock(r->tab))
 		return;
@@ -411,7 +414,9 @@ evring_mark_save(struct evring *r, const char *name, const struct evring_mark *i
 	m->seq = in->seq;
 	m->closed = in->closed;
 	m->n_ids = (uint32_t)n;
+	m->n_bridged = (uint32_t)nb;
 	memcpy(m->ids, in->ids, n * sizeof(*m->ids));
+	memcpy(m->ids + n, in->bridged, nb * sizeof(*m->ids));
 	shmtab_unlock(r->tab);
 }
 
@@ -426,12 +431,15 @@ evring_mark_load(struct evring *r, const char *name, int64_t since_ms, struct ev
 		const struct mark *m = &r->marks[i];
 
 		if (strncmp(m->name, name, EVRING_RES_MAX) == 0 && m->saved_ms >= since_ms &&
-		    memchr(m->mark, '\0', EVRING_MARK_LEN) != NULL && m->n_ids <= EVRING_MARK_IDS) {
+		    memchr(m->mark, '\0', EVRING_MARK_LEN) != NULL && m->n_ids <= EVRING_MARK_IDS &&
+		    m->n_bridged <= EVRING_MARK_IDS - m->n_ids) {
 			memcpy(out->mark, m->mark, EVRING_MARK_LEN);
 			out->seq = m->seq;
 			out->closed = m->closed != 0;
 			out->n_ids = m->n_ids;
 			memcpy(out->ids, m->ids, m->n_ids * sizeof(*m->ids));
+			out->n_bridged = m->n_bridged;
+			memcpy(out->bridged, m->ids + m->n_ids, m->n_bridged * sizeof(*m->ids));
 			found = true;
 		}
 	}

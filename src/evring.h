@@ -161,8 +161,9 @@ void evring_poll_release(struct evring *r);
 /*
  * The poller's place in one resource: the mark (Odoo's write_date to go on
  * from), the ring id up to which it looked, and the ids it saw at the
- * mark's second (at most EVRING_MARK_IDS: the others are announced again
- * by the next holder, never lost).  Saved at each pass, so that the next
+ * mark's second and those of them written through the bridge (at most
+ * EVRING_MARK_IDS in all, the bridge's first: the others are announced
+ * again by the next holder, never lost).  Saved at each pass, so that the next
  * holder of the lease goes on where the last one stopped.
  * evring_mark_load fills *out with the place saved at or after since_ms;
  * false when there is none (the poller then starts from Odoo's newest
@@ -174,6 +175,8 @@ struct evring_mark {
 	bool     closed;               /* the mark's second was over when its ids were read */
 	size_t   n_ids;
 	int64_t  ids[EVRING_MARK_IDS];
+	size_t   n_bridged;            /* ids at the mark written through the bridge (announced then) */
+	int64_t  bridged[EVRING_MARK_IDS];
 };
 void evring_mark_save(struct evring *r, const char *name, const struct evring_mark *m, int64_t now_ms);
 bool evring_mark_load(struct evring *r, const char *name, int64_t since_ms, struct evring_mark *out);

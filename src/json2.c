@@ -47,6 +47,8 @@ static const struct signature signatures[] = {
 	{ "read",            false, { "fields", "load" } },
 	{ "write",           false, { "vals" } },
 	{ "has_group",       false, { "group_ext_id" } },
+	/* Odoo 18+ orm/models.py: def has_access(self, operation: str) -> bool. */
+	{ "has_access",      false, { "operation" } },
 	{ "has_groups",      false, { "group_spec" } },
 	{ "web_read",        false, { "specification" } },
 };

@@ -31,7 +31,7 @@ LATENCY = 3.0
 POLL = 1           # EVENTS_POLL in these tests
 HEARTBEAT = 1      # EVENTS_HEARTBEAT in these tests
 KINDS = ["lighttpd", "apache-fcgid"]
-NEEDS = {"lighttpd": ["lighttpd"], "apache-fcgid": ["apache2", servers.APACHE_MODULES + "/mod_fcgid.so"]}
+NEEDS = {"nginx": ["nginx"], "lighttpd": ["lighttpd"], "apache-fcgid": ["apache2", servers.APACHE_MODULES + "/mod_fcgid.so"]}
 SETTINGS = {"EVENTS_POLL": POLL, "EVENTS_HEARTBEAT": HEARTBEAT, "EVENTS_MAX_PER_USER": 3,
             "CACHE_TTL": 0}
 # Small idle timeouts on the server side, which the heartbeat must outlast:
@@ -403,7 +403,7 @@ def test_no_stream_no_odoo_load(deployment, sim):
 
 
 def test_user_mode_refuses_resources_the_user_may_not_read(deployment, sim):
-    """AUTH_MODE=user (the default): at the stream's start, Odoo's check_access_rights as the user.
+    """AUTH_MODE=user (the default): at the stream's start, Odoo's has_access('read') as the user.
     Marc Demo without the Sales group may not read sale orders: a stream of sales is refused (403
     naming it), so he receives no event of them; products he may read."""
     a = client(deployment)
@@ -507,3 +507,25 @@ def test_a_write_on_one_host_reaches_a_stream_on_another(sim, workdir):
         for d in hosts:
             finish(d)
         redis.close()
+
+
+def test_nginx_in_front_of_listen_threads(sim):
+    """nginx with the bridge's --listen threads (the shipped unit: 4 threads): nginx honours the
+    bridge's X-Accel-Buffering: no (and does not pass it on), so events arrive one by one."""
+    d = start("nginx", sim)
+    try:
+        a, b = client(d), client(d)
+        s = stream(d.port, b.token, "products")
+        try:
+            assert s.status == 200 and s.headers["content-type"].startswith("text/event-stream")
+            time.sleep(0.3)
+            r = a.request("POST", "/api/v1/products", json_body={"name": "Through nginx"})
+            assert r.status == 201
+            e = s.next(LATENCY, lambda e: r.data["id"] in e["json"]["ids"])
+            assert e is not None and e["json"]["action"] == "created"
+            time.sleep(HEARTBEAT * 2 + 0.5)
+            assert [c for c in s.comments if c[1] == ": ping"], s.comments
+        finally:
+            s.close()
+    finally:
+        finish(d)

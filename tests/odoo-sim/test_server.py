@@ -193,6 +193,8 @@ def test_groups_change(sim):
         (200, {"ok": True, "login": "demo"})
     assert sim.call("sale.order", "check_access_rights", "read", raise_exception=False, _user=demo) is False
     assert sim.call("product.product", "check_access_rights", "read", _user=demo) is True
+    assert sim.call("sale.order", "has_access", [], "read", _user=demo) is False
+    assert sim.call("product.product", "has_access", [], "read", _user=demo) is True
     assert sim.control("groups", login="demo", groups=["no.such_group"])[0] == 400
     assert sim.control("reset")[0] == 200
     assert sim.call("sale.order", "check_access_rights", "read", _user=demo) is True

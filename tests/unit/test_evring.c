@@ -331,6 +331,19 @@ Test(evring, the_pollers_place_is_kept_for_the_next_holder)
 	cr_assert(got.closed);
 	cr_assert_eq(got.n_ids, 2);
 	cr_assert_eq(got.ids[1], 9);
+	cr_assert_eq(got.n_bridged, 0);
+	/* The bridge's ids are kept first when both do not fit. */
+	m.n_bridged = 3;
+	m.bridged[0] = 70;
+	m.bridged[2] = 72;
+	m.n_ids = EVRING_MARK_IDS;
+	evring_mark_save(r, "customers", &m, 1000);
+	cr_assert(evring_mark_load(r, "customers", 1000, &got));
+	cr_assert_eq(got.n_bridged, 3);
+	cr_assert_eq(got.bridged[2], 72);
+	cr_assert_eq(got.n_ids, EVRING_MARK_IDS - 3);
+	m.n_bridged = 0;
+	m.n_ids = 2;
 	/* Saved before since_ms: too old to go on from. */
 	cr_assert_not(evring_mark_load(r, "customers", 1001, &got));
 	cr_assert_not(evring_mark_load(r, "products", 0, &got));

@@ -574,3 +574,66 @@ Test(state_redis_auth, wrong_or_missing_password_is_down)
 	cr_assert_str_eq(state_redis_probe(e), "down");   /* NOAUTH */
 	state_redis_engine.close(e);
 }
+
+/* ---- events shared by the hosts ---- */
+
+struct got_events {
+	char   text[8][64];
+	size_t n;
+};
+
+static void
+collect(void *ud, const void *data, size_t len)
+{
+	struct got_events *g = ud;
+
+	cr_assert_lt(g->n, 8);
+	cr_assert_lt(len, sizeof(g->text[0]));
+	memcpy(g->text[g->n], data, len);
+	g->text[g->n][len] = '\0';
+	g->n++;
+}
+
+Test(state_redis, events_reach_the_other_hosts_in_order_from_now_on)
+{
+	void *a = open_redis(NULL), *b = open_redis(NULL);
+	char pos[STATE_EVPOS_MAX] = "", out[64];
+	struct got_events g = { .n = 0 };
+
+	cr_assert_eq(state_redis_engine.event_add(a, "old", 3, 100), STATE_OK);
+	/* "": from now on: the position moves to the last entry, nothing is read. */
+	cr_assert_eq(state_redis_engine.events_read(b, pos, 8, collect, &g), STATE_OK);
+	cr_assert_eq(g.n, 0);
+	cr_assert_neq(pos[0], '\0');
+	cr_assert_eq(state_redis_engine.event_add(a, "one", 3, 100), STATE_OK);
+	cr_assert_eq(state_redis_engine.event_add(a, "two\0bytes", 9, 100), STATE_OK);
+	cr_assert_eq(state_redis_engine.events_read(b, pos, 8, collect, &g), STATE_OK);
+	cr_assert_eq(g.n, 2);
+	cr_assert_str_eq(g.text[0], "one");
+	cr_assert_eq(memcmp(g.text[1], "two\0bytes", 9), 0);
+	/* Read again from the moved position: nothing new. */
+	cr_assert_eq(state_redis_engine.events_read(b, pos, 8, collect, &g), STATE_OK);
+	cr_assert_eq(g.n, 2);
+	/* At most max per read. */
+	for (int i = 0; i < 5; i++)
+		cr_assert_eq(state_redis_engine.event_add(a, "x", 1, 100), STATE_OK);
+	cr_assert_eq(state_redis_engine.events_read(b, pos, 3, collect, &g), STATE_OK);
+	cr_assert_eq(g.n, 5);
+	/* The stream is trimmed to about max entries (MAXLEN ~). */
+	for (int i = 0; i < 300; i++)
+		cr_assert_eq(state_redis_engine.event_add(a, "y", 1, 100), STATE_OK);
+	redis_fixture_cmd(out, sizeof(out), "XLEN odoo-bridge:e");
+	cr_assert_lt(atol(strchr(out, ' ') != NULL ? strchr(out, ' ') + 1 : out), 300, "%s", out);
+	/* Redis down: STATE_DOWN, the position kept. */
+	redis_fixture_kill();
+	{
+		char before[STATE_EVPOS_MAX];
+
+		strcpy(before, pos);
+		cr_assert_eq(state_redis_engine.event_add(a, "z", 1, 100), STATE_DOWN);
+		cr_assert_eq(state_redis_engine.events_read(b, pos, 8, collect, &g), STATE_DOWN);
+		cr_assert_str_eq(pos, before);
+	}
+	state_redis_engine.close(a);
+	state_redis_engine.close(b);
+}

@@ -172,7 +172,7 @@ class BaseModel:
     _unlink_orphan_parents = False
     _readonly_methods = ("search", "search_read", "search_count", "read", "name_search",
                          "fields_get", "web_search_read", "web_read", "check_access",
-                         "check_access_rights", "default_get", "exists", "has_group",
+                         "check_access_rights", "has_access", "default_get", "exists", "has_group",
                          "has_groups", "context_get")
 
     # Filled by Registry for each class.
@@ -1024,6 +1024,17 @@ class BaseModel:
         self._check_access(operation)
         self._check_rules(operation)
         self._check_exist()
+
+    def has_access(self, operation):
+        """Odoo 18+ (orm/models.py): whether the user may do operation on all of
+        these records; on an empty recordset, on the model.  Odoo 19 drops
+        check_access_rights for it."""
+        try:
+            self._check_access(operation)
+            self._check_rules(operation)
+        except AccessError:
+            return False
+        return True
 
     @api_model
     def check_access_rights(self, operation, raise_exception=True):
