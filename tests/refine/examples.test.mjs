@@ -12,7 +12,7 @@ import { topSrcdir } from "./lib/stack.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const examples = path.join(topSrcdir, "examples", "refine");
-const NAMES = ["authProvider", "dataProvider"];
+const NAMES = ["authProvider", "dataProvider", "liveProvider"];
 let work;
 
 before(() => {

@@ -174,6 +174,12 @@ export class Contract {
 		for (const [h, spec] of Object.entries(resp.headers || {}))
 			if (spec.required && headers[h.toLowerCase()] === undefined)
 				problems.push(`${where}: header ${h} missing`);
+		// A stream: its body is not checked here (body null), only that the document says it streams.
+		if (/^text\/event-stream\b/.test(headers["content-type"] || "")) {
+			if (!resp.content?.["text/event-stream"])
+				problems.push(`${where}: text/event-stream where the document declares ${Object.keys(resp.content || {}).join(", ") || "no body"}`);
+			return problems;
+		}
 		const schema = resp.content?.["application/json"]?.schema;
 		if (method === "HEAD")
 			return problems;

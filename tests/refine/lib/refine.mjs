@@ -44,15 +44,16 @@ Object.defineProperty(globalThis, "localStorage", { value: new MemoryStorage(), 
 // The shipped examples, imported as a Refine app would: copied next to this
 // suite's node_modules, since ESM resolves bare imports ("axios") from the
 // importing file's folder and ignores NODE_PATH.
-async function importExamples() {
+export async function importExamples() {
 	const src = path.join(topSrcdir, "examples", "refine");
 	const dst = fs.mkdtempSync(path.join(here, "..", ".examples-"));
-	for (const f of ["authProvider.js", "dataProvider.js"])
+	for (const f of ["authProvider.js", "dataProvider.js", "liveProvider.js"])
 		fs.copyFileSync(path.join(src, f), path.join(dst, f));
 	try {
 		const auth = await import(path.join(dst, "authProvider.js"));
 		const data = await import(path.join(dst, "dataProvider.js"));
-		return { auth, data };
+		const live = await import(path.join(dst, "liveProvider.js"));
+		return { auth, data, live };
 	} finally {
 		fs.rmSync(dst, { recursive: true, force: true });
 	}

@@ -176,6 +176,15 @@ async function contractProxy(upstream, contract, problems) {
 			const up = http.request({
 				host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers,
 			}, (ur) => {
+				// A stream (GET /api/v1/events) is passed on as it comes; its
+				// status and headers are checked when it starts.
+				if (/^text\/event-stream\b/.test(ur.headers["content-type"] || "")) {
+					problems.push(...contract.check(req.method, req.url, ur.statusCode, ur.headers, null));
+					res.writeHead(ur.statusCode, ur.headers);
+					res.flushHeaders();
+					ur.pipe(res);
+					return;
+				}
 				const body = [];
 				ur.on("data", (c) => body.push(c));
 				ur.on("end", () => {
@@ -189,6 +198,11 @@ async function contractProxy(upstream, contract, problems) {
 			up.on("error", (e) => {
 				res.writeHead(599);
 				res.end(String(e));
+			});
+			// The client went away (a stream it aborted): so does the request upstream.
+			res.on("close", () => {
+				if (!res.writableFinished)
+					up.destroy();
 			});
 			up.end(Buffer.concat(chunks));
 		});
@@ -258,6 +272,9 @@ export async function startStack({ bridgeSettings = {}, app = null, resourcesFil
 			JWT_SECRET: jwtSecret,
 			CORS_ORIGINS: ALLOWED_ORIGIN,
 			THROTTLE_FILE: path.join(run, "throttle"),
+			// This stack's own event ring: the host's default file may be another
+			// run's, or an older build's (then each process keeps its events to itself).
+			EVENTS_FILE: path.join(run, "events"),
 			LOG_LEVEL: "info",
 			ODOO_PROTOCOL: protocol,
 			...(protocol === "json2" ? { ODOO_API_KEY: simApiKey("admin", "admin") } : {}),
