@@ -462,10 +462,46 @@ class ResUsers(_Unique, BaseModel):
         self._check_unique(rid, row)
 
 
-class SaleOrder(BaseModel):
+class _Totals:
+    """The header totals of a document computed from its lines, with taxes
+    rounded per line as Odoo's default (sale.order, purchase.order,
+    account.move): _LINES names the line model and the one2many."""
+
+    _LINES = (None, None)
+
+    @staticmethod
+    def _counts(lines, line):
+        """Whether a line counts (section and note lines do not)."""
+        return not lines._value(line, "display_type")
+
+    def _lines(self, rid):
+        model, field = self._LINES
+        lines = self.env[model]
+        return [line for line in self._value(rid, field) if self._counts(lines, line)]
+
+    def _totals(self, rid):
+        """(untaxed, tax, total)."""
+        key = ("totals", self._name, rid)
+        totals = self.env.cache.get(key)
+        if totals is None:
+            totals = self.env.cache[key] = _sum_rounded(self._lines(rid), self.env[self._LINES[0]]._raw_amounts)
+        return totals
+
+    def _compute_amount_untaxed(self, rid):
+        return self._totals(rid)[0]
+
+    def _compute_amount_tax(self, rid):
+        return self._totals(rid)[1]
+
+    def _compute_amount_total(self, rid):
+        return self._totals(rid)[2]
+
+
+class SaleOrder(_Totals, BaseModel):
     """sale.order: quotations and orders, with the workflow of WORKFLOW.txt."""
 
     _name = "sale.order"
+    _LINES = ("sale.order.line", "order_line")
     _description = "Sales Order"
     _order = "date_order desc, id desc"
     _rec_names_search = ("name",)
@@ -509,36 +545,6 @@ class SaleOrder(BaseModel):
             if self._value(rid, "state") not in ("draft", "cancel"):
                 raise UserError("You can not delete a sent quotation or a confirmed sales order. "
                                 "You must first cancel it.")
-
-    def _lines(self, rid):
-        lines = self.env["sale.order.line"]
-        return [line for line in self._value(rid, "order_line")
-                if not lines._value(line, "display_type")]
-
-    def _totals(self, rid):
-        """(untaxed, tax, total) with taxes rounded per line, as Odoo's default."""
-        key = ("totals", rid)
-        totals = self.env.cache.get(key)
-        if totals is None:
-            lines = self.env["sale.order.line"]
-            untaxed = tax = 0.0
-            for line in self._lines(rid):
-                base, line_tax = lines._raw_amounts(line)
-                untaxed += decimal_round(base, 2)
-                tax += decimal_round(line_tax, 2)
-            untaxed, tax = decimal_round(untaxed, 2), decimal_round(tax, 2)
-            totals = (untaxed, tax, decimal_round(untaxed + tax, 2))
-            self.env.cache[key] = totals
-        return totals
-
-    def _compute_amount_untaxed(self, rid):
-        return self._totals(rid)[0]
-
-    def _compute_amount_tax(self, rid):
-        return self._totals(rid)[1]
-
-    def _compute_amount_total(self, rid):
-        return self._totals(rid)[2]
 
     def _compute_amount_undiscounted(self, rid):
         lines = self.env["sale.order.line"]
@@ -786,11 +792,12 @@ def _sum_rounded(lines, raw_amounts):
     return untaxed, tax, decimal_round(untaxed + tax, 2)
 
 
-class PurchaseOrder(BaseModel):
+class PurchaseOrder(_Totals, BaseModel):
     """purchase.order: requests for quotation and purchase orders (addons/purchase/models/
     purchase_order.py, Odoo 18), with purchase_stock's receipts."""
 
     _name = "purchase.order"
+    _LINES = ("purchase.order.line", "order_line")
     _description = "Purchase Order"
     _order = "priority desc, id desc"
     _rec_names_search = ("name", "partner_ref")
@@ -821,28 +828,6 @@ class PurchaseOrder(BaseModel):
         for rid in self._ids:
             if self._value(rid, "state") != "cancel":
                 raise UserError("In order to delete a purchase order, you must cancel it first.")
-
-    def _lines(self, rid):
-        lines = self.env["purchase.order.line"]
-        return [line for line in self._value(rid, "order_line")
-                if not lines._value(line, "display_type")]
-
-    def _totals(self, rid):
-        key = ("purchase totals", rid)
-        totals = self.env.cache.get(key)
-        if totals is None:
-            totals = self.env.cache[key] = _sum_rounded(
-                self._lines(rid), self.env["purchase.order.line"]._raw_amounts)
-        return totals
-
-    def _compute_amount_untaxed(self, rid):
-        return self._totals(rid)[0]
-
-    def _compute_amount_tax(self, rid):
-        return self._totals(rid)[1]
-
-    def _compute_amount_total(self, rid):
-        return self._totals(rid)[2]
 
     def _compute_amount_total_cc(self, rid):
         return self._totals(rid)[2]
@@ -1148,12 +1133,13 @@ SALE_TYPES = ("out_invoice", "out_refund", "out_receipt")
 PURCHASE_TYPES = ("in_invoice", "in_refund", "in_receipt")
 
 
-class AccountMove(BaseModel):
+class AccountMove(_Totals, BaseModel):
     """account.move: invoices, bills and entries (addons/account/models/account_move.py,
     Odoo 18).  Only invoice lines are kept: no tax, receivable or payment term lines;
     amount_residual comes from a payment amount the demo data stores."""
 
     _name = "account.move"
+    _LINES = ("account.move.line", "invoice_line_ids")
     _description = "Journal Entry"
     _order = "date desc, name desc, invoice_date desc, id desc"
     _rec_names_search = ("name", "ref")
@@ -1178,27 +1164,9 @@ class AccountMove(BaseModel):
     def _default_user(self, vals):
         return self.env.uid if vals.get("move_type") in SALE_TYPES else False
 
-    def _lines(self, rid):
-        lines = self.env["account.move.line"]
-        return [line for line in self._value(rid, "invoice_line_ids")
-                if lines._value(line, "display_type") == "product"]
-
-    def _totals(self, rid):
-        key = ("move totals", rid)
-        totals = self.env.cache.get(key)
-        if totals is None:
-            totals = self.env.cache[key] = _sum_rounded(
-                self._lines(rid), self.env["account.move.line"]._raw_amounts)
-        return totals
-
-    def _compute_amount_untaxed(self, rid):
-        return self._totals(rid)[0]
-
-    def _compute_amount_tax(self, rid):
-        return self._totals(rid)[1]
-
-    def _compute_amount_total(self, rid):
-        return self._totals(rid)[2]
+    @staticmethod
+    def _counts(lines, line):
+        return lines._value(line, "display_type") == "product"
 
     def _compute_amount_residual(self, rid):
         if self._value(rid, "state") == "cancel":
