@@ -817,7 +817,6 @@ redis_events_read(void *e, char *pos, size_t max, state_event_fn fn, void *ud)
 	struct redis *r = e;
 	char *key = xasprintf("%se", r->prefix), count[24];
 	const char *argv[6];
-	size_t lens[6];
 	redisReply *rep;
 
 	if (pos[0] == '\0') {
@@ -828,9 +827,7 @@ redis_events_read(void *e, char *pos, size_t max, state_event_fn fn, void *ud)
 		argv[3] = "-";
 		argv[4] = "COUNT";
 		argv[5] = "1";
-		for (int i = 0; i < 6; i++)
-			lens[i] = strlen(argv[i]);
-		rep = command(r, 6, argv, lens);
+		rep = command(r, 6, argv, NULL);
 		free(key);
 		if (rep == NULL)
 			return STATE_DOWN;
@@ -848,9 +845,7 @@ redis_events_read(void *e, char *pos, size_t max, state_event_fn fn, void *ud)
 	argv[3] = "STREAMS";
 	argv[4] = key;
 	argv[5] = pos;
-	for (int i = 0; i < 6; i++)
-		lens[i] = strlen(argv[i]);
-	rep = command(r, 6, argv, lens);
+	rep = command(r, 6, argv, NULL);   /* NULL: every argument is a C string */
 	free(key);
 	if (rep == NULL)
 		return STATE_DOWN;
