@@ -83,6 +83,21 @@ has_id(const int64_t *ids, size_t n, int64_t id)
 	return n > 0 && bsearch(&id, ids, n, sizeof(*ids), cmp_id) != NULL;
 }
 
+/* memcpy and qsort of id arrays that may be empty (and NULL): both forbid a NULL pointer even for 0 items. */
+static void
+ids_copy(int64_t *dst, const int64_t *src, size_t n)
+{
+	if (n > 0)
+		memcpy(dst, src, n * sizeof(*dst));
+}
+
+static void
+ids_sort(int64_t *ids, size_t n)
+{
+	if (n > 1)
+		qsort(ids, n, sizeof(*ids), cmp_id);
+}
+
 static void
 save_mark(struct evring *ring, const char *name, const struct watched *w, int64_t now_ms)
 {
@@ -93,9 +108,9 @@ save_mark(struct evring *ring, const char *name, const struct watched *w, int64_
 	m.seq = w->seq;
 	m.closed = w->at_mark_closed;
 	m.n_ids = w->n_at_mark < EVRING_MARK_IDS ? w->n_at_mark : EVRING_MARK_IDS;
-	memcpy(m.ids, w->at_mark, m.n_ids * sizeof(*m.ids));
+	ids_copy(m.ids, w->at_mark, m.n_ids);
 	m.n_bridged = w->n_bridged < EVRING_MARK_IDS ? w->n_bridged : EVRING_MARK_IDS;
-	memcpy(m.bridged, w->bridged, m.n_bridged * sizeof(*m.bridged));
+	ids_copy(m.bridged, w->bridged, m.n_bridged);
 	evring_mark_save(ring, name, &m, now_ms);
 }
 
@@ -170,7 +185,7 @@ all_ids(struct ctx *c, const struct resource *r, struct watched *w, int64_t **id
 	*n = 0;
 	for (size_t i = 0; i < len; i++)
 		(*ids)[(*n)++] = json_object_get_int64(json_object_array_get_idx(out, i));
-	qsort(*ids, *n, sizeof(**ids), cmp_id);
+	ids_sort(*ids, *n);
 	json_object_put(out);
 	return true;
 }
@@ -200,7 +215,7 @@ announced(struct evring *ring, const char *name, uint64_t seq, size_t *n)
 	}
 	free(evs);
 	if (*n > 0)
-		qsort(ids, *n, sizeof(*ids), cmp_id);
+		ids_sort(ids, *n);
 	return ids;
 }
 
@@ -251,15 +266,15 @@ first_pass(struct ctx *c, struct evring *ring, const struct resource *r, struct 
 		memcpy(w->mark, m.mark, DATE_LEN);
 		free(w->at_mark);
 		w->at_mark = xmalloc((m.n_ids + 1) * sizeof(*w->at_mark));
-		memcpy(w->at_mark, m.ids, m.n_ids * sizeof(*m.ids));
+		ids_copy(w->at_mark, m.ids, m.n_ids);
 		w->n_at_mark = m.n_ids;
-		qsort(w->at_mark, w->n_at_mark, sizeof(*w->at_mark), cmp_id);
+		ids_sort(w->at_mark, w->n_at_mark);
 		w->at_mark_closed = m.closed;
 		free(w->bridged);
 		w->bridged = xmalloc((m.n_bridged + 1) * sizeof(*w->bridged));
-		memcpy(w->bridged, m.bridged, m.n_bridged * sizeof(*m.bridged));
+		ids_copy(w->bridged, m.bridged, m.n_bridged);
 		w->n_bridged = m.n_bridged;
-		qsort(w->bridged, w->n_bridged, sizeof(*w->bridged), cmp_id);
+		ids_sort(w->bridged, w->n_bridged);
 		w->seq = m.seq;
 		w->ids_known = false;
 		free(w->ids);
@@ -300,7 +315,7 @@ first_pass(struct ctx *c, struct evring *ring, const struct resource *r, struct 
 			for (size_t i = 0; i < len; i++)
 				if (json_object_object_get_ex(json_object_array_get_idx(out, i), "id", &v))
 					w->at_mark[w->n_at_mark++] = json_object_get_int64(v);
-			qsort(w->at_mark, w->n_at_mark, sizeof(*w->at_mark), cmp_id);
+			ids_sort(w->at_mark, w->n_at_mark);
 			json_object_put(out);
 		}
 	}
@@ -386,7 +401,7 @@ pass(struct ctx *c, struct evring *ring, const struct resource *r, struct watche
 	/* bridged holds this pass's ids at the final mark (it restarted with each newer second). */
 	if (strcmp(mark, w->mark) == 0) {
 		w->bridged = xrealloc(w->bridged, (w->n_bridged + n_bridged + 1) * sizeof(*w->bridged));
-		memcpy(w->bridged + w->n_bridged, bridged, n_bridged * sizeof(*bridged));
+		ids_copy(w->bridged + w->n_bridged, bridged, n_bridged);
 		w->n_bridged += n_bridged;
 		free(bridged);
 	} else {
@@ -394,10 +409,10 @@ pass(struct ctx *c, struct evring *ring, const struct resource *r, struct watche
 		w->bridged = bridged;
 		w->n_bridged = n_bridged;
 	}
-	qsort(w->bridged, w->n_bridged, sizeof(*w->bridged), cmp_id);
+	ids_sort(w->bridged, w->n_bridged);
 	if (strcmp(mark, w->mark) == 0) {
 		w->at_mark = xrealloc(w->at_mark, (w->n_at_mark + n_seen + 1) * sizeof(*w->at_mark));
-		memcpy(w->at_mark + w->n_at_mark, seen, n_seen * sizeof(*seen));
+		ids_copy(w->at_mark + w->n_at_mark, seen, n_seen);
 		w->n_at_mark += n_seen;
 		free(seen);
 	} else {
@@ -406,7 +421,7 @@ pass(struct ctx *c, struct evring *ring, const struct resource *r, struct watche
 		w->n_at_mark = n_seen;
 		memcpy(w->mark, mark, DATE_LEN);
 	}
-	qsort(w->at_mark, w->n_at_mark, sizeof(*w->at_mark), cmp_id);
+	ids_sort(w->at_mark, w->n_at_mark);
 	w->at_mark_closed = mark_closed(w->mark, asked);
 	publish(ring, r->name, EV_CREATED, created, n_created);
 	publish(ring, r->name, EV_UPDATED, updated, n_updated);
