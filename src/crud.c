@@ -150,21 +150,11 @@ own_field_spec(const struct rschema *s)
 	return json_object_get(memo->spec);
 }
 
-/* [x] as a new array; x is consumed. */
-static json_object *
-array1(json_object *x)
-{
-	json_object *a = json_object_new_array();
-
-	json_object_array_add(a, x);
-	return a;
-}
-
 /* [[id]]: the positional args of write/unlink/actions on one record (plus vals when given). */
 static json_object *
 id_args(int64_t id, json_object *vals)
 {
-	json_object *a = array1(array1(json_object_new_int64(id)));
+	json_object *a = json_array1(json_array1(json_object_new_int64(id)));
 
 	if (vals != NULL)
 		json_object_array_add(a, json_object_get(vals));
@@ -212,7 +202,7 @@ static enum odoo_err
 web_search(struct ctx *c, const struct target *t, json_object *domain, json_object *spec, json_object *kwargs,
            struct odoo_fast *f, json_object **recs, int64_t *length, struct odoo_error *err)
 {
-	json_object *args = array1(json_object_get(domain)), *out = NULL, *r, *l;
+	json_object *args = json_array1(json_object_get(domain)), *out = NULL, *r, *l;
 	enum odoo_err e;
 
 	*recs = NULL;
@@ -321,7 +311,7 @@ read_lines(struct ctx *c, const struct target *t, json_object *ids, struct odoo_
 		f->lines_field = NULL;
 		f->max_count = 0;
 	}
-	return call_list(c, t->res->lines->child->model, "read", array1(json_object_get(ids)), kwargs, f, out, err);
+	return call_list(c, t->res->lines->child->model, "read", json_array1(json_object_get(ids)), kwargs, f, out, err);
 }
 
 /* Odoo line records -> API lines. */
@@ -397,7 +387,7 @@ read_records(struct ctx *c, const struct target *t, const int64_t *ids, size_t n
 		f->schema = t->s;
 		f->envelope = false;
 	}
-	e = call_list(c, t->res->model, "search_read", array1(json_object_get(domain)), kwargs, f, out, err);
+	e = call_list(c, t->res->model, "search_read", json_array1(json_object_get(domain)), kwargs, f, out, err);
 out:
 	json_object_put(domain);
 	return e;
@@ -560,13 +550,13 @@ search_page(struct ctx *c, const struct target *t, const struct list_query *q, s
 	json_object_object_add(kwargs, "order", json_object_new_string(q->order));
 	f->schema = t->s;
 	f->envelope = false;
-	return call_list(c, t->res->model, "search_read", array1(json_object_get(q->domain)), kwargs, f, out, err);
+	return call_list(c, t->res->model, "search_read", json_array1(json_object_get(q->domain)), kwargs, f, out, err);
 }
 
 static enum odoo_err
 search_count(struct ctx *c, const struct target *t, json_object *domain, int64_t *total, struct odoo_error *err)
 {
-	json_object *args = array1(json_object_get(domain)), *out = NULL;
+	json_object *args = json_array1(json_object_get(domain)), *out = NULL;
 	enum odoo_err e;
 
 	e = call(c, t->res->model, "search_count", args, NULL, true, &out, err);
@@ -1008,7 +998,7 @@ crud_check_required(struct ctx *c, const struct target *t, json_object *vals_lis
 			json_object_array_add(asked, json_object_new_string(name));
 		}
 		memset(&err, 0, sizeof(err));
-		args = array1(asked);
+		args = json_array1(asked);
 		if (call(c, t->res->model, "default_get", args, NULL, true, &defaults, &err) != ODOO_OK ||
 		    !json_object_is_type(defaults, json_type_object)) {
 			/* Not worth refusing the write over: Odoo checks again, and its refusal is answered on the field. */
@@ -1042,7 +1032,7 @@ out:
 static bool
 check_required(struct ctx *c, const struct target *t, json_object *vals, bool create)
 {
-	json_object *list = array1(json_object_get(vals)), *errors = json_object_new_object();
+	json_object *list = json_array1(json_object_get(vals)), *errors = json_object_new_object();
 	bool ok;
 
 	crud_check_required(c, t, list, create, false, errors);
@@ -1084,7 +1074,7 @@ crud_create(struct ctx *c)
 	}
 	if ((vals = body_vals(c, &t, body, true, NULL)) == NULL || !check_required(c, &t, vals, true))
 		goto out;
-	args = array1(json_object_get(vals));
+	args = json_array1(json_object_get(vals));
 	/* Not idempotent: a create that timed out is reported, never repeated. */
 	if (call(c, t.res->model, "create", args, NULL, false, &out, &err) != ODOO_OK) {
 		crud_log_write(c, "create", t.res, 0, odoo_strerror(err.code));

@@ -10,6 +10,7 @@
 #include "odoo.h"
 #include "resource.h"
 #include "util.h"
+#include "value.h"
 
 #define WATCH_MAX 32
 #define DATE_LEN  EVRING_MARK_LEN   /* "YYYY-MM-DD HH:MM:SS" and its NUL */
@@ -143,15 +144,6 @@ call(struct ctx *c, const char *model, const char *method, json_object *args, js
 }
 
 static json_object *
-args1(json_object *a)
-{
-	json_object *args = json_object_new_array();
-
-	json_object_array_add(args, a);
-	return args;
-}
-
-static json_object *
 str_array(const char *const *v, size_t n)
 {
 	json_object *a = json_object_new_array();
@@ -170,7 +162,7 @@ all_ids(struct ctx *c, const struct resource *r, struct watched *w, int64_t **id
 
 	json_object_object_add(kw, "limit", json_object_new_int(EVPOLL_IDS_MAX + 1));
 	json_object_object_add(kw, "order", json_object_new_string("id asc"));
-	if ((out = call(c, r->model, "search", args1(domain_of(r)), kw)) == NULL)
+	if ((out = call(c, r->model, "search", json_array1(domain_of(r)), kw)) == NULL)
 		return false;
 	len = json_object_is_type(out, json_type_array) ? json_object_array_length(out) : 0;
 	if (len > EVPOLL_IDS_MAX) {
@@ -285,7 +277,7 @@ first_pass(struct ctx *c, struct evring *ring, const struct resource *r, struct 
 	json_object_object_add(kw, "fields", str_array(fields, 1));
 	json_object_object_add(kw, "order", json_object_new_string("write_date desc, id desc"));
 	json_object_object_add(kw, "limit", json_object_new_int(1));
-	if ((out = call(c, r->model, "search_read", args1(domain_of(r)), kw)) == NULL)
+	if ((out = call(c, r->model, "search_read", json_array1(domain_of(r)), kw)) == NULL)
 		return;
 	strcpy(w->mark, "1970-01-01 00:00:00");
 	if (json_object_is_type(out, json_type_array) && json_object_array_length(out) == 1 &&
@@ -307,7 +299,7 @@ first_pass(struct ctx *c, struct evring *ring, const struct resource *r, struct 
 		json_object_array_add(dom, term);
 		json_object_object_add(kw2, "fields", str_array(idf, 1));
 		json_object_object_add(kw2, "limit", json_object_new_int(EVPOLL_BATCH));
-		if ((out = call(c, r->model, "search_read", args1(dom), kw2)) != NULL) {
+		if ((out = call(c, r->model, "search_read", json_array1(dom), kw2)) != NULL) {
 			size_t len = json_object_is_type(out, json_type_array) ? json_object_array_length(out) : 0;
 			json_object *v;
 
@@ -351,7 +343,7 @@ pass(struct ctx *c, struct evring *ring, const struct resource *r, struct watche
 	json_object_object_add(kw, "fields", str_array(fields, 3));
 	json_object_object_add(kw, "order", json_object_new_string("write_date asc, id asc"));
 	json_object_object_add(kw, "limit", json_object_new_int(EVPOLL_BATCH));
-	if ((out = call(c, r->model, "search_read", args1(dom), kw)) == NULL)
+	if ((out = call(c, r->model, "search_read", json_array1(dom), kw)) == NULL)
 		return;
 	len = json_object_is_type(out, json_type_array) ? json_object_array_length(out) : 0;
 	ann = announced(ring, r->name, w->seq, &n_ann);

@@ -884,3 +884,14 @@ out:
 	json_tokener_free(tok);
 	return v;
 }
+
+json_object *
+json_array1(json_object *x)
+{
+	json_object *a = json_object_new_array();
+
+	if (a == NULL)
+		abort();   /* util.h's policy for allocation failure */
+	json_object_array_add(a, x);
+	return a;
+}

@@ -143,4 +143,7 @@ bool lines_to_commands(const struct rschema *ls, const char *key, json_object *l
  */
 json_object *json_parse_body(const char *data, size_t len);
 
+/* [x] as a new array (the positional args of an Odoo call); x is consumed. */
+json_object *json_array1(json_object *x);
+
 #endif
