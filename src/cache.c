@@ -1,6 +1,7 @@
 /* cache.c: the response cache's policy: keys, values, generations, X-Cache and ETags (see cache.h). */
 #include "autoconfig.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,6 +193,64 @@ deps_parse(struct deps *d)
 		p += len + 1;
 	}
 	return d->n > 0;
+}
+
+/*
+ * The deps lists this process read last, each kept for at most CACHE_TTL:
+ * a hit then takes one look into the shared cache (the page) instead of two
+ * (one lock less).  A list changes only with a schema, which is itself kept
+ * for CACHE_TTL_LOOKUPS; a changed one is seen here within CACHE_TTL.
+ */
+#define DEPS_MEMO 64
+
+static struct {
+	pthread_mutex_t mu;
+	unsigned        next;
+	struct {
+		char    *key, *text;
+		size_t   klen, tlen;
+		int64_t  until_us;
+	} e[DEPS_MEMO];
+} memo = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+static bool
+deps_memo_get(const struct buf *key, struct buf *text, int64_t now_us)
+{
+	bool found = false;
+
+	pthread_mutex_lock(&memo.mu);
+	for (size_t i = 0; i < DEPS_MEMO && !found; i++) {
+		if (memo.e[i].key != NULL && memo.e[i].klen == key->len && now_us < memo.e[i].until_us &&
+		    memcmp(memo.e[i].key, key->data, key->len) == 0) {
+			buf_reset(text);
+			buf_append(text, memo.e[i].text, memo.e[i].tlen);
+			found = true;
+		}
+	}
+	pthread_mutex_unlock(&memo.mu);
+	return found;
+}
+
+static void
+deps_memo_put(const struct buf *key, const struct buf *text, int64_t until_us)
+{
+	size_t slot;
+
+	pthread_mutex_lock(&memo.mu);
+	for (slot = 0; slot < DEPS_MEMO; slot++)
+		if (memo.e[slot].key != NULL && memo.e[slot].klen == key->len &&
+		    memcmp(memo.e[slot].key, key->data, key->len) == 0)
+			break;
+	if (slot == DEPS_MEMO)
+		slot = memo.next++ % DEPS_MEMO;
+	free(memo.e[slot].key);
+	free(memo.e[slot].text);
+	memo.e[slot].key = xstrndup(key->data, key->len);
+	memo.e[slot].klen = key->len;
+	memo.e[slot].text = xstrndup(text->data, text->len);
+	memo.e[slot].tlen = text->len;
+	memo.e[slot].until_us = until_us;
+	pthread_mutex_unlock(&memo.mu);
 }
 
 /*
@@ -395,7 +454,8 @@ serve(struct ctx *c, handler_fn handler, bool one)
 	struct deps d = { .n = 0 };
 	struct buf dkey, key, val;
 	uint64_t gens[MAX_DEPS];
-	bool have_deps = false, bypass = no_cache(c->req);
+	bool have_deps = false, memo_hit = false, bypass = no_cache(c->req);
+	int64_t now_us;
 	const char *body;
 	char etag[40];
 
@@ -411,7 +471,15 @@ serve(struct ctx *c, handler_fn handler, bool one)
 	buf_init(&val, VAL_MAX);
 	buf_init(&d.text, 64 * 1024);
 	deps_key(c, res, one, &dkey);
-	if (state_cache_get(st, dkey.data, dkey.len, &d.text) == STATE_OK && deps_parse(&d)) {
+	now_us = now_mono_us();
+	if (deps_memo_get(&dkey, &d.text, now_us)) {
+		memo_hit = true;
+	} else if (state_cache_get(st, dkey.data, dkey.len, &d.text) != STATE_OK) {
+		d.text.len = 0;
+	}
+	if (d.text.len > 0 && deps_parse(&d)) {
+		if (!memo_hit)
+			deps_memo_put(&dkey, &d.text, now_us + (int64_t)c->cfg->cache_ttl * 1000000);
 		/* The generations are read before Odoo is: a write that lands after this read changes them. */
 		if (state_gens_get(st, d.m, d.n, gens) != STATE_OK)
 			goto skip;

@@ -1,10 +1,14 @@
 /* request.c: CGI/FastCGI variables (RFC 3875), query string and body parsing, all bounded. */
 #include "autoconfig.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "request.h"
 #include "util.h"
@@ -219,18 +223,49 @@ sane_request_id(const char *s)
 	return n > 0;
 }
 
+/* splitmix64's finaliser: a bijection of 64 bits, so distinct inputs give distinct ids. */
+static uint64_t
+mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/*
+ * 96 bits: a counter under a key drawn once per process (getrandom per
+ * request was one system call of the dozen a cached answer makes).  What a
+ * request id needs is uniqueness, not secrecy: within a process the counter
+ * makes them distinct, across processes and hosts the random keys do.
+ */
 static void
 fresh_request_id(char out[65])
 {
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static uint64_t key[2];
+	static atomic_uint keyed = 0;   /* process_generation() + 1 of the key; 0: none yet */
+	static _Atomic uint64_t counter;
+	unsigned gen = process_generation() + 1;
 	unsigned char rnd[12];
+	uint64_t n, a, b;
 	size_t i;
 
-	if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) {
-		/* Uniqueness, not secrecy, is what a request id needs. */
-		int64_t t = now_mono_us();
-		memcpy(rnd, &t, sizeof t);
-		memset(rnd + sizeof t, 0, sizeof rnd - sizeof t);
+	if (atomic_load_explicit(&keyed, memory_order_acquire) != gen) {
+		pthread_mutex_lock(&mu);
+		if (atomic_load_explicit(&keyed, memory_order_relaxed) != gen) {
+			if (!fill_random(key, sizeof key)) {
+				key[0] = (uint64_t)now_mono_us();
+				key[1] = ((uint64_t)getpid() << 32) ^ (uint64_t)time(NULL);
+			}
+			atomic_store_explicit(&keyed, gen, memory_order_release);
+		}
+		pthread_mutex_unlock(&mu);
 	}
+	n = atomic_fetch_add_explicit(&counter, 1, memory_order_relaxed);
+	a = mix64(key[0] + n * 0x9e3779b97f4a7c15ULL);
+	b = mix64(key[1] ^ a);
+	memcpy(rnd, &a, 8);
+	memcpy(rnd + 8, &b, 4);
 	for (i = 0; i < sizeof rnd; i++) {
 		out[2 * i] = "0123456789abcdef"[rnd[i] >> 4];
 		out[2 * i + 1] = "0123456789abcdef"[rnd[i] & 0xf];

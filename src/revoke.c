@@ -1,6 +1,7 @@
 /* revoke.c: the shared list of revoked token ids (see revoke.h for the design). */
 #include "autoconfig.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,10 +39,27 @@ _Static_assert((int)REVOKE_E_NO_PATH == (int)SHMTAB_E_NO_PATH && (int)REVOKE_E_O
                (int)REVOKE_E_UNSAFE == (int)SHMTAB_E_UNSAFE && (int)REVOKE_E_FORMAT == (int)SHMTAB_E_FORMAT &&
                (int)REVOKE_E_SYSTEM == (int)SHMTAB_E_SYSTEM, "revoke_err mirrors shmtab_err");
 
+/*
+ * How long a process trusts "not revoked" for the token it last looked up
+ * while the table's change counter stays the same.  The counter alone would
+ * do between processes of this version; the bound covers a process that
+ * writes the file without bumping it (an older version during an upgrade).
+ */
+#define MEMO_US 1000000
+
 struct revoke {
-	struct shmtab *tab;
-	struct slot   *slots;
-	uint32_t       nslots;
+	struct shmtab  *tab;
+	struct slot    *slots;
+	uint32_t        nslots;
+	/*
+	 * The last jti found absent: the same token on the next request is
+	 * answered without the file lock (two fcntl calls of the dozen a
+	 * cached answer makes).
+	 */
+	pthread_mutex_t memo_mu;
+	uint64_t        memo_key;      /* 0: none */
+	uint64_t        memo_changes;  /* shmtab_changes() read before that lookup */
+	int64_t         memo_until_us;
 };
 
 const char *
@@ -67,6 +85,7 @@ revoke_open_sized(const char *path, uint32_t nslots, enum revoke_err *err)
 	struct revoke *r = xcalloc(1, sizeof(*r));
 	enum shmtab_err ret;
 
+	pthread_mutex_init(&r->memo_mu, NULL);
 	r->tab = shmtab_open(&format, path, nslots, &ret);
 	r->slots = shmtab_slots(r->tab);
 	r->nslots = shmtab_nslots(r->tab);
@@ -144,6 +163,8 @@ revoke_add(struct revoke *r, const char *jti, int64_t exp, int64_t now)
 		          "the logout is not recorded", REVOKE_PROBE, r->nslots);
 	}
 out:
+	if (ok)
+		shmtab_changed(r->tab);   /* every process's memo of an absent jti is void */
 	shmtab_unlock(r->tab);
 	return ok;
 }
@@ -155,9 +176,21 @@ revoke_lookup(struct revoke *r, const char *jti, int64_t now)
 	uint64_t key;
 	enum revoke_state state = REVOKE_ABSENT;
 
+	uint64_t changes;
+	int64_t t;
+	bool memo;
+
 	if (len == 0)
 		return REVOKE_ABSENT;
 	key = shmtab_hash(r->tab, jti, len);
+	/* Read before the table is: a revocation after this read changes it. */
+	changes = shmtab_changes(r->tab);
+	t = now_mono_us();
+	pthread_mutex_lock(&r->memo_mu);
+	memo = r->memo_key == key && r->memo_changes == changes && t < r->memo_until_us;
+	pthread_mutex_unlock(&r->memo_mu);
+	if (memo)
+		return REVOKE_ABSENT;
 	if (!shmtab_lock(r->tab))
 		return REVOKE_UNKNOWN;   /* the caller fails closed: see revoke.h */
 	for (uint32_t i = 0; i < REVOKE_PROBE; i++) {
@@ -169,6 +202,13 @@ revoke_lookup(struct revoke *r, const char *jti, int64_t now)
 		}
 	}
 	shmtab_unlock(r->tab);
+	if (state == REVOKE_ABSENT) {
+		pthread_mutex_lock(&r->memo_mu);
+		r->memo_key = key;
+		r->memo_changes = changes;
+		r->memo_until_us = t + MEMO_US;
+		pthread_mutex_unlock(&r->memo_mu);
+	}
 	return state;
 }
 
@@ -184,5 +224,6 @@ revoke_close(struct revoke *r)
 	if (r == NULL)
 		return;
 	shmtab_close(r->tab);
+	pthread_mutex_destroy(&r->memo_mu);
 	free(r);
 }

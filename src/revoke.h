@@ -94,7 +94,12 @@ enum revoke_state {
 	REVOKE_UNKNOWN,      /* the list could not be read (lock timeout): see above */
 };
 
-/* Whether jti is revoked at now.  A jti that cannot have been added (NULL, "", too long) is absent. */
+/*
+ * Whether jti is revoked at now.  A jti that cannot have been added (NULL,
+ * "", too long) is absent.  The last jti found absent is remembered: asked
+ * again while no revocation was added anywhere (the table's change counter,
+ * shmtab.h) and for at most a second, it is answered without the lock.
+ */
 enum revoke_state revoke_lookup(struct revoke *r, const char *jti, int64_t now);
 
 /* revoke_lookup(...) != REVOKE_ABSENT: true when revoked, and when it cannot be told (fails closed). */

@@ -36,7 +36,8 @@ struct header {
 	uint32_t param;
 	uint32_t slot_size;
 	uint64_t salt[2];      /* SipHash key: slot positions are not predictable */
-	uint8_t  reserved[24];
+	uint64_t changes;      /* shmtab_changed: zero in files written before it existed */
+	uint8_t  reserved[16];
 };
 
 _Static_assert(sizeof(struct header) == 64, "the header is 64 bytes in every file");
@@ -45,7 +46,7 @@ struct shmtab {
 	pthread_mutex_t             mu;      /* between the threads of this process */
 	const struct shmtab_format *f;
 	int                         fd;      /* -1 for the private table */
-	pid_t                       pid;     /* the process that opened fd */
+	unsigned                    gen;     /* process_generation() when fd was opened */
 	char                       *path;
 	dev_t                       dev;
 	ino_t                       ino;
@@ -148,7 +149,7 @@ reopen_after_fork(struct shmtab *t)
 	}
 	close(t->fd);
 	t->fd = fd;
-	t->pid = getpid();
+	t->gen = process_generation();
 	return true;
 }
 
@@ -163,7 +164,7 @@ shmtab_lock(struct shmtab *t)
 	pthread_mutex_lock(&t->mu);
 	if (t->fd < 0)
 		return true;
-	if (t->pid != getpid() && !reopen_after_fork(t)) {
+	if (t->gen != process_generation() && !reopen_after_fork(t)) {
 		log_warn("%s: cannot reopen %s after fork: %s; %s", t->f->what, t->path, strerror(errno),
 		         t->f->unlocked);
 		goto fail;
@@ -190,6 +191,18 @@ shmtab_lock(struct shmtab *t)
 fail:
 	pthread_mutex_unlock(&t->mu);
 	return false;
+}
+
+uint64_t
+shmtab_changes(const struct shmtab *t)
+{
+	return __atomic_load_n(&t->hdr->changes, __ATOMIC_ACQUIRE);
+}
+
+void
+shmtab_changed(struct shmtab *t)
+{
+	__atomic_fetch_add(&t->hdr->changes, 1, __ATOMIC_ACQ_REL);
 }
 
 uint64_t
@@ -307,7 +320,7 @@ open_shared(struct shmtab *t, const char *path, uint32_t nslots)
 	t->path = xstrdup(path);
 	t->dev = st.st_dev;
 	t->ino = st.st_ino;
-	t->pid = getpid();
+	t->gen = process_generation();
 	if (!shmtab_lock(t))
 		return SHMTAB_E_SYSTEM;
 	ret = map_file(t, nslots);

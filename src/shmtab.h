@@ -71,6 +71,14 @@ struct shmtab *shmtab_open(const struct shmtab_format *f, const char *path, uint
 bool shmtab_is_shared(const struct shmtab *t);
 
 /* The slots (nslots of them, f->slot_size bytes each, zero when free) and their count. */
+/*
+ * A counter in the header that the users of a table bump (shmtab_changed)
+ * after a change a reader may have cached the absence of, so that such a
+ * reader can skip the lock while the counter stays what it saw
+ * (shmtab_changes).  Lock-free; it only grows.
+ */
+uint64_t shmtab_changes(const struct shmtab *t);
+void shmtab_changed(struct shmtab *t);
 void *shmtab_slots(const struct shmtab *t);
 uint32_t shmtab_nslots(const struct shmtab *t);
 

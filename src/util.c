@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -380,6 +382,33 @@ log_msg(enum log_level lvl, const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vmsg(lvl, fmt, ap);
 	va_end(ap);
+}
+
+/*
+ * glibc no longer caches the pid (2.25), so getpid() is a system call: per
+ * lock or per request id that was a measurable share of a cached answer.
+ * This counter changes in the child of every fork() instead.
+ */
+static atomic_uint fork_gen;
+static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
+
+static void
+fork_child(void)
+{
+	atomic_fetch_add_explicit(&fork_gen, 1, memory_order_relaxed);
+}
+
+static void
+fork_register(void)
+{
+	(void)pthread_atfork(NULL, NULL, fork_child);
+}
+
+unsigned
+process_generation(void)
+{
+	(void)pthread_once(&fork_once, fork_register);
+	return atomic_load_explicit(&fork_gen, memory_order_relaxed);
 }
 
 bool

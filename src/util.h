@@ -75,6 +75,13 @@ const char *env_get(char **envp, const char *name);
 int64_t now_mono_us(void);
 /* Fills p[0..n) from the kernel's CSPRNG (getrandom, retried on EINTR); false if it fails. */
 bool fill_random(void *p, size_t n);
+/*
+ * A number that differs in the child of a fork() from the parent's (a
+ * pthread_atfork handler, registered by the first call: call it before
+ * forking, e.g. when the per-process state it guards is made).  What was
+ * made under another number was inherited through fork().
+ */
+unsigned process_generation(void);
 int64_t now_unix(void);
 
 /*

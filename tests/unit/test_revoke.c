@@ -353,6 +353,48 @@ Test(revoke, hung_lock_holder_fails_closed_within_the_wait)
 	revoke_close(r);
 }
 
+static int
+child_revokes_memo(struct revoke *r)
+{
+	return revoke_add(r, "memo", 2000, 1000) ? 0 : 1;
+}
+
+/* The remembered "absent" of the last token is void as soon as any process revokes anything. */
+Test(revoke, absent_memo_ends_with_a_revocation_elsewhere)
+{
+	struct revoke *r = open_ok();
+
+	cr_assert_eq(revoke_lookup(r, "memo", 1000), REVOKE_ABSENT);
+	cr_assert_eq(revoke_lookup(r, "memo", 1000), REVOKE_ABSENT);
+	cr_assert_eq(in_child(r, false, child_revokes_memo), 0);
+	cr_assert_eq(revoke_lookup(r, "memo", 1000), REVOKE_PRESENT, "the other process's logout is seen at once");
+	revoke_close(r);
+}
+
+/*
+ * The memo skips the lock (a hung holder does not delay the same token), and
+ * holds for at most a second (MEMO_US): then the lock is asked again, and a
+ * writer that did not bump the counter would be seen.
+ */
+Test(revoke, absent_memo_skips_the_lock_for_at_most_a_second)
+{
+	struct revoke *r = open_ok();
+	int64_t t0;
+	pid_t pid;
+
+	cr_assert_eq(revoke_lookup(r, "same-token", 1000), REVOKE_ABSENT);
+	pid = shm_fixture_hold_lock();
+	t0 = now_mono_us();
+	cr_assert_eq(revoke_lookup(r, "same-token", 1000), REVOKE_ABSENT);
+	cr_assert(now_mono_us() - t0 < REVOKE_LOCK_WAIT_MS * 1000 / 2, "the memo did not wait for the lock");
+	cr_assert_eq(revoke_lookup(r, "another-token", 1000), REVOKE_UNKNOWN, "other tokens still need the lock");
+	while (now_mono_us() - t0 < 1100000)
+		usleep(50000);
+	cr_assert_eq(revoke_lookup(r, "same-token", 1000), REVOKE_UNKNOWN, "after a second the lock is needed again");
+	shm_fixture_release(pid);
+	revoke_close(r);
+}
+
 Test(revoke, crashed_lock_holder_does_not_wedge_others)
 {
 	struct revoke *r = open_ok();
