@@ -258,10 +258,12 @@ set_map(struct shmtab *t, void *map, uint32_t nslots)
 
 /*
  * Under the file lock: sizes a new (or half-initialised) file, or checks an
- * existing one, and maps it.
+ * existing one, and maps it.  SHMTAB_E_FORMAT; *ours tells whether the file
+ * is a table of this kind (its magic) in another version, size or layout:
+ * an earlier version's, left in /dev/shm by an upgrade, or a damaged one.
  */
 static enum shmtab_err
-map_file(struct shmtab *t, uint32_t nslots)
+map_file(struct shmtab *t, uint32_t nslots, bool *ours)
 {
 	const struct shmtab_format *f = t->f;
 	struct header h;
@@ -269,6 +271,7 @@ map_file(struct shmtab *t, uint32_t nslots)
 	bool fresh = false;
 	void *map;
 
+	*ours = false;
 	if (fstat(t->fd, &st) != 0)
 		return SHMTAB_E_SYSTEM;
 	if (st.st_size == 0) {
@@ -280,15 +283,20 @@ map_file(struct shmtab *t, uint32_t nslots)
 			return SHMTAB_E_FORMAT;
 		if (header_is_zero(&h)) {
 			/* A creator died between ftruncate and the header: finish its work. */
-			if ((size_t)st.st_size != table_size(f, nslots))
+			if ((size_t)st.st_size != table_size(f, nslots)) {
+				*ours = true;
 				return SHMTAB_E_FORMAT;
+			}
 			fresh = true;
 		} else {
-			if (memcmp(h.magic, f->magic, sizeof(h.magic)) != 0 || h.version != f->version ||
-			    h.param != f->param || h.slot_size != f->slot_size ||
-			    h.nslots < f->min_slots || h.nslots > f->max_slots ||
-			    (size_t)st.st_size != table_size(f, h.nslots))
+			if (memcmp(h.magic, f->magic, sizeof(h.magic)) != 0)
 				return SHMTAB_E_FORMAT;
+			if (h.version != f->version || h.param != f->param || h.slot_size != f->slot_size ||
+			    h.nslots < f->min_slots || h.nslots > f->max_slots ||
+			    (size_t)st.st_size != table_size(f, h.nslots)) {
+				*ours = true;
+				return SHMTAB_E_FORMAT;
+			}
 			nslots = h.nslots;
 		}
 	}
@@ -301,29 +309,109 @@ map_file(struct shmtab *t, uint32_t nslots)
 	return SHMTAB_OK;
 }
 
+/*
+ * Under the lock of the file at t->path, found to be a table of this kind
+ * in another format: a new file, made complete under a temporary name, takes
+ * its place with rename().  Processes that still map the old one (an older
+ * version's, until they are restarted) keep it: they and this one no longer
+ * share until then.  A process that waited for the old file's lock finds
+ * another file at the path (same_file_at_path) and opens that one.
+ */
 static enum shmtab_err
-open_shared(struct shmtab *t, const char *path, uint32_t nslots)
+replace_file(struct shmtab *t, uint32_t nslots)
+{
+	size_t plen = strlen(t->path);
+	char *tmp = xmalloc(plen + sizeof(".new.XXXXXX"));
+	struct stat st;
+	void *map = MAP_FAILED;
+	int fd;
+
+	memcpy(tmp, t->path, plen);
+	memcpy(tmp + plen, ".new.XXXXXX", sizeof(".new.XXXXXX"));
+	fd = mkostemp(tmp, O_CLOEXEC);   /* 0600, in the same directory: rename() is atomic */
+	if (fd < 0)
+		goto fail;
+	if (ftruncate(fd, (off_t)table_size(t->f, nslots)) != 0 || fstat(fd, &st) != 0)
+		goto fail;
+	map = mmap(NULL, table_size(t->f, nslots), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED || !init_header(t->f, map, nslots) || rename(tmp, t->path) != 0)
+		goto fail;
+	/* Closing the old file's descriptor drops its lock: its waiters go on to the new one. */
+	close(t->fd);
+	t->fd = fd;
+	t->dev = st.st_dev;
+	t->ino = st.st_ino;
+	set_map(t, map, nslots);
+	log_warn("%s: %s was a table of another version or size (an earlier version's, or damaged): "
+	         "replaced by a new one; processes still using the old one do not share with this one "
+	         "until they are restarted", t->f->what, t->path);
+	free(tmp);
+	return SHMTAB_OK;
+fail:
+	if (map != MAP_FAILED)
+		munmap(map, table_size(t->f, nslots));
+	if (fd >= 0) {
+		(void)unlink(tmp);
+		close(fd);
+	}
+	free(tmp);
+	return SHMTAB_E_FORMAT;
+}
+
+/* Whether t->path still names the file t->fd is open on (replace_file may have put another there). */
+static bool
+same_file_at_path(const struct shmtab *t)
 {
 	struct stat st;
-	enum shmtab_err ret;
 
-	if (path == NULL || path[0] == '\0')
-		return SHMTAB_E_NO_PATH;
+	return stat(t->path, &st) == 0 && st.st_dev == t->dev && st.st_ino == t->ino;
+}
+
+static enum shmtab_err
+open_path(struct shmtab *t)
+{
+	struct stat st;
+
 	/* O_NONBLOCK: a FIFO planted at the path must not hang the open. */
-	t->fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+	t->fd = open(t->path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
 	if (t->fd < 0)
 		return SHMTAB_E_OPEN;
 	if (fstat(t->fd, &st) != 0)
 		return SHMTAB_E_SYSTEM;
 	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
 		return SHMTAB_E_UNSAFE;
-	t->path = xstrdup(path);
 	t->dev = st.st_dev;
 	t->ino = st.st_ino;
 	t->gen = process_generation();
-	if (!shmtab_lock(t))
-		return SHMTAB_E_SYSTEM;
-	ret = map_file(t, nslots);
+	return SHMTAB_OK;
+}
+
+static enum shmtab_err
+open_shared(struct shmtab *t, const char *path, uint32_t nslots)
+{
+	enum shmtab_err ret;
+	bool ours;
+
+	if (path == NULL || path[0] == '\0')
+		return SHMTAB_E_NO_PATH;
+	t->path = xstrdup(path);
+	/* A few rounds: each is lost only to a process that replaced the file meanwhile. */
+	for (int round = 0;; round++) {
+		if ((ret = open_path(t)) != SHMTAB_OK)
+			return ret;
+		if (!shmtab_lock(t))
+			return SHMTAB_E_SYSTEM;
+		if (same_file_at_path(t))
+			break;
+		shmtab_unlock(t);
+		close(t->fd);
+		t->fd = -1;
+		if (round == 4)
+			return SHMTAB_E_OPEN;
+	}
+	ret = map_file(t, nslots, &ours);
+	if (ret == SHMTAB_E_FORMAT && ours)
+		ret = replace_file(t, nslots);
 	shmtab_unlock(t);
 	return ret;
 }

@@ -234,6 +234,92 @@ Test(revoke, refuses_a_throttle_file)
 	expect_fallback(REVOKE_E_FORMAT);
 }
 
+/* Sets the version field of the file's header (after the 8-byte magic) to v. */
+static void
+set_file_version(uint32_t v)
+{
+	int fd = open(shm_path, O_WRONLY);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(pwrite(fd, &v, sizeof v, 8), (ssize_t)sizeof v);
+	close(fd);
+}
+
+static ino_t
+file_ino(void)
+{
+	struct stat st;
+
+	cr_assert_eq(stat(shm_path, &st), 0);
+	return st.st_ino;
+}
+
+/*
+ * An upgrade leaves the earlier version's file in /dev/shm: a table of this
+ * kind in another version is replaced by a new, shared one (it was a private
+ * table per process, until someone removed the file), once: the next process
+ * opens the new file.
+ */
+Test(revoke, a_file_of_another_version_is_replaced)
+{
+	struct revoke *r = open_ok(), *r2;
+	ino_t old;
+
+	cr_assert(revoke_add(r, "before", 2000, 1000));
+	revoke_close(r);
+	set_file_version(99);
+	old = file_ino();
+	r = open_ok();
+	cr_assert_neq(file_ino(), old, "a new file took the old one's place");
+	cr_assert_not(revoke_contains(r, "before", 1000), "nothing is read from the old format");
+	cr_assert(revoke_add(r, "after", 2000, 1000));
+	old = file_ino();
+	r2 = open_ok();
+	cr_assert_eq(file_ino(), old, "the new file is kept");
+	cr_assert(revoke_contains(r2, "after", 1000), "both handles share the new file");
+	revoke_close(r2);
+	revoke_close(r);
+	cr_assert_eq(access(shm_path, F_OK), 0);
+}
+
+/* Processes starting at once on such a file all end up on one new file. */
+Test(revoke, processes_racing_to_replace_share_one_file)
+{
+	struct revoke *r = open_ok();
+	pid_t pids[4];
+	int go[2];
+	char j[33];
+
+	revoke_close(r);
+	set_file_version(0);
+	cr_assert_eq(pipe(go), 0);
+	for (int p = 0; p < 4; p++) {
+		pids[p] = fork();
+		cr_assert(pids[p] >= 0);
+		if (pids[p] == 0) {
+			char c, k[33];
+			struct revoke *mine;
+
+			close(go[1]);
+			if (read(go[0], &c, 1) != 0)
+				_exit(3);
+			mine = revoke_open(shm_path, NULL);
+			_exit(!revoke_is_shared(mine) ? 2 : revoke_add(mine, jti_of((unsigned)p, k), 5000, 1000) ? 0 : 1);
+		}
+	}
+	close(go[0]);
+	close(go[1]);
+	for (int p = 0; p < 4; p++) {
+		int status;
+		cr_assert_eq(waitpid(pids[p], &status, 0), pids[p]);
+		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child %d status %d", p, status);
+	}
+	r = open_ok();
+	for (unsigned p = 0; p < 4; p++)
+		cr_assert(revoke_contains(r, jti_of(p, j), 1000), "process %u's logout is in the file at the path", p);
+	revoke_close(r);
+}
+
 Test(revoke, null_path_falls_back)
 {
 	enum revoke_err err;

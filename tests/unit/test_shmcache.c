@@ -249,11 +249,12 @@ Test(shmcache, an_existing_file_keeps_its_size_and_contents)
 	shmcache_close(c);
 }
 
-Test(shmcache, a_truncated_or_garbage_file_is_refused)
+/* A truncated cache file (its header says a cache) is replaced by a whole one; garbage is refused. */
+Test(shmcache, a_truncated_file_is_replaced_and_a_garbage_file_refused)
 {
 	struct shmcache *c = open_ok(SHMCACHE_MIN_BYTES);
 	enum shmtab_err err = SHMTAB_OK;
-	struct stat st;
+	struct stat st, st2;
 	char junk[4096];
 	int fd;
 
@@ -261,11 +262,11 @@ Test(shmcache, a_truncated_or_garbage_file_is_refused)
 	cr_assert_eq(stat(shm_path, &st), 0);
 	cr_assert_eq(truncate(shm_path, st.st_size / 2), 0);
 	c = shmcache_open(shm_path, SHMCACHE_MIN_BYTES, &err);
-	cr_assert_eq(err, SHMTAB_E_FORMAT);
-	cr_assert_not(shmcache_is_shared(c));
-	/* No private cache: it would not see the other processes' writes. */
-	cr_assert_eq(put_str(c, "k", "v", 100 * SEC, 0), SHMCACHE_LOCKED);
-	cr_assert_null(get_str(c, "k", 1));
+	cr_assert_eq(err, SHMTAB_OK);
+	cr_assert(shmcache_is_shared(c));
+	cr_assert_eq(stat(shm_path, &st2), 0);
+	cr_assert_eq(st2.st_size, st.st_size, "the new file has the whole size");
+	cr_assert_eq(put_str(c, "k", "v", 100 * SEC, 0), SHMCACHE_OK);
 	shmcache_close(c);
 
 	memset(junk, 0xa5, sizeof junk);
@@ -276,6 +277,9 @@ Test(shmcache, a_truncated_or_garbage_file_is_refused)
 	c = shmcache_open(shm_path, SHMCACHE_MIN_BYTES, &err);
 	cr_assert_eq(err, SHMTAB_E_FORMAT);
 	cr_assert_not(shmcache_is_shared(c));
+	/* No private cache: it would not see the other processes' writes. */
+	cr_assert_eq(put_str(c, "k", "v", 100 * SEC, 0), SHMCACHE_LOCKED);
+	cr_assert_null(get_str(c, "k", 1));
 	shmcache_close(c);
 }
 
