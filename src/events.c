@@ -1,6 +1,7 @@
 /* events.c: GET /api/v1/events, the Server-Sent Events stream, and the publication of writes (events.h). */
 #include "autoconfig.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -378,12 +379,26 @@ drain(struct stream *s)
 	return sent;
 }
 
-static void
-sleep_ms(long ms)
+/*
+ * Waits ms; true when the web server closed its connection meanwhile: the
+ * client went away, and lighttpd and nginx close the backend's connection
+ * then.  Without this a departed client was noticed only when the next
+ * heartbeat could not be written, holding the process and the user's place
+ * (EVENTS_MAX_PER_USER) for up to EVENTS_HEARTBEAT.  POLLRDHUP, not POLLIN:
+ * what the server may still send (its FCGI_ABORT_REQUEST) is no reason to
+ * wake up each tick; the close that follows is.
+ */
+static bool
+wait_tick(int peer_fd, long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct pollfd p = { .fd = peer_fd, .events = POLLRDHUP };
 
-	nanosleep(&ts, NULL);
+	if (peer_fd < 0) {
+		nanosleep(&ts, NULL);
+		return false;
+	}
+	return poll(&p, 1, (int)ms) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
 }
 
 /* Whether the token still holds: not expired, not revoked (a busy list is no reason to end). */
@@ -587,7 +602,10 @@ events_handler(struct ctx *c)
 			evpoll_tick(c, s.ring, now, stale_ms);
 			next_poll = now + cfg->events_poll * 1000;
 		}
-		sleep_ms(TICK_MS);
+		if (wait_tick(c->io->peer_fd, TICK_MS)) {
+			log_info("events: the web server closed the connection (the client went away)");
+			break;
+		}
 	}
 	evring_stream_leave(s.ring, slot);
 	evpoll_stream_end(s.ring);

@@ -184,6 +184,7 @@ fcgi_loop(void *argp)
 		io.write = fcgx_write;
 		io.flush = fcgx_flush;
 		io.cgi = false;
+		io.peer_fd = fr.ipcFd;
 		io.in = fr.in;
 		io.out = fr.out;
 		server_handle(&w, fr.envp, &io);
@@ -209,7 +210,7 @@ run_cgi(void)
 	struct worker w;
 	struct cgi_in in = { stdin, 0 };
 	struct io_ops io = { .read = stdio_read, .write = stdio_write, .in = &in, .out = stdout,
-	                     .flush = stdio_flush, .cgi = true };
+	                     .flush = stdio_flush, .cgi = true, .peer_fd = -1 };
 
 	worker_init(&w, &g_app);
 	server_handle(&w, environ, &io);

@@ -15,6 +15,7 @@ struct io_ops {
 	void          *out;
 	int          (*flush)(void *io);  /* pushes what was written to the client; NULL: cannot stream */
 	bool           cgi;               /* one request per process (a stream ends early, events.c) */
+	int            peer_fd;           /* the web server's connection, polled for its hang-up; -1: none */
 };
 
 /* The application's routes (routes.c). */

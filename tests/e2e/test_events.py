@@ -373,6 +373,31 @@ def _one_more(d, token):
     return s.status == 200
 
 
+def test_a_departed_client_frees_its_place_before_the_next_heartbeat(sim):
+    """nginx closes the bridge's connection when the client goes away: the stream ends
+    then, and the user's place with it, not at the next heartbeat (60 s here, against
+    the seconds the test waits).  lighttpd 1.4 and mod_fcgid keep the connection open
+    (measured): there the next heartbeat that cannot be written ends it."""
+    kind = "nginx"
+    if missing(kind):
+        pytest.skip("%s is not installed (tools/install-deps installs it)" % missing(kind))
+    settings = dict(SETTINGS, EVENTS_HEARTBEAT=60, EVENTS_MAX_PER_USER=1)
+    d = servers.Deployment(kind, sim, settings=settings)
+    d.start()
+    try:
+        b = client(d)
+        first = Stream(d.port, b.token, "products")
+        assert first.status == 200
+        second = Stream(d.port, b.token, "products", timeout=10)
+        second.close()
+        assert second.status == 429, "EVENTS_MAX_PER_USER=1 holds while the first stream is open"
+        first.close()
+        harness.wait_for(lambda: _one_more(d, b.token), timeout=8,
+                         what="the departed client's place to be freed")
+    finally:
+        finish(d)
+
+
 def test_a_bridge_write_is_announced_once(deployment):
     """The poller sees the bridge's own writes in Odoo too (write_date): it must not announce them again."""
     a, b = client(deployment), client(deployment)
