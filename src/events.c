@@ -556,11 +556,23 @@ events_handler(struct ctx *c)
 	}
 	c->res->written = true;
 	once = c->io->flush == NULL || c->io->cgi;
-	/* A comment first, so that the client sees the answer begin; retry: how soon to come back. */
-	buf_puts(&s.out, once ? "retry: 1000\n\n" : ": stream open\nretry: 2000\n\n");
 	s.last = evring_last(s.ring);
 	if (resume >= 0)
 		s.last = (uint64_t)resume;
+	/*
+	 * A comment first, so that the client sees the answer begin; retry: how
+	 * soon to come back; id: where this stream starts, so that a client
+	 * whose stream breaks before its first event still resumes from here
+	 * with Last-Event-ID (an id without data sets the client's last event
+	 * id and dispatches nothing, as the HTML standard's parser does).
+	 */
+	{
+		char head[96];
+
+		snprintf(head, sizeof head, "%sretry: %d\nid: %llu\n\n", once ? "" : ": stream open\n",
+		         once ? 1000 : 2000, (unsigned long long)s.last);
+		buf_puts(&s.out, head);
+	}
 	send_out(&s);
 
 	start = now_mono_us() / 1000;

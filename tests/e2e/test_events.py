@@ -71,6 +71,7 @@ class Stream:
         self.q = queue.Queue()
         self.ended = threading.Event()
         self.comments = []
+        self.ids = []
         if self.status == 200:
             self.thread = threading.Thread(target=self._read, daemon=True)
             self.thread.start()
@@ -87,6 +88,8 @@ class Stream:
                     break
                 line = line.decode("utf-8").rstrip("\r\n")
                 if line == "":
+                    if "id" in ev and "event" not in ev and "data" not in ev:
+                        self.ids.append(ev["id"])   # an id alone: where to resume from
                     if "event" in ev or "data" in ev:   # not a bare "retry:" block
                         ev["t"] = time.monotonic()
                         if "data" in ev:
@@ -302,6 +305,30 @@ def test_last_event_id_resumes(deployment):
     try:
         e = s.next(LATENCY)
         assert e is not None and e["event"] == "reset", (e, s.status, time.monotonic() - t0)
+    finally:
+        s.close()
+
+
+def test_the_stream_starts_with_the_id_to_resume_from(deployment):
+    """A client whose stream breaks before any event arrived still has a Last-Event-ID: the
+    opening block carries where the stream starts, so the events of the gap are resumed,
+    not lost (nor replaced by a reset)."""
+    a, b = client(deployment), client(deployment)
+    s = stream(deployment.port, b.token, "products")
+    try:
+        harness.wait_for(lambda: s.ids, timeout=LATENCY, what="the opening id")
+        start_id = s.ids[0]
+        assert start_id.isdigit()
+    finally:
+        s.close()
+    r = a.request("POST", "/api/v1/products", json_body={"name": "In the gap"})
+    assert r.status == 201
+    s = stream(deployment.port, b.token, "products", last_event_id=start_id)
+    try:
+        e = s.next(LATENCY, lambda e: e.get("event") == "reset" or
+                   (e.get("event") == "products" and r.data["id"] in e["json"]["ids"]))
+        assert e is not None and e["event"] == "products", e
+        assert int(e["id"]) > int(start_id)
     finally:
         s.close()
 
