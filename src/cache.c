@@ -198,8 +198,11 @@ deps_parse(struct deps *d)
 /*
  * The deps lists this process read last, each kept for at most CACHE_TTL:
  * a hit then takes one look into the shared cache (the page) instead of two
- * (one lock less).  A list changes only with a schema, which is itself kept
- * for CACHE_TTL_LOOKUPS; a changed one is seen here within CACHE_TTL.
+ * (one lock less).  A list changes only with a schema (a module that adds a
+ * relation), which is itself kept for CACHE_TTL_LOOKUPS; a process may go
+ * on with the old list for up to CACHE_TTL after the shared one expired.
+ * Read-your-writes does not depend on it: the generations of the listed
+ * models are read from the shared state on every request.
  */
 #define DEPS_MEMO 64
 

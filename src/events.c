@@ -379,26 +379,41 @@ drain(struct stream *s)
 	return sent;
 }
 
+enum tick { TICK_QUIET, TICK_HANGUP, TICK_HALF_CLOSED };
+
 /*
- * Waits ms; true when the web server closed its connection meanwhile: the
- * client went away, and lighttpd and nginx close the backend's connection
- * then.  Without this a departed client was noticed only when the next
- * heartbeat could not be written, holding the process and the user's place
- * (EVENTS_MAX_PER_USER) for up to EVENTS_HEARTBEAT.  POLLRDHUP, not POLLIN:
- * what the server may still send (its FCGI_ABORT_REQUEST) is no reason to
- * wake up each tick; the close that follows is.
+ * Waits ms, watching the web server's connection (*watch: the poll events
+ * asked for).  lighttpd 1.4 and mod_fcgid keep that connection open when
+ * the client goes away (a departed client was noticed only when the next
+ * heartbeat could not be written, holding the process and the user's place,
+ * EVENTS_MAX_PER_USER, for up to EVENTS_HEARTBEAT); nginx closes it at once.
+ * POLLHUP or POLLERR: closed both ways (a Unix socket whose peer closed, a
+ * TCP connection reset).  POLLRDHUP alone: the server sent its FIN, which
+ * is how a closed TCP connection begins but also how a server that only
+ * half-closes (shutdown(SHUT_WR) after the request) looks: the caller then
+ * writes a heartbeat at once, whose failure (or the reset it provokes, seen
+ * as POLLHUP or POLLERR on a later tick) ends the stream, and stops asking
+ * for POLLRDHUP, which would stay set and wake every poll.
  */
-static bool
-wait_tick(int peer_fd, long ms)
+static enum tick
+wait_tick(int peer_fd, short *watch, long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	struct pollfd p = { .fd = peer_fd, .events = POLLRDHUP };
+	struct pollfd p = { .fd = peer_fd, .events = *watch };
 
 	if (peer_fd < 0) {
 		nanosleep(&ts, NULL);
-		return false;
+		return TICK_QUIET;
 	}
-	return poll(&p, 1, (int)ms) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
+	if (poll(&p, 1, (int)ms) <= 0)
+		return TICK_QUIET;
+	if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
+		return TICK_HANGUP;
+	if (p.revents & POLLRDHUP) {
+		*watch = 0;
+		return TICK_HALF_CLOSED;
+	}
+	return TICK_QUIET;
 }
 
 /* Whether the token still holds: not expired, not revoked (a busy list is no reason to end). */
@@ -472,6 +487,7 @@ events_handler(struct ctx *c)
 	int slot = -1;
 	int64_t start, next_beat, next_check, next_poll, next_lease, next_relay, stale_ms, resume = -1;
 	bool leader = false;
+	short conn_watch = POLLRDHUP;   /* wait_tick: what to watch the connection for */
 	bool once;
 	enum evring_result rc;
 
@@ -614,8 +630,16 @@ events_handler(struct ctx *c)
 			evpoll_tick(c, s.ring, now, stale_ms);
 			next_poll = now + cfg->events_poll * 1000;
 		}
-		if (wait_tick(c->io->peer_fd, TICK_MS)) {
+		switch (wait_tick(c->io->peer_fd, &conn_watch, TICK_MS)) {
+		case TICK_HANGUP:
+			s.gone = true;
 			log_info("events: the web server closed the connection (the client went away)");
+			break;
+		case TICK_HALF_CLOSED:
+			buf_puts(&s.out, ": ping\n\n");
+			send_out(&s);
+			break;
+		case TICK_QUIET:
 			break;
 		}
 	}

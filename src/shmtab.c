@@ -259,8 +259,8 @@ set_map(struct shmtab *t, void *map, uint32_t nslots)
 /*
  * Under the file lock: sizes a new (or half-initialised) file, or checks an
  * existing one, and maps it.  SHMTAB_E_FORMAT; *ours tells whether the file
- * is a table of this kind (its magic) in another version, size or layout:
- * an earlier version's, left in /dev/shm by an upgrade, or a damaged one.
+ * is one to replace: a table of this kind (its magic) of an earlier version,
+ * left in /dev/shm by an upgrade, or a damaged one of this version.
  */
 static enum shmtab_err
 map_file(struct shmtab *t, uint32_t nslots, bool *ours)
@@ -291,8 +291,18 @@ map_file(struct shmtab *t, uint32_t nslots, bool *ours)
 		} else {
 			if (memcmp(h.magic, f->magic, sizeof(h.magic)) != 0)
 				return SHMTAB_E_FORMAT;
-			if (h.version != f->version || h.param != f->param || h.slot_size != f->slot_size ||
-			    h.nslots < f->min_slots || h.nslots > f->max_slots ||
+			/*
+			 * Replaced: an earlier version's file, or one of this version
+			 * that is damaged (a size its header cannot have).  Refused: a
+			 * later version's (during a rolling upgrade, or a downgrade,
+			 * each version replacing the other's would split the processes
+			 * of one version between two files), and one of this version
+			 * with other constants (another build: the same reason).
+			 */
+			if (h.version > f->version ||
+			    (h.version == f->version && (h.param != f->param || h.slot_size != f->slot_size)))
+				return SHMTAB_E_FORMAT;
+			if (h.version < f->version || h.nslots < f->min_slots || h.nslots > f->max_slots ||
 			    (size_t)st.st_size != table_size(f, h.nslots)) {
 				*ours = true;
 				return SHMTAB_E_FORMAT;
@@ -406,8 +416,10 @@ open_shared(struct shmtab *t, const char *path, uint32_t nslots)
 		shmtab_unlock(t);
 		close(t->fd);
 		t->fd = -1;
-		if (round == 4)
+		if (round == 4) {
+			errno = EAGAIN;   /* replaced under us every time: say so, not a stale errno */
 			return SHMTAB_E_OPEN;
+		}
 	}
 	ret = map_file(t, nslots, &ours);
 	if (ret == SHMTAB_E_FORMAT && ours)

@@ -15,8 +15,8 @@
  * regular file owned by the effective user and writable by nobody else.
  * The 64-byte header holds a magic, a format version, the number of slots,
  * the slot size, a format parameter and a random salt; every field is
- * checked on open, so a file of another format or version is refused
- * (SHMTAB_E_FORMAT) rather than misread.
+ * checked on open, so a file of another format or version is never misread:
+ * it is refused (SHMTAB_E_FORMAT) or replaced (below).
  *
  * Locking: an open-file-description lock (fcntl F_OFD_SETLK) on the file
  * between processes, plus a mutex between the threads of one process.  The
@@ -28,7 +28,12 @@
  * which parent and child would otherwise share).
  *
  * When the file cannot be used, shmtab_open logs one warning and works on a
- * table in private anonymous memory with the same layout.
+ * table in private anonymous memory with the same layout.  A file of the
+ * same kind (magic) but an earlier version, or a damaged one of this
+ * version, is replaced by a new file (renamed over it under its lock); one
+ * of a later version, or of this version with another param or slot size,
+ * is refused.  So: bump a format's version whenever its layout or meaning
+ * changes.
  */
 
 /* What a table's file must look like; a static constant of its module. */

@@ -16,6 +16,8 @@ import json
 import os
 import queue
 import shutil
+import socket
+import struct
 import threading
 import time
 import xmlrpc.client
@@ -423,6 +425,72 @@ def test_a_departed_client_frees_its_place_before_the_next_heartbeat(sim):
                          what="the departed client's place to be freed")
     finally:
         finish(d)
+
+
+def _fcgi_record(rtype, content=b""):
+    return struct.pack(">BBHHBB", 1, rtype, 1, len(content), 0, 0) + content
+
+
+def _fcgi_pairs(params):
+    out = b""
+    for k, v in params.items():
+        k, v = k.encode(), v.encode()
+        for n in (len(k), len(v)):
+            out += bytes([n]) if n < 128 else struct.pack(">I", n | 0x80000000)
+        out += k + v
+    return out
+
+
+def test_a_half_closed_connection_does_not_end_the_stream(sim, workdir):
+    """A web server may half-close the bridge's connection after the request (shutdown
+    SHUT_WR: lighttpd's tcp-fin-propagate): that is no hang-up.  The stream writes a
+    heartbeat at once (a closed connection would fail it), then goes on, and events
+    still reach it.  Before, POLLRDHUP alone ended it on the next tick."""
+    env = harness.bridge_env(sim.url, workdir, EVENTS_HEARTBEAT="60", EVENTS_POLL="0", CACHE_TTL="0")
+    b = harness.ListeningBridge(env, workdir, threads=3)
+    conn = None
+    try:
+        r = b.request("POST", "/token", body=b"username=admin&password=admin",
+                      content_type="application/x-www-form-urlencoded")
+        token = r.json()["access_token"]
+        host, port = b.addr.split(":")
+        conn = socket.create_connection((host, int(port)), timeout=10)
+        params = harness.cgi_env({}, "GET", "/api/v1/events", "resources=products",
+                                 headers={"Authorization": "Bearer " + token, "Accept": "text/event-stream"})
+        conn.sendall(_fcgi_record(1, struct.pack(">HB5x", 1, 0)) + _fcgi_record(4, _fcgi_pairs(params)) +
+                     _fcgi_record(4) + _fcgi_record(5))
+        conn.shutdown(socket.SHUT_WR)
+        got, ended, deadline = b"", False, None
+        while True:
+            head = b""
+            while len(head) < 8:
+                chunk = conn.recv(8 - len(head))
+                assert chunk, "the bridge closed the connection: %r" % got
+                head += chunk
+            _, rtype, _, clen, plen, _ = struct.unpack(">BBHHBB", head)
+            body = b""
+            while len(body) < clen + plen:
+                body += conn.recv(clen + plen - len(body))
+            if rtype == 3:
+                ended = True
+                break
+            if rtype == 6:
+                got += body[:clen]
+            if b"retry:" in got and deadline is None:
+                # The stream is open: past the first ticks, make a write it must announce.
+                time.sleep(0.5)
+                w = b.request("POST", "/api/v1/products", body=json.dumps({"name": "Half-closed"}).encode(),
+                              headers={"Authorization": "Bearer " + token}, content_type="application/json")
+                assert w.status == 201, w.raw
+                deadline = w.json()["id"]
+            if deadline is not None and b"event: products" in got and (b'"ids":[%d]' % deadline) in got:
+                break
+        assert not ended, "the stream ended: %r" % got
+        assert b": ping" in got, "a heartbeat was written when the half-close was seen"
+    finally:
+        if conn is not None:
+            conn.close()
+        b.stop()
 
 
 def test_a_bridge_write_is_announced_once(deployment):

@@ -267,7 +267,7 @@ Test(revoke, a_file_of_another_version_is_replaced)
 
 	cr_assert(revoke_add(r, "before", 2000, 1000));
 	revoke_close(r);
-	set_file_version(99);
+	set_file_version(0);
 	old = file_ino();
 	r = open_ok();
 	cr_assert_neq(file_ino(), old, "a new file took the old one's place");
@@ -280,6 +280,28 @@ Test(revoke, a_file_of_another_version_is_replaced)
 	revoke_close(r2);
 	revoke_close(r);
 	cr_assert_eq(access(shm_path, F_OK), 0);
+}
+
+/*
+ * A later version's file is left alone (refused, as any file this version
+ * cannot read): during a rolling upgrade or a downgrade, each version
+ * replacing the other's would split the processes of one version between
+ * two files.
+ */
+Test(revoke, a_file_of_a_later_version_is_refused_not_replaced)
+{
+	struct revoke *r = open_ok();
+	enum revoke_err err = REVOKE_OK;
+	ino_t old;
+
+	revoke_close(r);
+	set_file_version(99);
+	old = file_ino();
+	r = revoke_open(shm_path, &err);
+	cr_assert_eq(err, REVOKE_E_FORMAT);
+	cr_assert_not(revoke_is_shared(r));
+	cr_assert_eq(file_ino(), old, "the later version's file is still there");
+	revoke_close(r);
 }
 
 /* Processes starting at once on such a file all end up on one new file. */
