@@ -304,38 +304,57 @@ Test(revoke, a_file_of_a_later_version_is_refused_not_replaced)
 	revoke_close(r);
 }
 
-/* Processes starting at once on such a file all end up on one new file. */
-Test(revoke, processes_racing_to_replace_share_one_file)
+/*
+ * Forks n children that all start fn at once (when the pipe closes), each on
+ * its own handle, and checks that every one of them exits 0.
+ */
+static void
+at_once(unsigned n, int (*fn)(unsigned p))
 {
-	struct revoke *r = open_ok();
-	pid_t pids[4];
+	pid_t pids[8];
 	int go[2];
-	char j[33];
 
-	revoke_close(r);
-	set_file_version(0);
+	cr_assert(n <= 8);
 	cr_assert_eq(pipe(go), 0);
-	for (int p = 0; p < 4; p++) {
+	for (unsigned p = 0; p < n; p++) {
 		pids[p] = fork();
 		cr_assert(pids[p] >= 0);
 		if (pids[p] == 0) {
-			char c, k[33];
-			struct revoke *mine;
+			char c;
 
 			close(go[1]);
 			if (read(go[0], &c, 1) != 0)
 				_exit(3);
-			mine = revoke_open(shm_path, NULL);
-			_exit(!revoke_is_shared(mine) ? 2 : revoke_add(mine, jti_of((unsigned)p, k), 5000, 1000) ? 0 : 1);
+			_exit(fn(p));
 		}
 	}
 	close(go[0]);
 	close(go[1]);
-	for (int p = 0; p < 4; p++) {
+	for (unsigned p = 0; p < n; p++) {
 		int status;
 		cr_assert_eq(waitpid(pids[p], &status, 0), pids[p]);
-		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child %d status %d", p, status);
+		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child %u status %d", p, status);
 	}
+}
+
+static int
+open_and_revoke_one(unsigned p)
+{
+	struct revoke *mine = revoke_open(shm_path, NULL);
+	char k[33];
+
+	return !revoke_is_shared(mine) ? 2 : revoke_add(mine, jti_of(p, k), 5000, 1000) ? 0 : 1;
+}
+
+/* Processes starting at once on such a file all end up on one new file. */
+Test(revoke, processes_racing_to_replace_share_one_file)
+{
+	struct revoke *r = open_ok();
+	char j[33];
+
+	revoke_close(r);
+	set_file_version(0);
+	at_once(4, open_and_revoke_one);
 	r = open_ok();
 	for (unsigned p = 0; p < 4; p++)
 		cr_assert(revoke_contains(r, jti_of(p, j), 1000), "process %u's logout is in the file at the path", p);
@@ -395,37 +414,25 @@ Test(revoke, processes_see_each_others_revocations)
 	}
 }
 
+static int
+revoke_2000(unsigned p)
+{
+	struct revoke *mine = revoke_open(shm_path, NULL);
+	char k[33];
+
+	for (unsigned i = 0; i < 2000; i++)
+		if (!revoke_add(mine, jti_of(p * 100000u + i, k), 5000, 1000))
+			return 1;
+	return revoke_is_shared(mine) ? 0 : 2;
+}
+
 /* Four processes revoking at once lose nothing (the lock serialises the writers). */
 Test(revoke, concurrent_processes_lose_no_revocation)
 {
 	struct revoke *r = open_ok();
-	pid_t pids[4];
 	char j[33];
-	int go[2];
 
-	cr_assert_eq(pipe(go), 0);
-	for (int p = 0; p < 4; p++) {
-		pids[p] = fork();
-		cr_assert(pids[p] >= 0);
-		if (pids[p] == 0) {
-			struct revoke *mine = revoke_open(shm_path, NULL);
-			char c, k[33];
-			close(go[1]);
-			if (read(go[0], &c, 1) != 0)
-				_exit(3);
-			for (unsigned i = 0; i < 2000; i++)
-				if (!revoke_add(mine, jti_of((unsigned)p * 100000u + i, k), 5000, 1000))
-					_exit(1);
-			_exit(revoke_is_shared(mine) ? 0 : 2);
-		}
-	}
-	close(go[0]);
-	close(go[1]);
-	for (int p = 0; p < 4; p++) {
-		int status;
-		cr_assert_eq(waitpid(pids[p], &status, 0), pids[p]);
-		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child %d status %d", p, status);
-	}
+	at_once(4, revoke_2000);
 	for (unsigned p = 0; p < 4; p++)
 		for (unsigned i = 0; i < 2000; i++)
 			cr_assert(revoke_contains(r, jti_of(p * 100000u + i, j), 1000), "%u/%u lost", p, i);
