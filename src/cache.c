@@ -216,19 +216,29 @@ static struct {
 	} e[DEPS_MEMO];
 } memo = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
+/* The entry of memo holding key, or -1; under memo.mu. */
+static int
+deps_memo_find(const struct buf *key)
+{
+	for (int i = 0; i < DEPS_MEMO; i++)
+		if (memo.e[i].key != NULL && memo.e[i].klen == key->len &&
+		    memcmp(memo.e[i].key, key->data, key->len) == 0)
+			return i;
+	return -1;
+}
+
 static bool
 deps_memo_get(const struct buf *key, struct buf *text, int64_t now_us)
 {
-	bool found = false;
+	int i;
+	bool found;
 
 	pthread_mutex_lock(&memo.mu);
-	for (size_t i = 0; i < DEPS_MEMO && !found; i++) {
-		if (memo.e[i].key != NULL && memo.e[i].klen == key->len && now_us < memo.e[i].until_us &&
-		    memcmp(memo.e[i].key, key->data, key->len) == 0) {
-			buf_reset(text);
-			buf_append(text, memo.e[i].text, memo.e[i].tlen);
-			found = true;
-		}
+	i = deps_memo_find(key);
+	found = i >= 0 && now_us < memo.e[i].until_us;
+	if (found) {
+		buf_reset(text);
+		buf_append(text, memo.e[i].text, memo.e[i].tlen);
 	}
 	pthread_mutex_unlock(&memo.mu);
 	return found;
@@ -237,15 +247,11 @@ deps_memo_get(const struct buf *key, struct buf *text, int64_t now_us)
 static void
 deps_memo_put(const struct buf *key, const struct buf *text, int64_t until_us)
 {
-	size_t slot;
+	int slot;
 
 	pthread_mutex_lock(&memo.mu);
-	for (slot = 0; slot < DEPS_MEMO; slot++)
-		if (memo.e[slot].key != NULL && memo.e[slot].klen == key->len &&
-		    memcmp(memo.e[slot].key, key->data, key->len) == 0)
-			break;
-	if (slot == DEPS_MEMO)
-		slot = memo.next++ % DEPS_MEMO;
+	if ((slot = deps_memo_find(key)) < 0)
+		slot = (int)(memo.next++ % DEPS_MEMO);
 	free(memo.e[slot].key);
 	free(memo.e[slot].text);
 	memo.e[slot].key = xstrndup(key->data, key->len);

@@ -391,7 +391,7 @@ enum tick { TICK_QUIET, TICK_HANGUP, TICK_HALF_CLOSED };
  * TCP connection reset).  POLLRDHUP alone: the server sent its FIN, which
  * is how a closed TCP connection begins but also how a server that only
  * half-closes (shutdown(SHUT_WR) after the request) looks: the caller then
- * writes a heartbeat at once, whose failure (or the reset it provokes, seen
+ * sends the next heartbeat at once, whose failure (or the reset it provokes, seen
  * as POLLHUP or POLLERR on a later tick) ends the stream, and stops asking
  * for POLLRDHUP, which would stay set and wake every poll.
  */
@@ -636,8 +636,7 @@ events_handler(struct ctx *c)
 			log_info("events: the web server closed the connection (the client went away)");
 			break;
 		case TICK_HALF_CLOSED:
-			buf_puts(&s.out, ": ping\n\n");
-			send_out(&s);
+			next_beat = 0;   /* the heartbeat, at once: its write tells a closed connection */
 			break;
 		case TICK_QUIET:
 			break;

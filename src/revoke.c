@@ -173,10 +173,8 @@ enum revoke_state
 revoke_lookup(struct revoke *r, const char *jti, int64_t now)
 {
 	size_t len = jti_len(jti);
-	uint64_t key;
+	uint64_t key, changes;
 	enum revoke_state state = REVOKE_ABSENT;
-
-	uint64_t changes;
 	int64_t t;
 	bool memo;
 
