@@ -3,7 +3,10 @@
 #include "autoconfig.h"
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "request.h"
 
@@ -160,6 +163,64 @@ Test(request, insane_request_id_replaced)
 	cr_assert_eq(request_init(&r, env2), REQ_OK);
 	cr_assert_eq(strlen(r.request_id), 24, "a 70-character id is not sane");
 	request_free(&r);
+}
+
+static void
+fresh_id(char out[65])
+{
+	char *env[] = { "REQUEST_METHOD=GET", "PATH_INFO=/health", NULL };
+	struct request r;
+
+	cr_assert_eq(request_init(&r, env), REQ_OK);
+	cr_assert_eq(strlen(r.request_id), 24);
+	memcpy(out, r.request_id, 25);
+	request_free(&r);
+}
+
+static int
+cmp_ids(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/*
+ * Ids made here (a per-process key and a counter, request.c) are distinct,
+ * and a forked child draws a key of its own: without it, the child's next
+ * id would be the parent's next one.
+ */
+Test(request, fresh_request_ids_are_distinct_also_after_fork)
+{
+	enum { N = 10000 };
+	char (*ids)[25] = calloc(N, sizeof(*ids)), mine[65], theirs[65] = "";
+	int fds[2], status;
+	pid_t pid;
+
+	cr_assert_not_null(ids);
+	for (int i = 0; i < N; i++) {
+		char id[65];
+		fresh_id(id);
+		memcpy(ids[i], id, 25);
+	}
+	qsort(ids, N, sizeof(*ids), cmp_ids);
+	for (int i = 1; i < N; i++)
+		cr_assert_str_neq(ids[i - 1], ids[i], "a request id came twice");
+	free(ids);
+
+	cr_assert_eq(pipe(fds), 0);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		char id[65];
+		fresh_id(id);
+		_exit(write(fds[1], id, 25) == 25 ? 0 : 1);
+	}
+	fresh_id(mine);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	cr_assert_eq(read(fds[0], theirs, 25), 25);
+	close(fds[0]);
+	close(fds[1]);
+	cr_assert_str_neq(mine, theirs, "the child's id repeats the parent's");
 }
 
 Test(request, bad_query_and_length)
